@@ -1,0 +1,2 @@
+// Types for scripts/ensure-built.mjs, imported by the test setup.
+export declare function ensureBuilt(options?: { quiet?: boolean }): void;

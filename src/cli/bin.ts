@@ -1,0 +1,4 @@
+// Process entry of the `stockops` command.
+import { main } from './main.js';
+
+await main(process.argv);

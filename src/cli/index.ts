@@ -1,0 +1,2 @@
+// Public surface of src/cli.
+export { buildCli, main } from './main.js';

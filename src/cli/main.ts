@@ -1,0 +1,276 @@
+// The stockops command line: start, import, train, predict. With --json each prints exactly one JSON object.
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type Config } from '../config/index.js';
+import {
+  isStockopsError,
+  MODEL_KINDS,
+  normalizeSymbol,
+  StoreBusyError,
+  type JobInfo,
+  type ModelKind,
+} from '../core/index.js';
+import {
+  importCsv,
+  predict,
+  trainModel,
+  type ImportResult,
+  type Prediction,
+  type TrainResult,
+} from '../pipelines/index.js';
+import { startServer } from '../server/index.js';
+import { lockPathOf, readLock } from '../stores/index.js';
+import { STOCKOPS_VERSION } from '../version.js';
+import { HttpError, runCommand, type HttpBackend } from './backend.js';
+
+const HORIZONS = [1, 5, 20];
+
+function parseHorizon(v: string): number {
+  const n = Number(v);
+  if (!HORIZONS.includes(n)) {
+    throw new InvalidArgumentError(`horizon must be one of ${HORIZONS.join(', ')}`);
+  }
+  return n;
+}
+
+function parseTicker(v: string): string {
+  try {
+    return normalizeSymbol(v);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function parsePort(v: string): string {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new InvalidArgumentError('port must be an integer in [0, 65535]');
+  }
+  return v;
+}
+
+interface JsonOpt {
+  json?: boolean;
+}
+
+/** Prints the result (one JSON object with --json) or the error, and sets the exit code. */
+async function emit<T>(
+  opts: JsonOpt,
+  work: () => Promise<T>,
+  human: (r: T) => string,
+): Promise<void> {
+  try {
+    const result = await work();
+    process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${human(result)}\n`);
+  } catch (e) {
+    const code = isStockopsError(e) || e instanceof HttpError ? e.code : 'ERROR';
+    const message = e instanceof Error ? e.message : String(e);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    }
+    process.stderr.write(`stockops: ${message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+const onWait = (m: string) => {
+  process.stderr.write(`stockops: ${m}\n`);
+};
+
+interface TrainOutput {
+  runId: string;
+  modelName: string;
+  modelVersion: number;
+  promoted: boolean;
+  decision: string;
+  metrics: TrainResult['metrics'];
+}
+
+const trainOutput = (r: Omit<TrainResult, 'report'>): TrainOutput => ({
+  runId: r.runId,
+  modelName: r.modelName,
+  modelVersion: r.modelVersion,
+  promoted: r.promoted,
+  decision: r.decision,
+  metrics: r.metrics,
+});
+
+async function trainViaServer(api: HttpBackend, body: object): Promise<TrainOutput> {
+  const { jobId } = await api.request<{ jobId: string }>('POST', '/api/train', { json: body });
+  for (;;) {
+    const job = await api.request<JobInfo>('GET', `/api/jobs/${encodeURIComponent(jobId)}`);
+    if (job.status === 'completed') {
+      return trainOutput(job.result as TrainResult);
+    }
+    if (job.status === 'failed') {
+      throw new HttpError(
+        500,
+        job.error?.code ?? 'JOB_FAILED',
+        job.error?.message ?? 'training failed',
+      );
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command()
+    .name('stockops')
+    .description('Stock price prediction with an honest MLOps lifecycle (embedded by default).')
+    .version(STOCKOPS_VERSION)
+    .showHelpAfterError();
+
+  program
+    .command('start')
+    .description(
+      'Serve the API and UI on one port; on first start, load the bundled S&P 500 sample and train.',
+    )
+    .addOption(new Option('--port <port>', 'port to listen on (env PORT)').argParser(parsePort))
+    .addOption(new Option('--host <host>', 'address to bind (env HOST)'))
+    .addOption(new Option('--no-bootstrap', 'skip loading the sample and training on first start'))
+    .action(async (opts: { port?: string; host?: string; bootstrap: boolean }) => {
+      const config = loadConfig({
+        ...process.env,
+        ...(opts.port !== undefined ? { PORT: opts.port } : {}),
+        ...(opts.host !== undefined ? { HOST: opts.host } : {}),
+        ...(opts.bootstrap ? {} : { STOCKOPS_BOOTSTRAP: 'false' }),
+      });
+      const started = await startWhenFree(config);
+      process.stdout.write(`stockops listening on ${started.url} (data: ${config.home})\n`);
+      const shutdown = (signal: string) => {
+        process.stderr.write(`stockops: ${signal}, shutting down\n`);
+        started.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+
+  program
+    .command('import')
+    .description(
+      'Import a Yahoo Finance daily CSV (Date,Open,High,Low,Close,Adj Close,Volume) for one ticker.',
+    )
+    .argument('<file>', 'CSV file')
+    .requiredOption('--ticker <symbol>', 'ticker the rows belong to', parseTicker)
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts: { ticker: string } & JsonOpt) => {
+      const config = loadConfig();
+      await emit(
+        opts,
+        async () => {
+          const bytes = new Uint8Array(await readFile(file));
+          return runCommand<ImportResult>(
+            config,
+            (api) =>
+              api.request('POST', `/api/import?ticker=${encodeURIComponent(opts.ticker)}`, {
+                bytes,
+              }),
+            (rt) => importCsv(rt.pipeline, { ticker: opts.ticker, bytes, source: `csv:${file}` }),
+            onWait,
+          );
+        },
+        (r) =>
+          `${r.ticker}: ${r.imported} imported, ${r.duplicates} duplicates, ${r.quarantined.length} quarantined` +
+          r.quarantined.map((q) => `\n  line ${q.line}: ${q.reason}`).join(''),
+      );
+    });
+
+  program
+    .command('train')
+    .description('Walk-forward evaluate a model beside naive, track the run, register a version.')
+    .requiredOption('--ticker <symbol>', 'ticker to train on', parseTicker)
+    .addOption(new Option('--model <kind>', 'model kind').choices(MODEL_KINDS).default('ridge'))
+    .addOption(
+      new Option('--horizon <days>', 'forecast horizon in trading days')
+        .argParser(parseHorizon)
+        .default(1),
+    )
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { ticker: string; model: ModelKind; horizon: number } & JsonOpt) => {
+      const config = loadConfig();
+      const body = { ticker: opts.ticker, model: opts.model, horizon: opts.horizon };
+      await emit(
+        opts,
+        () =>
+          runCommand<TrainOutput>(
+            config,
+            (api) => trainViaServer(api, body),
+            async (rt) => trainOutput(await trainModel(rt.pipeline, { ...body, actor: 'cli' })),
+            onWait,
+          ),
+        (r) =>
+          [
+            `${r.modelName} v${r.modelVersion} (run ${r.runId})`,
+            `  out-of-sample over ${r.metrics.folds} walk-forward folds:`,
+            `  RMSE ${r.metrics.rmse.toPrecision(4)} vs naive ${r.metrics.rmseNaive.toPrecision(4)}  skill ${pct(r.metrics.skill)}`,
+            `  direction ${pct(r.metrics.directionAccuracy)} vs always-up ${pct(r.metrics.upRate)}  DM p=${r.metrics.dmPValue.toFixed(3)}`,
+            `  ${r.decision}`,
+          ].join('\n'),
+      );
+    });
+
+  program
+    .command('predict')
+    .description("Predict the close `horizon` trading days ahead with the ticker's champion model.")
+    .requiredOption('--ticker <symbol>', 'ticker', parseTicker)
+    .addOption(
+      new Option('--horizon <days>', 'forecast horizon in trading days')
+        .argParser(parseHorizon)
+        .default(1),
+    )
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { ticker: string; horizon: number } & JsonOpt) => {
+      const config = loadConfig();
+      await emit(
+        opts,
+        () =>
+          runCommand<Prediction>(
+            config,
+            (api) =>
+              api.request(
+                'GET',
+                `/api/predict?ticker=${encodeURIComponent(opts.ticker)}&horizon=${opts.horizon}`,
+              ),
+            async (rt) =>
+              predict(rt.pipeline, rt.modelCache, { ticker: opts.ticker, horizon: opts.horizon }),
+            onWait,
+          ),
+        (p) =>
+          `${p.ticker} ${p.targetDate}: ${p.predictedClose.toFixed(2)} (${pct(p.predictedReturn)}) from ${p.lastClose.toFixed(2)} on ${p.asOf}; ` +
+          `${p.model.name} v${p.modelVersion} ${p.model.kind}, skill vs naive ${pct(p.model.metrics.skill)}`,
+      );
+    });
+
+  return program;
+}
+
+/** A CLI command may hold the embedded database for a while; wait for it rather than fail. */
+async function startWhenFree(config: Config) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await startServer(config);
+    } catch (e) {
+      const lockPath = lockPathOf(config.databaseUrl);
+      const holder = lockPath ? readLock(lockPath) : null;
+      if (!(e instanceof StoreBusyError) || holder?.role === 'server' || Date.now() > deadline) {
+        throw e;
+      }
+      process.stderr.write(`stockops: ${e.message} Waiting...\n`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync([...argv]);
+  } catch (e) {
+    process.stderr.write(`stockops: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,130 @@
+// Exchange trading calendars: which dates trade, so forecast target dates are real sessions.
+import { addDays, dayOfWeek } from '../data/index.js';
+
+export interface TradingCalendar {
+  readonly name: string;
+  isTradingDay(date: string): boolean;
+}
+
+/** The n-th trading day strictly after `date` (n >= 1). */
+export function tradingDayAfter(cal: TradingCalendar, date: string, n: number): string {
+  let d = date;
+  let left = n;
+  // 40 calendar days covers any run of closures; the bound only guards against a broken calendar.
+  for (let guard = 0; left > 0 && guard < n * 7 + 40; guard++) {
+    d = addDays(d, 1);
+    if (cal.isTradingDay(d)) {
+      left--;
+    }
+  }
+  return d;
+}
+
+const isWeekend = (date: string) => {
+  const w = dayOfWeek(date);
+  return w === 0 || w === 6;
+};
+
+export const weekdayCalendar: TradingCalendar = {
+  name: 'weekdays',
+  isTradingDay: (date) => !isWeekend(date),
+};
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const ymd = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
+
+/** Date of the k-th given weekday (0=Sun) in a month; k = -1 means the last one. */
+function nthWeekday(year: number, month: number, weekday: number, k: number): string {
+  if (k > 0) {
+    const first = dayOfWeek(ymd(year, month, 1));
+    const day = 1 + ((weekday - first + 7) % 7) + (k - 1) * 7;
+    return ymd(year, month, day);
+  }
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const last = dayOfWeek(ymd(year, month, lastDay));
+  return ymd(year, month, lastDay - ((last - weekday + 7) % 7));
+}
+
+/** Gregorian Easter Sunday (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
+function easter(year: number): string {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return ymd(year, month, day);
+}
+
+/** Saturday holidays move to Friday and Sunday ones to Monday (NYSE Rule 7.2). */
+function observed(date: string): string {
+  const w = dayOfWeek(date);
+  return w === 6 ? addDays(date, -1) : w === 0 ? addDays(date, 1) : date;
+}
+
+/** Unscheduled NYSE closures: 9/11, Hurricane Sandy, national days of mourning. */
+const NYSE_SPECIAL_CLOSURES = new Set([
+  '2001-09-11',
+  '2001-09-12',
+  '2001-09-13',
+  '2001-09-14',
+  '2004-06-11',
+  '2007-01-02',
+  '2012-10-29',
+  '2012-10-30',
+  '2018-12-05',
+  '2025-01-09',
+]);
+
+function nyseHolidays(year: number): Set<string> {
+  const h = new Set<string>();
+  const newYear = ymd(year, 1, 1);
+  // A Saturday New Year is not moved back into the previous year (NYSE Rule 7.2).
+  if (dayOfWeek(newYear) !== 6) {
+    h.add(observed(newYear));
+  }
+  h.add(nthWeekday(year, 1, 1, 3));
+  h.add(nthWeekday(year, 2, 1, 3));
+  h.add(addDays(easter(year), -2));
+  h.add(nthWeekday(year, 5, 1, -1));
+  if (year >= 2022) {
+    h.add(observed(ymd(year, 6, 19)));
+  }
+  h.add(observed(ymd(year, 7, 4)));
+  h.add(nthWeekday(year, 9, 1, 1));
+  h.add(nthWeekday(year, 11, 4, 4));
+  h.add(observed(ymd(year, 12, 25)));
+  return h;
+}
+
+const nyseCache = new Map<number, Set<string>>();
+
+export const nyseCalendar: TradingCalendar = {
+  name: 'NYSE',
+  isTradingDay(date) {
+    if (isWeekend(date) || NYSE_SPECIAL_CLOSURES.has(date)) {
+      return false;
+    }
+    const year = Number(date.slice(0, 4));
+    let hol = nyseCache.get(year);
+    if (!hol) {
+      hol = nyseHolidays(year);
+      nyseCache.set(year, hol);
+    }
+    return !hol.has(date);
+  },
+};
+
+/** NYSE for US symbols; other exchanges fall back to weekdays until their holiday tables land. */
+export function calendarFor(symbol: string): TradingCalendar {
+  const suffix = symbol.includes('.') ? symbol.slice(symbol.lastIndexOf('.') + 1) : '';
+  return suffix === '' ? nyseCalendar : weekdayCalendar;
+}

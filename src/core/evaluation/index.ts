@@ -1,0 +1,5 @@
+// Public surface of core/evaluation.
+export * from './evaluate.js';
+export * from './metrics.js';
+export * from './stats.js';
+export * from './walk-forward.js';

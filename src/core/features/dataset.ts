@@ -1,0 +1,125 @@
+// Turns a price series into model-ready rows: features at t, label = log return from t to t+h.
+import type { PriceSeries } from '../data/index.js';
+import type { FeatureSet } from './feature-set.js';
+
+/** Row-major feature matrix with optional labels; rows are consecutive trading days. */
+export interface Dataset {
+  featureNames: readonly string[];
+  /** Date of each row: the information cut-off of its features. */
+  dates: readonly string[];
+  nRows: number;
+  nCols: number;
+  /** X[r * nCols + c]. */
+  X: Float64Array;
+  /** Log return over `horizon` trading days after each row's date, when known. */
+  y: Float64Array | null;
+  /** Trading days between a row's date and its label's date. */
+  horizon: number;
+  /** For each row, the date whose price its label uses (label end): purge reasons about these. */
+  labelDates: readonly string[] | null;
+}
+
+export interface BuiltData {
+  /** Rows with complete features and a known label: what models train and are evaluated on. */
+  labeled: Dataset;
+  /** The most recent row (features only): what serving predicts from. */
+  latest: Dataset;
+  latestClose: number;
+  latestDate: string;
+}
+
+export function sliceRows(
+  ds: Dataset,
+  rows: readonly number[] | { start: number; end: number },
+): Dataset {
+  const idx: readonly number[] =
+    'start' in rows
+      ? Array.from({ length: Math.max(0, rows.end - rows.start) }, (_, i) => rows.start + i)
+      : rows;
+  const X = new Float64Array(idx.length * ds.nCols);
+  const y = ds.y ? new Float64Array(idx.length) : null;
+  idx.forEach((r, i) => {
+    X.set(ds.X.subarray(r * ds.nCols, (r + 1) * ds.nCols), i * ds.nCols);
+    if (y && ds.y) {
+      y[i] = ds.y[r] ?? Number.NaN;
+    }
+  });
+  return {
+    featureNames: ds.featureNames,
+    dates: idx.map((r) => ds.dates[r] ?? ''),
+    labelDates: ds.labelDates ? idx.map((r) => ds.labelDates?.[r] ?? '') : null,
+    nRows: idx.length,
+    nCols: ds.nCols,
+    X,
+    y,
+    horizon: ds.horizon,
+  };
+}
+
+/** Computes every feature column once; the same code path serves training and the live row. */
+export function computeFeatureColumns(series: PriceSeries, set: FeatureSet): Float64Array[] {
+  return set.features.map((f) => f.compute(series));
+}
+
+export function buildDataset(series: PriceSeries, set: FeatureSet, horizon: number): BuiltData {
+  const n = series.dates.length;
+  const cols = computeFeatureColumns(series, set);
+  const nCols = cols.length;
+  // Rows before the look-back are incomplete by construction; after it a non-finite value can
+  // only come from bad data, which the store refuses, so it is an error rather than a silent fill.
+  const first = set.lookback;
+  const labeledEnd = n - horizon;
+  const labeledRows = Math.max(0, labeledEnd - first);
+  const X = new Float64Array(labeledRows * nCols);
+  const y = new Float64Array(labeledRows);
+  const dates: string[] = [];
+  const labelDates: string[] = [];
+  for (let t = first; t < labeledEnd; t++) {
+    const r = t - first;
+    for (let c = 0; c < nCols; c++) {
+      X[r * nCols + c] = finiteOrThrow(cols[c]?.[t], set, c, series.dates[t]);
+    }
+    y[r] = Math.log(
+      (series.adjClose[t + horizon] ?? Number.NaN) / (series.adjClose[t] ?? Number.NaN),
+    );
+    dates.push(series.dates[t] ?? '');
+    labelDates.push(series.dates[t + horizon] ?? '');
+  }
+  const last = n - 1;
+  const latestX = new Float64Array(nCols);
+  if (last >= first) {
+    for (let c = 0; c < nCols; c++) {
+      latestX[c] = finiteOrThrow(cols[c]?.[last], set, c, series.dates[last]);
+    }
+  }
+  const featureNames = set.features.map((f) => f.name);
+  return {
+    labeled: { featureNames, dates, labelDates, nRows: labeledRows, nCols, X, y, horizon },
+    latest: {
+      featureNames,
+      dates: [series.dates[last] ?? ''],
+      labelDates: null,
+      nRows: last >= first ? 1 : 0,
+      nCols,
+      X: latestX,
+      y: null,
+      horizon,
+    },
+    latestClose: series.close[last] ?? Number.NaN,
+    latestDate: series.dates[last] ?? '',
+  };
+}
+
+function finiteOrThrow(
+  v: number | undefined,
+  set: FeatureSet,
+  c: number,
+  date: string | undefined,
+): number {
+  if (v === undefined || !Number.isFinite(v)) {
+    throw new Error(
+      `Feature ${set.features[c]?.name ?? c} is not finite on ${date ?? '?'}; the price series has an invalid bar`,
+    );
+  }
+  return v;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { toSeries } from '../data/index.js';
+import { randomWalkBars } from '../testing/index.js';
+import { buildDataset, computeFeatureColumns } from './dataset.js';
+import { basicFeatureSet } from './feature-set.js';
+import { rollingMean, rollingStd, rsiWilder } from './rolling.js';
+
+describe('rolling primitives', () => {
+  it('match direct computation on a small series', () => {
+    const x = Float64Array.from([1, 2, 4, 8, 16]);
+    expect(Array.from(rollingMean(x, 3)).slice(2)).toEqual([7 / 3, 14 / 3, 28 / 3]);
+    const sd = rollingStd(x, 3)[4] ?? 0;
+    const m = 28 / 3;
+    expect(sd).toBeCloseTo(Math.sqrt(((4 - m) ** 2 + (8 - m) ** 2 + (16 - m) ** 2) / 2), 12);
+    expect(Number.isNaN(rollingMean(x, 3)[1] ?? 0)).toBe(true);
+  });
+
+  it("give Wilder's RSI of 100 for a rising series and 50 for a flat one", () => {
+    const up = Float64Array.from({ length: 30 }, (_, i) => 100 + i);
+    expect(rsiWilder(up, 14)[29]).toBe(100);
+    expect(rsiWilder(new Float64Array(30).fill(5), 14)[29]).toBe(50);
+  });
+});
+
+describe('basicFeatureSet', () => {
+  const bars = randomWalkBars(300, 7);
+
+  it('has no look-ahead: a row is identical whether or not later bars exist', () => {
+    const full = computeFeatureColumns(toSeries('T', bars), basicFeatureSet);
+    for (const cut of [40, 120, 250]) {
+      const part = computeFeatureColumns(toSeries('T', bars.slice(0, cut)), basicFeatureSet);
+      full.forEach((col, c) => {
+        expect(part[c]?.[cut - 1]).toBe(col[cut - 1]);
+      });
+    }
+  });
+
+  it('is defined for every row after the declared look-back', () => {
+    const cols = computeFeatureColumns(toSeries('T', bars), basicFeatureSet);
+    for (const col of cols) {
+      for (let t = basicFeatureSet.lookback; t < bars.length; t++) {
+        expect(Number.isFinite(col[t])).toBe(true);
+      }
+    }
+  });
+
+  it('never yields NaN or Infinity when volume is missing or zero', () => {
+    const noVolume = bars.map((b, i) => ({ ...b, volume: i % 3 === 0 ? null : 0 }));
+    const built = buildDataset(toSeries('T', noVolume), basicFeatureSet, 1);
+    expect(built.labeled.X.every((v) => Number.isFinite(v))).toBe(true);
+  });
+});
+
+describe('buildDataset', () => {
+  it('labels row t with the log return from t to t+h and stops h rows before the end', () => {
+    const bars = randomWalkBars(100, 3);
+    const h = 5;
+    const built = buildDataset(toSeries('T', bars), basicFeatureSet, h);
+    expect(built.labeled.nRows).toBe(100 - basicFeatureSet.lookback - h);
+    const t = basicFeatureSet.lookback;
+    expect(built.labeled.y?.[0]).toBeCloseTo(
+      Math.log((bars[t + h]?.adjClose ?? 0) / (bars[t]?.adjClose ?? 1)),
+      14,
+    );
+    expect(built.labeled.labelDates?.[0]).toBe(bars[t + h]?.date);
+    expect(built.latestDate).toBe(bars[99]?.date);
+  });
+});

@@ -1,0 +1,274 @@
+// Training: features -> walk-forward evaluation beside naive -> final fit -> tracked run -> registered version.
+import { createHash } from 'node:crypto';
+import {
+  basicFeatureSet,
+  buildDataset,
+  createModel,
+  evaluateWalkForward,
+  InsufficientHistoryError,
+  minimumRows,
+  normalizeSymbol,
+  toSeries,
+  UnknownTickerError,
+  type Bar,
+  type FeatureSet,
+  type ModelJson,
+  type ModelKind,
+  type ModelVersion,
+  type WalkForwardOptions,
+  type WalkForwardReport,
+} from '../core/index.js';
+import { STOCKOPS_VERSION } from '../version.js';
+import { modelName, type PipelineDeps } from './deps.js';
+
+export interface TrainInput {
+  ticker: string;
+  model: ModelKind;
+  horizon: number;
+  /** Walk-forward settings; purge defaults to the horizon. */
+  walkForward?: Partial<WalkForwardOptions>;
+  /** Who asked, for the alias log. @defaultValue 'system' */
+  actor?: string;
+}
+
+export interface TrainMetrics {
+  rmse: number;
+  rmseNaive: number;
+  skill: number;
+  directionAccuracy: number;
+  upRate: number;
+  mae: number;
+  mape: number;
+  dmPValue: number;
+  folds: number;
+}
+
+export interface TrackedTraining {
+  runId: string;
+  modelName: string;
+  metrics: TrainMetrics;
+  report: WalkForwardReport;
+}
+
+export interface TrainResult extends TrackedTraining {
+  modelVersion: number;
+  promoted: boolean;
+  /** Why the new version did or did not become champion. */
+  decision: string;
+}
+
+const summarize = (r: WalkForwardReport): TrainMetrics => ({
+  rmse: r.overall.rmse,
+  rmseNaive: r.overall.rmseNaive,
+  skill: r.overall.skill,
+  directionAccuracy: r.overall.directionAccuracy,
+  upRate: r.overall.upRate,
+  mae: r.overall.mae,
+  mape: r.overall.mape,
+  dmPValue: r.overall.dmPValue,
+  folds: r.folds.length,
+});
+
+/** Content digest of the bars a run used, so a model version traces back to its exact data. */
+export function barsDigest(bars: readonly Bar[]): string {
+  const h = createHash('sha256');
+  for (const b of bars) {
+    h.update(`${b.date},${b.open},${b.high},${b.low},${b.close},${b.adjClose},${b.volume ?? ''}\n`);
+  }
+  return h.digest('hex');
+}
+
+const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2));
+
+/** Evaluates one model kind walk-forward, fits it on all labeled rows and records everything as a tracked run. */
+export async function trainTracked(
+  deps: PipelineDeps,
+  input: TrainInput,
+): Promise<TrackedTraining & { model: ModelJson }> {
+  const symbol = normalizeSymbol(input.ticker);
+  const bars = await deps.prices.getBars(symbol);
+  if (bars.length === 0) {
+    throw new UnknownTickerError(symbol);
+  }
+  const featureSet: FeatureSet = basicFeatureSet;
+  const wf: WalkForwardOptions = {
+    ...input.walkForward,
+    purge: Math.max(input.horizon, input.walkForward?.purge ?? 0),
+  };
+  const needed = minimumRows(wf) + featureSet.lookback + input.horizon;
+  if (bars.length < needed) {
+    throw new InsufficientHistoryError(symbol, needed, bars.length);
+  }
+  const built = buildDataset(toSeries(symbol, bars), featureSet, input.horizon);
+  const name = modelName(symbol, input.horizon);
+  const experiment = await deps.tracker.getOrCreateExperiment(name);
+  const digest = barsDigest(bars);
+  const run = await deps.tracker.createRun({
+    experimentId: experiment.id,
+    name: `${input.model}-h${input.horizon}`,
+    tags: {
+      'stockops.ticker': symbol,
+      'stockops.horizon': String(input.horizon),
+      'stockops.model': input.model,
+      'stockops.version': STOCKOPS_VERSION,
+      'stockops.data.digest': digest,
+    },
+  });
+  try {
+    const report = evaluateWalkForward(built.labeled, () => createModel(input.model), wf, symbol);
+    const final = createModel(input.model);
+    final.fit(built.labeled);
+    const modelJson = final.toJSON();
+    const metrics = summarize(report);
+    await deps.tracker.logParams(run.id, {
+      model: input.model,
+      horizon: String(input.horizon),
+      target: `log return of adjusted close over ${input.horizon} trading day(s)`,
+      feature_set: `${featureSet.id}@${featureSet.version}`,
+      'wf.initial_train': String(report.options.initialTrain),
+      'wf.step': String(report.options.step),
+      'wf.purge': String(report.options.purge),
+      'wf.embargo': String(report.options.embargo),
+      'wf.window': report.options.window,
+      'data.rows': String(bars.length),
+      'data.from': bars[0]?.date ?? '',
+      'data.to': bars[bars.length - 1]?.date ?? '',
+      ...Object.fromEntries(
+        Object.entries(final.params()).map(([k, v]) => [`final.${k}`, String(v)]),
+      ),
+    });
+    const ts = Date.now();
+    const overall = {
+      rmse: metrics.rmse,
+      rmse_naive: metrics.rmseNaive,
+      skill: metrics.skill,
+      mae: metrics.mae,
+      mape: metrics.mape,
+      direction_accuracy: metrics.directionAccuracy,
+      up_rate: metrics.upRate,
+      dm_p_value: metrics.dmPValue,
+      folds: metrics.folds,
+    };
+    await deps.tracker.logMetrics(run.id, [
+      ...Object.entries(overall).map(([key, value]) => ({ key, value, step: 0, timestamp: ts })),
+      ...report.folds.flatMap((f) => [
+        { key: 'fold_rmse', value: f.metrics.rmse, step: f.index, timestamp: ts },
+        { key: 'fold_rmse_naive', value: f.metrics.rmseNaive, step: f.index, timestamp: ts },
+        { key: 'fold_skill', value: f.metrics.skill, step: f.index, timestamp: ts },
+        {
+          key: 'fold_direction_accuracy',
+          value: f.metrics.directionAccuracy,
+          step: f.index,
+          timestamp: ts,
+        },
+      ]),
+    ]);
+    await deps.tracker.logArtifact(run.id, 'model/model.json', enc(modelJson));
+    await deps.tracker.logArtifact(run.id, 'evaluation/report.json', enc(report));
+    await deps.tracker.logArtifact(
+      run.id,
+      'features.json',
+      enc({
+        id: featureSet.id,
+        version: featureSet.version,
+        lookback: featureSet.lookback,
+        features: featureSet.features.map((f) => ({ name: f.name, description: f.description })),
+      }),
+    );
+    await deps.tracker.endRun(run.id, 'FINISHED');
+    return { runId: run.id, modelName: name, metrics, report, model: modelJson };
+  } catch (e) {
+    await deps.tracker.endRun(run.id, 'FAILED');
+    throw e;
+  }
+}
+
+/** Registers a tracked run's model as a new version of its registered model. */
+export async function registerVersion(
+  deps: PipelineDeps,
+  t: TrackedTraining & { model: ModelJson },
+): Promise<ModelVersion> {
+  await deps.registry.ensureModel(t.modelName);
+  return deps.registry.createVersion({
+    name: t.modelName,
+    source: `runs:/${t.runId}/model`,
+    runId: t.runId,
+    tags: {
+      kind: t.model.kind,
+      horizon: String(t.model.horizon),
+      rmse: String(t.metrics.rmse),
+      rmse_naive: String(t.metrics.rmseNaive),
+      skill: String(t.metrics.skill),
+    },
+  });
+}
+
+/**
+ * The first version of a model becomes champion (serving needs one); later versions only when their
+ * out-of-sample RMSE beats both naive and the champion's.
+ */
+export async function promoteIfBetter(
+  deps: PipelineDeps,
+  version: ModelVersion,
+  metrics: TrainMetrics,
+  actor: string,
+): Promise<{ promoted: boolean; decision: string }> {
+  const champion = await deps.registry.getVersionByAlias(version.name, 'champion');
+  const numbers = { rmse: metrics.rmse, rmseNaive: metrics.rmseNaive, skill: metrics.skill };
+  let promoted: boolean;
+  let decision: string;
+  if (!champion) {
+    promoted = true;
+    decision =
+      metrics.skill > 0
+        ? `first version; beats naive (skill ${(metrics.skill * 100).toFixed(2)}%)`
+        : `first version; does not beat naive (skill ${(metrics.skill * 100).toFixed(2)}%), served until a better one is trained`;
+  } else {
+    const champRmse = Number(champion.tags.rmse ?? Number.NaN);
+    if (!(metrics.rmse < metrics.rmseNaive)) {
+      promoted = false;
+      decision = `not promoted: RMSE ${metrics.rmse.toPrecision(5)} does not beat naive ${metrics.rmseNaive.toPrecision(5)}`;
+    } else if (Number.isFinite(champRmse) && !(metrics.rmse < champRmse)) {
+      promoted = false;
+      decision = `not promoted: RMSE ${metrics.rmse.toPrecision(5)} does not beat champion v${champion.version} (${champRmse.toPrecision(5)})`;
+    } else {
+      promoted = true;
+      decision = `promoted: RMSE ${metrics.rmse.toPrecision(5)} beats naive ${metrics.rmseNaive.toPrecision(5)} and champion v${champion.version}`;
+    }
+  }
+  if (promoted) {
+    await deps.registry.setAlias(version.name, 'champion', version.version);
+    await deps.aliasLog.record({
+      name: version.name,
+      alias: 'champion',
+      fromVersion: champion?.version ?? null,
+      toVersion: version.version,
+      actor,
+      reason: decision,
+      metrics: numbers,
+    });
+  }
+  return { promoted, decision };
+}
+
+/** Trains, tracks, registers and (if it earns it) promotes one model. */
+export async function trainModel(deps: PipelineDeps, input: TrainInput): Promise<TrainResult> {
+  const t = await trainTracked(deps, input);
+  const version = await registerVersion(deps, t);
+  const { promoted, decision } = await promoteIfBetter(
+    deps,
+    version,
+    t.metrics,
+    input.actor ?? 'system',
+  );
+  await deps.tracker.setTags(t.runId, { 'stockops.registered_version': String(version.version) });
+  return {
+    runId: t.runId,
+    modelName: t.modelName,
+    metrics: t.metrics,
+    report: t.report,
+    modelVersion: version.version,
+    promoted,
+    decision,
+  };
+}

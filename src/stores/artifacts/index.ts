@@ -1,0 +1,2 @@
+// Public surface of the artifact store adapters.
+export { FileArtifactStore } from './file-store.js';

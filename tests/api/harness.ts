@@ -1,0 +1,50 @@
+// Builds the real app on an in-memory embedded database with the bundled sample loaded, for app.inject() tests.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/index.js';
+import { bootstrap } from '../../src/pipelines/index.js';
+import { openRuntime, type Runtime } from '../../src/runtime/index.js';
+import { buildServer } from '../../src/server/index.js';
+import { bundledSample } from '../../src/stores/index.js';
+
+export interface Harness {
+  app: FastifyInstance;
+  rt: Runtime;
+  close(): Promise<void>;
+}
+
+export async function harness(
+  options: { apiKey?: string; bootstrap?: boolean } = {},
+): Promise<Harness> {
+  const home = mkdtempSync(join(tmpdir(), 'stockops-api-'));
+  const config = loadConfig({
+    STOCKOPS_HOME: home,
+    DATABASE_URL: 'pglite://memory',
+    ...(options.apiKey ? { STOCKOPS_API_KEY: options.apiKey } : {}),
+  });
+  const rt = await openRuntime(config, 'server');
+  if (options.bootstrap !== false) {
+    await bootstrap(rt.pipeline, bundledSample);
+  }
+  const app = await buildServer({
+    pipeline: rt.pipeline,
+    queue: rt.queue,
+    metrics: rt.metrics,
+    modelCache: rt.modelCache,
+    apiKey: config.apiKey,
+    webRoot: null,
+  });
+  return {
+    app,
+    rt,
+    close: async () => {
+      await app.close();
+      await rt.close();
+    },
+  };
+}
+
+export const csv = (rows: string[]): string =>
+  ['Date,Open,High,Low,Close,Adj Close,Volume', ...rows].join('\n');

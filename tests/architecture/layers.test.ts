@@ -1,0 +1,67 @@
+// Dependency rules of docs/architecture.md, checked on the source: layers point one way, core is pure,
+// and a folder is entered only through its index.ts.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '..', '..', 'src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+const layerOf = (file: string) => (relative(SRC, file).split(sep)[0] ?? '').replace(/\.js$/, '.ts');
+
+/** Which top-level folders each layer may import. */
+const ALLOWED: Record<string, string[]> = {
+  core: ['core'],
+  stores: ['stores', 'core'],
+  pipelines: ['pipelines', 'core', 'version.ts'],
+  jobs: ['jobs', 'core'],
+  metrics: ['metrics'],
+  config: ['config', 'core'],
+  runtime: ['runtime', 'core', 'config', 'jobs', 'metrics', 'pipelines', 'stores'],
+  server: ['server', 'core', 'config', 'metrics', 'pipelines', 'runtime', 'version.ts'],
+  cli: ['cli', 'core', 'config', 'pipelines', 'runtime', 'server', 'stores', 'version.ts'],
+  'version.ts': [],
+};
+
+const imports = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1] ?? '');
+
+describe('source layering', () => {
+  const all = files(SRC).filter((f) => !f.endsWith('.test.ts'));
+
+  it('keeps core pure: no Node built-ins, no packages, nothing outside core', () => {
+    for (const f of all.filter((x) => layerOf(x) === 'core')) {
+      for (const spec of imports(f)) {
+        expect(spec.startsWith('.'), `${relative(SRC, f)} imports ${spec}`).toBe(true);
+        expect(layerOf(resolve(dirname(f), spec)), `${relative(SRC, f)} imports ${spec}`).toBe('core');
+      }
+    }
+  });
+
+  it('points layers one way: server/jobs -> pipelines -> core <- stores', () => {
+    for (const f of all) {
+      const from = layerOf(f);
+      for (const spec of imports(f).filter((s) => s.startsWith('.'))) {
+        const to = layerOf(resolve(dirname(f), spec));
+        expect(ALLOWED[from] ?? [], `${relative(SRC, f)} (${from}) imports ${spec} (${to})`).toContain(to);
+      }
+    }
+  });
+
+  it('enters another folder only through its index.ts', () => {
+    for (const f of all) {
+      for (const spec of imports(f).filter((s) => s.startsWith('..'))) {
+        const target = resolve(dirname(f), spec);
+        const sameFolderTree = target.startsWith(dirname(f) + sep);
+        if (!sameFolderTree && !target.endsWith('version.js')) {
+          expect(target.endsWith(`${sep}index.js`), `${relative(SRC, f)} imports ${spec} past a barrel`).toBe(true);
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,96 @@
+// Contract every Tracker adapter passes (built-in SQL tracker now; MLflow joins in its issue).
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Tracker } from '../../src/core/index.js';
+
+export function trackerContract(name: string, make: () => Promise<Tracker>): void {
+  describe(`Tracker contract: ${name}`, () => {
+    let tracker: Tracker;
+    beforeEach(async () => {
+      tracker = await make();
+    });
+
+    it('gets or creates an experiment by name, once', async () => {
+      const a = await tracker.getOrCreateExperiment('AAPL.h1');
+      const b = await tracker.getOrCreateExperiment('AAPL.h1');
+      expect(a.id).toBe(b.id);
+    });
+
+    it('records params, metrics by step, tags, artifacts and status', async () => {
+      const exp = await tracker.getOrCreateExperiment('T.h1');
+      const run = await tracker.createRun({
+        experimentId: exp.id,
+        name: 'ridge-h1',
+        tags: { 'stockops.ticker': 'T' },
+      });
+      expect(run.status).toBe('RUNNING');
+      await tracker.logParams(run.id, { model: 'ridge', horizon: '1' });
+      await tracker.logMetrics(run.id, [
+        { key: 'fold_rmse', value: 0.02, step: 0, timestamp: 1 },
+        { key: 'fold_rmse', value: 0.01, step: 1, timestamp: 2 },
+      ]);
+      await tracker.setTags(run.id, { note: 'x' });
+      await tracker.logArtifact(run.id, 'model/model.json', new TextEncoder().encode('{"a":1}'));
+      await tracker.endRun(run.id, 'FINISHED');
+      const got = await tracker.getRun(run.id);
+      expect(got).toMatchObject({
+        status: 'FINISHED',
+        experimentName: 'T.h1',
+        params: { model: 'ridge', horizon: '1' },
+        metrics: { fold_rmse: 0.01 },
+        tags: { 'stockops.ticker': 'T', note: 'x' },
+      });
+      expect(got.endTime).not.toBeNull();
+      expect(
+        (await tracker.getMetricHistory(run.id, 'fold_rmse')).map((m) => [m.step, m.value]),
+      ).toEqual([
+        [0, 0.02],
+        [1, 0.01],
+      ]);
+      expect(new TextDecoder().decode(await tracker.getArtifact(run.id, 'model/model.json'))).toBe(
+        '{"a":1}',
+      );
+    });
+
+    it('keeps params write-once', async () => {
+      const exp = await tracker.getOrCreateExperiment('T.h1');
+      const run = await tracker.createRun({ experimentId: exp.id, name: 'r' });
+      await tracker.logParams(run.id, { alpha: '1' });
+      await tracker.logParams(run.id, { alpha: '1' });
+      await expect(tracker.logParams(run.id, { alpha: '2' })).rejects.toThrow(/write-once/);
+    });
+
+    it('refuses artifact paths that escape the run', async () => {
+      const exp = await tracker.getOrCreateExperiment('T.h1');
+      const run = await tracker.createRun({ experimentId: exp.id, name: 'r' });
+      await expect(
+        tracker.logArtifact(run.id, '../../etc/passwd', new Uint8Array(1)),
+      ).rejects.toThrow(/relative/);
+    });
+
+    it('searches runs by experiment and tags, newest first', async () => {
+      const e1 = await tracker.getOrCreateExperiment('A.h1');
+      const e2 = await tracker.getOrCreateExperiment('B.h1');
+      const r1 = await tracker.createRun({
+        experimentId: e1.id,
+        name: '1',
+        tags: { 'stockops.ticker': 'A' },
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      const r2 = await tracker.createRun({
+        experimentId: e1.id,
+        name: '2',
+        tags: { 'stockops.ticker': 'A' },
+      });
+      await tracker.createRun({ experimentId: e2.id, name: '3', tags: { 'stockops.ticker': 'B' } });
+      expect(
+        (await tracker.searchRuns({ tags: { 'stockops.ticker': 'A' } })).map((r) => r.id),
+      ).toEqual([r2.id, r1.id]);
+      expect(await tracker.searchRuns({ experimentNames: ['B.h1'] })).toHaveLength(1);
+      expect(await tracker.searchRuns({})).toHaveLength(3);
+    });
+
+    it('fails with RUN_NOT_FOUND for an unknown run', async () => {
+      await expect(tracker.getRun('0'.repeat(32))).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    });
+  });
+}

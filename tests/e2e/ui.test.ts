@@ -1,0 +1,244 @@
+// Browser end-to-end test: the real app (`node bin/stockops.js start`) driven by Debian chromium.
+// Real: the stockops server, its embedded store and models, the built UI in web/dist, chromium.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const screenshotPath = path.join(repoRoot, 'tests/e2e/__screenshots__/viewer.png');
+
+// The first start trains models before it listens, hence the long waits.
+const START_TIMEOUT_MS = 120_000;
+const READY_TIMEOUT_MS = 120_000;
+const TEST_TIMEOUT_MS = 240_000;
+const KILL_GRACE_MS = 5_000;
+
+// Flags that keep chromium from reaching out to the network: this machine has none to reach.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const CHROMIUM_MISSING =
+  'Debian chromium is not installed: run `apt-get install -y chromium` (bash .ci/run does this)';
+
+/** Debian's chromium only: playwright's own browser download cannot work offline. */
+function findChromium(): string {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!existsSync(fromEnv)) {
+      throw new Error(`CHROMIUM_PATH is ${fromEnv}, which does not exist. ${CHROMIUM_MISSING}`);
+    }
+    return fromEnv;
+  }
+  try {
+    const found = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+    if (found !== '') {
+      return found;
+    }
+  } catch {
+    // `which` exits non-zero when it finds nothing; the error below says what to do.
+  }
+  throw new Error(CHROMIUM_MISSING);
+}
+
+interface RunningApp {
+  child: ChildProcess;
+  /** Resolves with the base URL once the app prints its "listening on" line. */
+  listening: Promise<string>;
+}
+
+/** Spawns the app at once, so that cleanup can stop it even if it never comes up. */
+function startApp(home: string): RunningApp {
+  const child = spawn(process.execPath, ['bin/stockops.js', 'start'], {
+    cwd: repoRoot,
+    env: { ...process.env, STOCKOPS_HOME: home, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const tail = () => log.slice(-4000);
+  const listening = new Promise<string>((resolve, reject) => {
+    let partial = '';
+    const timer = setTimeout(() => {
+      reject(
+        new Error(
+          `stockops did not print "listening on http://..." within ${START_TIMEOUT_MS / 1000} s. ` +
+            `Output:\n${tail()}`,
+        ),
+      );
+    }, START_TIMEOUT_MS);
+    child.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      log += text;
+      // Chunks can split a line; only whole lines are matched.
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        // Stops at a quote too, in case the line is a JSON log record.
+        const match = /listening on (http:\/\/[^\s"']+)/.exec(line);
+        if (match?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(match[1].replace(/\/$/, ''));
+          return;
+        }
+      }
+    });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`could not run node bin/stockops.js start: ${err.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `node bin/stockops.js start exited (code ${String(code)}, signal ${String(signal)}) ` +
+            `before listening. Output:\n${tail()}`,
+        ),
+      );
+    });
+  });
+  return { child, listening };
+}
+
+async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  child.kill('SIGTERM');
+  const grace = new AbortController();
+  const graceful = await Promise.race([
+    exited.then(() => true),
+    sleep(KILL_GRACE_MS, false, { signal: grace.signal }).catch(() => false),
+  ]);
+  grace.abort();
+  if (!graceful) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+interface PredictionFacts {
+  lastClose: number;
+  predictedClose: number;
+}
+
+function toFacts(body: unknown): PredictionFacts {
+  if (typeof body === 'object' && body !== null) {
+    const { lastClose, predictedClose } = body as Record<string, unknown>;
+    if (typeof lastClose === 'number' && typeof predictedClose === 'number') {
+      return { lastClose, predictedClose };
+    }
+  }
+  throw new Error(
+    `expected /api/predict to answer { lastClose, predictedClose }, found ${JSON.stringify(body)}`,
+  );
+}
+
+/** Polls until the ^GSPC model answers: the server may listen before its first model is trained. */
+async function waitForPrediction(baseUrl: string): Promise<PredictionFacts> {
+  const url = `${baseUrl}/api/predict?ticker=%5EGSPC&horizon=1`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      const text = await res.text();
+      if (res.status === 200) {
+        return toFacts(JSON.parse(text) as unknown);
+      }
+      last = `${String(res.status)} ${text.slice(0, 300)}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await sleep(1000);
+  }
+  throw new Error(
+    `GET ${url} did not answer 200 within ${READY_TIMEOUT_MS / 1000} s; last: ${last}`,
+  );
+}
+
+/** "2,876.10" -> 2876.1; NaN when there is no number in the text. */
+function parsePrice(text: string): number {
+  const match = /-?[\d,]+(?:\.\d+)?/.exec(text);
+  return match ? Number(match[0].replaceAll(',', '')) : Number.NaN;
+}
+
+let home: string | undefined;
+let app: RunningApp | undefined;
+let browser: Browser | undefined;
+
+afterAll(async () => {
+  await browser?.close();
+  if (app) {
+    await stopApp(app.child);
+  }
+  if (home !== undefined) {
+    rmSync(home, { recursive: true, force: true });
+  }
+}, KILL_GRACE_MS * 3);
+
+describe('viewer page', () => {
+  it(
+    'shows the ^GSPC chart and a predicted price',
+    async () => {
+      const executablePath = findChromium();
+      home = mkdtempSync(path.join(tmpdir(), 'stockops-e2e-'));
+      app = startApp(home);
+      const url = await app.listening;
+      // Checked only now: bin/stockops.js builds web/dist itself when it is missing or stale.
+      if (!existsSync(path.join(repoRoot, 'web/dist/index.html'))) {
+        throw new Error('web/dist/index.html is missing: build the UI with `npm run build:web`');
+      }
+      const facts = await waitForPrediction(url);
+
+      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const pageErrors: string[] = [];
+      page.on('pageerror', (err) => {
+        pageErrors.push(err.message);
+      });
+
+      await page.goto(url);
+      const select = page.getByTestId('ticker-select');
+      await select.locator('option[value="^GSPC"]').waitFor({ state: 'attached' });
+      await select.selectOption('^GSPC');
+
+      await page.locator('[data-testid=price-chart] canvas').first().waitFor();
+      await page.getByText('Loading prices…').waitFor({ state: 'detached' });
+      const predictedClose = page.getByTestId('predicted-close').filter({ hasText: /\d/ });
+      await predictedClose.waitFor();
+
+      const shown = parsePrice(await predictedClose.innerText());
+      expect(shown).toBeGreaterThan(0);
+      expect(Math.abs(shown - facts.lastClose) / facts.lastClose).toBeLessThan(0.5);
+      // The card rounds to cents, so it agrees with the API to within half a cent.
+      expect(shown).toBeCloseTo(facts.predictedClose, 1);
+      expect(await page.getByTestId('model-version').innerText()).toContain('v1');
+      expect(await page.getByTestId('error').count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+
+      mkdirSync(path.dirname(screenshotPath), { recursive: true });
+      await page.screenshot({ path: screenshotPath, fullPage: true });
+    },
+    TEST_TIMEOUT_MS,
+  );
+});

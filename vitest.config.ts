@@ -1,0 +1,13 @@
+// Test tiers run by `npm test`: unit tests beside the code, API and CLI tests, and the browser test.
+// tests/integration (real servers) runs in `npm run test:stack`.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'tests/{api,architecture,cli,contract,e2e}/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    globalSetup: ['tests/global-setup.ts'],
+  },
+});
