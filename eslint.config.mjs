@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/**',
       '.stockops/**',
       '.services/**',
+      '.venv*/**',
       'coverage/**',
     ],
   },

@@ -29,7 +29,9 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 const imports = (file: string) =>
-  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1] ?? '');
+  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map(
+    (m) => m[1] ?? '',
+  );
 
 describe('source layering', () => {
   const all = files(SRC).filter((f) => !f.endsWith('.test.ts'));
@@ -38,7 +40,9 @@ describe('source layering', () => {
     for (const f of all.filter((x) => layerOf(x) === 'core')) {
       for (const spec of imports(f)) {
         expect(spec.startsWith('.'), `${relative(SRC, f)} imports ${spec}`).toBe(true);
-        expect(layerOf(resolve(dirname(f), spec)), `${relative(SRC, f)} imports ${spec}`).toBe('core');
+        expect(layerOf(resolve(dirname(f), spec)), `${relative(SRC, f)} imports ${spec}`).toBe(
+          'core',
+        );
       }
     }
   });
@@ -48,7 +52,10 @@ describe('source layering', () => {
       const from = layerOf(f);
       for (const spec of imports(f).filter((s) => s.startsWith('.'))) {
         const to = layerOf(resolve(dirname(f), spec));
-        expect(ALLOWED[from] ?? [], `${relative(SRC, f)} (${from}) imports ${spec} (${to})`).toContain(to);
+        expect(
+          ALLOWED[from] ?? [],
+          `${relative(SRC, f)} (${from}) imports ${spec} (${to})`,
+        ).toContain(to);
       }
     }
   });
@@ -59,7 +66,10 @@ describe('source layering', () => {
         const target = resolve(dirname(f), spec);
         const sameFolderTree = target.startsWith(dirname(f) + sep);
         if (!sameFolderTree && !target.endsWith('version.js')) {
-          expect(target.endsWith(`${sep}index.js`), `${relative(SRC, f)} imports ${spec} past a barrel`).toBe(true);
+          expect(
+            target.endsWith(`${sep}index.js`),
+            `${relative(SRC, f)} imports ${spec} past a barrel`,
+          ).toBe(true);
         }
       }
     }

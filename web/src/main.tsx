@@ -1,7 +1,7 @@
 // Browser entry point: mounts the viewer page into index.html's #root.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App } from './app';
 import { ErrorBoundary } from './error-boundary';
 import './styles.css';
 

@@ -59,7 +59,7 @@ function Scores({ metrics }: { metrics: ModelMetrics }) {
           </dd>
         </div>
         <div className="metric-row">
-          <dt>Direction right</dt>
+          <dt>Direction accuracy</dt>
           <dd>
             {pct(directionAccuracy)} <span className="vs">vs always-up {pct(upRate)}</span>
           </dd>
