@@ -11,6 +11,8 @@ export default tseslint.config(
       '.stockops/**',
       '.services/**',
       '.venv*/**',
+      '.tmp/**',
+      '**/*.tmp.*',
       'coverage/**',
     ],
   },

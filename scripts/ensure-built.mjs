@@ -1,6 +1,6 @@
 // Builds dist/ (tsc) and web/dist (vite) when missing or older than their sources; run by `prepare` and the bin.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,53 @@ function run(bin, args, quiet) {
   });
 }
 
-export function ensureBuilt({ quiet = false } = {}) {
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Several processes (parallel test workers, CLI calls) may ask for a build at once; a lock directory
+ * (mkdir is atomic) makes one build while the others wait and then find it current.
+ */
+function withBuildLock(fn) {
+  const lock = join(root, '.build-lock');
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (existsSync(lock) ? statSync(lock).mtimeMs : Date.now());
+      if (age > 5 * 60_000 || Date.now() > deadline) {
+        rmSync(lock, { recursive: true, force: true });
+      } else {
+        sleep(200);
+      }
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export function ensureBuilt(options = {}) {
+  if (isCurrent()) {
+    return;
+  }
+  withBuildLock(() => build(options));
+}
+
+function isCurrent() {
+  const serverSrc = Math.max(newest(join(root, 'src')), mtime(join(root, 'tsconfig.build.json')));
+  const webSrc = Math.max(newest(join(root, 'web', 'src')), mtime(join(root, 'web', 'index.html')));
+  return (
+    (!existsSync(join(root, 'src')) || mtime(join(root, 'dist', 'cli', 'bin.js')) >= serverSrc) &&
+    (!existsSync(join(root, 'web', 'src')) ||
+      mtime(join(root, 'web', 'dist', 'index.html')) >= webSrc)
+  );
+}
+
+function build({ quiet = false }) {
   const serverOut = join(root, 'dist', 'cli', 'bin.js');
   const serverSrc = Math.max(newest(join(root, 'src')), mtime(join(root, 'tsconfig.build.json')));
   if (existsSync(join(root, 'src')) && mtime(serverOut) < serverSrc) {

@@ -1,5 +1,5 @@
 // Shared test helpers: one embedded database per test file, emptied between tests (PGlite starts in seconds, truncation in ms).
-import { openPglite, migrate, type SqlClient } from '../src/stores/sql/index.js';
+import { migrate, openPglite, truncateAll, type SqlClient } from '../src/stores/sql/index.js';
 
 let shared: Promise<SqlClient> | null = null;
 
@@ -9,9 +9,6 @@ export async function freshDb(): Promise<SqlClient> {
     return db;
   });
   const db = await shared;
-  await db.exec(
-    `truncate bars, quarantine, run_params, run_metrics, run_tags, runs, experiments,
-       model_aliases, model_versions, registered_models, alias_events restart identity cascade`,
-  );
+  await truncateAll(db);
   return db;
 }

@@ -7,12 +7,15 @@ import {
   MODEL_KINDS,
   normalizeSymbol,
   StoreBusyError,
+  type EtlRunRecord,
   type JobInfo,
   type ModelKind,
 } from '../core/index.js';
 import {
+  DEFAULT_TICKERS,
   importCsv,
   predict,
+  runEtl,
   trainModel,
   type ImportResult,
   type Prediction,
@@ -22,6 +25,8 @@ import { startServer } from '../server/index.js';
 import { lockPathOf, readLock } from '../stores/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
 import { HttpError, runCommand, type HttpBackend } from './backend.js';
+import { registerEvaluateCommand } from './evaluate-command.js';
+import { registerFlowCommands } from './flow-commands.js';
 
 const HORIZONS = [1, 5, 20];
 
@@ -112,6 +117,47 @@ async function trainViaServer(api: HttpBackend, body: object): Promise<TrainOutp
     }
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+async function etlViaServer(api: HttpBackend, body: object): Promise<EtlRunRecord> {
+  const { jobId } = await api.request<{ jobId: string }>('POST', '/api/etl', { json: body });
+  for (;;) {
+    const job = await api.request<JobInfo>('GET', `/api/jobs/${encodeURIComponent(jobId)}`);
+    if (job.status === 'completed') {
+      // The etl flow answers with the id of the ETL run it recorded; the run log has the whole record.
+      const result = job.result as { etlRunId?: string } | EtlRunRecord;
+      return 'etlRunId' in result && typeof result.etlRunId === 'string'
+        ? api.request<EtlRunRecord>('GET', `/api/etl/runs/${encodeURIComponent(result.etlRunId)}`)
+        : (result as EtlRunRecord);
+    }
+    if (job.status === 'failed') {
+      throw new HttpError(500, job.error?.code ?? 'JOB_FAILED', job.error?.message ?? 'ETL failed');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function etlSummary(r: EtlRunRecord): string {
+  const secs = ((r.endedAt ?? Date.now()) - r.startedAt) / 1000;
+  const lines = [`ETL run ${r.id}: ${r.status} in ${secs.toFixed(1)} s`];
+  for (const s of r.steps) {
+    const counts = Object.entries(s.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    lines.push(`  ${s.step.padEnd(9)} ${String(s.ms).padStart(6)} ms  ${counts}`);
+  }
+  for (const t of r.results) {
+    lines.push(
+      t.status === 'ok'
+        ? `  ${t.symbol.padEnd(9)} ok: fetched ${t.fetched}, ${t.inserted} new, ${t.updated} changed, ${t.unchanged} unchanged, ${t.quarantined} quarantined; ${t.cleanRows} clean rows ${t.from ?? ''}..${t.to ?? ''}` +
+            (t.snapshot ? `; snapshot ${t.snapshot.digest.slice(0, 12)}` : '')
+        : `  ${t.symbol.padEnd(9)} FAILED in ${t.error?.step ?? '?'}: ${t.error?.message ?? ''}`,
+    );
+  }
+  for (const q of r.quality.filter((c) => c.status !== 'pass')) {
+    lines.push(`  quality ${q.symbol} ${q.check}: ${q.status} (${q.count}) ${q.examples[0] ?? ''}`);
+  }
+  return lines.join('\n');
 }
 
 export function buildCli(): Command {
@@ -208,6 +254,9 @@ export function buildCli(): Command {
             `  out-of-sample over ${r.metrics.folds} walk-forward folds:`,
             `  RMSE ${r.metrics.rmse.toPrecision(4)} vs naive ${r.metrics.rmseNaive.toPrecision(4)}  skill ${pct(r.metrics.skill)}`,
             `  direction ${pct(r.metrics.directionAccuracy)} vs always-up ${pct(r.metrics.upRate)}  DM p=${r.metrics.dmPValue.toFixed(3)}`,
+            `  interval coverage ${Object.entries(r.metrics.coverage)
+              .map(([level, c]) => `${pct(c)} at ${level}%`)
+              .join(', ')}`,
             `  ${r.decision}`,
           ].join('\n'),
       );
@@ -244,6 +293,54 @@ export function buildCli(): Command {
           `${p.model.name} v${p.modelVersion} ${p.model.kind}, skill vs naive ${pct(p.model.metrics.skill)}`,
       );
     });
+
+  program
+    .command('ingest')
+    .description(
+      'Fetch daily bars from Yahoo Finance (full history for new tickers, then incremental), validate, load raw, clean, check quality and snapshot.',
+    )
+    .argument('[tickers...]', `tickers (default: ${DEFAULT_TICKERS.join(' ')})`)
+    .option('--full', 'fetch the full history even for stored tickers')
+    .option('--no-snapshot', 'skip the Parquet snapshots')
+    .option('--json', 'print one JSON object')
+    .action(async (args: string[], opts: { full?: boolean; snapshot: boolean } & JsonOpt) => {
+      const config = loadConfig();
+      const outcome: { run: EtlRunRecord | null } = { run: null };
+      await emit(
+        opts,
+        async () => {
+          const tickers =
+            args.length > 0 ? args.map((t) => normalizeSymbol(t, 'tickers')) : undefined;
+          const body = {
+            ...(tickers ? { tickers } : {}),
+            ...(opts.full ? { full: true } : {}),
+            snapshot: opts.snapshot,
+          };
+          // Progress goes to a terminal only, so piped output stays one JSON object.
+          const onProgress = process.stderr.isTTY
+            ? (e: { step: string; symbol: string; message: string }) => {
+                process.stderr.write(`stockops: ${e.step} ${e.symbol}: ${e.message}\n`);
+              }
+            : undefined;
+          const run = await runCommand<EtlRunRecord>(
+            config,
+            (api) => etlViaServer(api, body),
+            (rt) => runEtl(rt.etl, { ...body, trigger: 'cli' }, onProgress ? { onProgress } : {}),
+            onWait,
+          );
+          outcome.run = run;
+          return run;
+        },
+        etlSummary,
+      );
+      // Per-ticker failures are in the output; the exit code lets scripts notice them too.
+      if (outcome.run && outcome.run.status !== 'completed') {
+        process.exitCode = 1;
+      }
+    });
+
+  registerFlowCommands(program, emit, onWait);
+  registerEvaluateCommand(program, emit);
 
   return program;
 }

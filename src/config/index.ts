@@ -19,7 +19,45 @@ export interface Config {
   bootstrap: boolean;
   /** Pino log level. @defaultValue 'info' */
   logLevel: string;
+  /** BullMQ on this Redis (REDIS_URL, `redis://host:port`); null = the in-process runner. */
+  redisUrl: string | null;
+  /** Redis key prefix of the job queue (STOCKOPS_QUEUE_PREFIX). @defaultValue 'stockops' */
+  queuePrefix: string;
+  /** A running flow run whose worker stays silent this long is Crashed and retried (STOCKOPS_FLOW_LEASE_MS). @defaultValue 15000 */
+  flowLeaseMs: number;
+  /** Install and fire the default schedules (STOCKOPS_SCHEDULES). @defaultValue true */
+  schedules: boolean;
+  /** Real MLflow server for runs and models (MLFLOW_TRACKING_URI and its basic-auth variables); null = built-in. */
+  mlflow: {
+    trackingUri: string;
+    username?: string;
+    password?: string;
+    /** Prefix for experiment and model names (STOCKOPS_MLFLOW_PREFIX). @defaultValue '' */
+    namePrefix: string;
+  } | null;
+  /** For s3:// artifact URLs: S3_ENDPOINT (MinIO; path-style), AWS_REGION and the AWS key pair. */
+  s3: {
+    endpoint?: string;
+    region?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  };
+  /** The promotion gate (PROMOTION_METRIC, PROMOTION_MARGIN). */
+  promotion: PromotionConfig;
+  /** ClickHouse for the cleaned series and history reads (CLICKHOUSE_URL, `http://host:8123[/db]`); null = SQL only. */
+  clickhouseUrl: string | null;
+  /** Where the ETL fetches bars (PRICE_SOURCE_URL): `yahoo://`, or `file://DIR` of recorded chart() responses. @defaultValue 'yahoo://' */
+  priceSourceUrl: string;
 }
+
+export interface PromotionConfig {
+  /** Metric compared on the most recent evaluation window; lower is better. @defaultValue 'rmse' */
+  metric: 'rmse' | 'mae';
+  /** Relative improvement required over naive and champion, e.g. 0.01 = 1 %. @defaultValue 0 */
+  margin: number;
+}
+
+const nonEmpty = (v: string | undefined): string | undefined =>
+  v === undefined || v === '' ? undefined : v;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -62,5 +100,85 @@ export function loadConfig(env: Env = process.env): Config {
     apiKey: env.STOCKOPS_API_KEY && env.STOCKOPS_API_KEY !== '' ? env.STOCKOPS_API_KEY : null,
     bootstrap: boot === 'true' || boot === '1',
     logLevel,
+    redisUrl: redisFrom(env),
+    queuePrefix: nonEmpty(env.STOCKOPS_QUEUE_PREFIX) ?? 'stockops',
+    flowLeaseMs: intFrom(env, 'STOCKOPS_FLOW_LEASE_MS', 15_000, 3_000, 3_600_000),
+    schedules: boolFrom(env, 'STOCKOPS_SCHEDULES', true),
+    mlflow: mlflowFrom(env),
+    s3: s3From(env),
+    promotion: promotionFrom(env),
+    clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL) ?? null,
+    priceSourceUrl: nonEmpty(env.PRICE_SOURCE_URL) ?? 'yahoo://',
   };
+}
+
+function redisFrom(env: Env): string | null {
+  const url = nonEmpty(env.REDIS_URL);
+  if (url === undefined) {
+    return null;
+  }
+  if (!/^rediss?:\/\/./i.test(url)) {
+    throw new ConfigError(`REDIS_URL must be redis://host:port (or rediss://), found "${url}"`);
+  }
+  return url;
+}
+
+function boolFrom(env: Env, key: string, def: boolean): boolean {
+  const raw = nonEmpty(env[key]);
+  if (raw === undefined) {
+    return def;
+  }
+  if (!['true', 'false', '1', '0'].includes(raw)) {
+    throw new ConfigError(`${key} must be true or false, found "${raw}"`);
+  }
+  return raw === 'true' || raw === '1';
+}
+
+function mlflowFrom(env: Env): Config['mlflow'] {
+  const uri = nonEmpty(env.MLFLOW_TRACKING_URI);
+  if (uri === undefined) {
+    return null;
+  }
+  if (!/^https?:\/\/[^/]+/i.test(uri)) {
+    throw new ConfigError(
+      `MLFLOW_TRACKING_URI must be the http(s) URL of an MLflow tracking server, found "${uri}"`,
+    );
+  }
+  const username = nonEmpty(env.MLFLOW_TRACKING_USERNAME);
+  const password = nonEmpty(env.MLFLOW_TRACKING_PASSWORD);
+  return {
+    trackingUri: uri,
+    ...(username !== undefined ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    namePrefix: env.STOCKOPS_MLFLOW_PREFIX ?? '',
+  };
+}
+
+function s3From(env: Env): Config['s3'] {
+  const endpoint = nonEmpty(env.S3_ENDPOINT);
+  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+  return {
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(accessKeyId !== undefined && secretAccessKey !== undefined
+      ? { credentials: { accessKeyId, secretAccessKey } }
+      : {}),
+  };
+}
+
+function promotionFrom(env: Env): PromotionConfig {
+  const metric = env.PROMOTION_METRIC ?? 'rmse';
+  if (metric !== 'rmse' && metric !== 'mae') {
+    throw new ConfigError(`PROMOTION_METRIC must be rmse or mae, found "${metric}"`);
+  }
+  const rawMargin = env.PROMOTION_MARGIN ?? '0';
+  const margin = Number(rawMargin);
+  if (!Number.isFinite(margin) || margin < 0 || margin >= 1) {
+    throw new ConfigError(
+      `PROMOTION_MARGIN must be a relative improvement in [0, 1), found "${rawMargin}"`,
+    );
+  }
+  return { metric, margin };
 }

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import {
   isStockopsError,
   JobNotFoundError,
+  type EnqueueOptions,
   type JobHandler,
   type JobInfo,
-  type JobQueue,
+  type ManagedJobQueue,
 } from '../core/index.js';
 
 export interface InProcessQueueOptions {
@@ -16,7 +17,7 @@ export interface InProcessQueueOptions {
   keepFinished?: number;
 }
 
-export class InProcessQueue implements JobQueue {
+export class InProcessQueue implements ManagedJobQueue {
   private readonly jobs = new Map<string, JobInfo>();
   private readonly waiters = new Map<string, ((job: JobInfo) => void)[]>();
   private readonly pending: string[] = [];
@@ -33,14 +34,21 @@ export class InProcessQueue implements JobQueue {
     this.keepFinished = options.keepFinished ?? 1000;
   }
 
-  enqueue(name: string, data: unknown): Promise<string> {
+  enqueue(name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) {
       return Promise.reject(new Error('Job queue is closed'));
     }
     if (!this.handlers.has(name)) {
       return Promise.reject(new Error(`No handler for job "${name}"`));
     }
-    const id = randomUUID();
+    const id = options.jobId ?? randomUUID();
+    const existing = this.jobs.get(id);
+    if (existing && (existing.status === 'queued' || existing.status === 'running')) {
+      return Promise.resolve(id);
+    }
+    if (existing) {
+      this.finished.splice(this.finished.indexOf(id), 1);
+    }
     this.jobs.set(id, { id, name, status: 'queued', data, createdAt: Date.now() });
     this.pending.push(id);
     this.kick();
@@ -73,6 +81,28 @@ export class InProcessQueue implements JobQueue {
     });
   }
 
+  cancel(id: string): Promise<boolean> {
+    const at = this.pending.indexOf(id);
+    const job = this.jobs.get(id);
+    if (at < 0 || !job) {
+      return Promise.resolve(false);
+    }
+    this.pending.splice(at, 1);
+    job.status = 'failed';
+    job.error = { code: 'CANCELLED', message: 'cancelled before it started' };
+    job.endedAt = Date.now();
+    this.finish(job);
+    return Promise.resolve(true);
+  }
+
+  depth(): Promise<number> {
+    return Promise.resolve(this.pending.length);
+  }
+
+  workers(): Promise<number> {
+    return Promise.resolve(this.closed ? 0 : 1);
+  }
+
   /** Stops taking jobs and waits for the one running, if any. */
   async close(): Promise<void> {
     this.closed = true;
@@ -101,7 +131,7 @@ export class InProcessQueue implements JobQueue {
       // Yield first so the enqueuing request answers before a long synchronous job starts.
       await new Promise((r) => setImmediate(r));
       try {
-        job.result = await handler(job.data);
+        job.result = await handler(job.data, { jobId: job.id });
         job.status = 'completed';
       } catch (e) {
         job.status = 'failed';

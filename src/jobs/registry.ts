@@ -1,7 +1,9 @@
-// The typed job registry: every job name has exactly one handler, checked before anything starts.
-import type { JobHandler } from '../core/index.js';
+// The typed job registry: every job name has exactly one handler, checked before anything starts; and the
+// default schedules, upserted under stable ids.
+import type { JobHandler, ScheduleRecord } from '../core/index.js';
 
-export const JOB_NAMES = ['train', 'bootstrap'] as const;
+/** Every flow is a job of the same name. */
+export const JOB_NAMES = ['etl', 'train', 'evaluate', 'retrain-all', 'bootstrap'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export function checkHandlers(handlers: ReadonlyMap<string, JobHandler>): void {
@@ -15,3 +17,37 @@ export function checkHandlers(handlers: ReadonlyMap<string, JobHandler>): void {
     );
   }
 }
+
+/**
+ * Daily ETL after each exchange's close, in the exchange's own time zone (so daylight saving needs no
+ * edits), and a weekly retrain once the week's data is in.
+ */
+export const DEFAULT_SCHEDULES: readonly Omit<ScheduleRecord, 'updatedAt'>[] = [
+  {
+    id: 'etl-us-daily',
+    flow: 'etl',
+    cron: '30 16 * * 1-5',
+    timezone: 'America/New_York',
+    parameters: { market: 'US' },
+    enabled: true,
+    description: 'US tickers, 30 min after the NYSE/Nasdaq close (16:00 New York)',
+  },
+  {
+    id: 'etl-tw-daily',
+    flow: 'etl',
+    cron: '0 14 * * 1-5',
+    timezone: 'Asia/Taipei',
+    parameters: { market: 'TW' },
+    enabled: true,
+    description: '.TW tickers, 30 min after the TWSE close (13:30 Taipei)',
+  },
+  {
+    id: 'retrain-all-weekly',
+    flow: 'retrain-all',
+    cron: '0 6 * * 6',
+    timezone: 'America/New_York',
+    parameters: {},
+    enabled: true,
+    description: 'Retrain every stored ticker on Saturday morning, after the week has closed',
+  },
+];

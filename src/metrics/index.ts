@@ -1,5 +1,5 @@
 // Prometheus metrics for one process, on a registry of its own so several apps can coexist in tests.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface AppMetrics {
   registry: Registry;
@@ -8,6 +8,49 @@ export interface AppMetrics {
   predictions: Counter<'ticker' | 'horizon'>;
   trainingRuns: Counter<'model' | 'status'>;
   imports: Counter<'outcome'>;
+  flowRunDuration: Histogram<'flow' | 'state'>;
+}
+
+/** Where the flow gauges read their values at scrape time (the SQL store and the queue). */
+export interface FlowMetricsSource {
+  countByState(): Promise<{ flow: string; state: string; count: number }[]>;
+  depth(): Promise<number>;
+  workers(): Promise<number>;
+}
+
+/**
+ * Flow runs by flow and state, queue depth and worker count, read when Prometheus scrapes: the store and
+ * Redis hold the truth for every process, so each replica reports the same numbers.
+ */
+export function registerFlowGauges(metrics: AppMetrics, source: FlowMetricsSource): void {
+  new Gauge({
+    name: 'stockops_flow_runs',
+    help: 'Flow runs by flow and state (all processes, from the store)',
+    labelNames: ['flow', 'state'],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const r of await source.countByState()) {
+        this.set({ flow: r.flow, state: r.state }, r.count);
+      }
+    },
+  });
+  new Gauge({
+    name: 'stockops_job_queue_depth',
+    help: 'Jobs waiting to start',
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await source.depth());
+    },
+  });
+  new Gauge({
+    name: 'stockops_job_workers',
+    help: 'Processes taking jobs from the queue',
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await source.workers());
+    },
+  });
 }
 
 export function createMetrics(): AppMetrics {
@@ -38,6 +81,13 @@ export function createMetrics(): AppMetrics {
       name: 'stockops_training_runs_total',
       help: 'Training runs by model kind and outcome',
       labelNames: ['model', 'status'],
+      registers: [registry],
+    }),
+    flowRunDuration: new Histogram({
+      name: 'stockops_flow_run_duration_seconds',
+      help: 'Flow run duration from first start to end, by flow and final state',
+      labelNames: ['flow', 'state'],
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
       registers: [registry],
     }),
     imports: new Counter({

@@ -1,7 +1,8 @@
 // First start: load the bundled sample, evaluate naive and ridge, register the better one as champion.
 import { importCsv, type ImportResult } from './import-csv.js';
 import { modelName, type PipelineDeps } from './deps.js';
-import { promoteIfBetter, registerVersion, trainTracked, type TrainMetrics } from './train.js';
+import { promoteIfBetter } from './promote.js';
+import { registerVersion, trainTracked, type TrainMetrics } from './train.js';
 
 export interface SampleData {
   symbol: string;
@@ -41,7 +42,7 @@ export async function bootstrap(
   // Ridge is served only if it beats "tomorrow = today" out of sample; otherwise the honest answer is naive.
   const best = ridge.metrics.rmse < naive.metrics.rmse ? ridge : naive;
   const version = await registerVersion(deps, best);
-  const { decision } = await promoteIfBetter(deps, version, best.metrics, 'bootstrap');
+  const { decision } = await promoteIfBetter(deps, version, best, 'bootstrap');
   return {
     imported,
     trained: {

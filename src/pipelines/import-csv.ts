@@ -1,6 +1,13 @@
-// CSV import: parse strictly, reconcile with what is stored, store new bars and quarantine the rest.
-import { decodeCsvBytes, normalizeSymbol, parseBarsCsv, reconcileRows } from '../core/index.js';
+// CSV import: parse strictly, reconcile with the raw bars stored, store new bars, quarantine the rest, re-clean.
+import {
+  decodeCsvBytes,
+  normalizeSymbol,
+  parseBarsCsv,
+  reconcileRows,
+  type Bar,
+} from '../core/index.js';
 import { today, type PipelineDeps } from './deps.js';
+import { refreshClean } from './etl-clean.js';
 
 export interface ImportResult {
   ticker: string;
@@ -21,11 +28,21 @@ export async function importCsv(
   const text = decodeCsvBytes(input.bytes);
   const parsed = parseBarsCsv(text, { today: today(deps) });
   const lines = text.split(/\r\n|\n|\r/);
-  const stored = new Map((await deps.prices.getBars(ticker)).map((b) => [b.date, b]));
+  // Rows are compared with the raw bars as stored (not the cleaned, split-adjusted ones), in the file's date range.
+  const first = parsed.rows[0]?.bar.date;
+  const last = parsed.rows[parsed.rows.length - 1]?.bar.date;
+  const stored = new Map<string, Bar>(
+    first === undefined || last === undefined
+      ? []
+      : (await deps.prices.getRawBars(ticker, { from: first, to: last })).map((b) => [b.date, b]),
+  );
   const rec = reconcileRows(parsed.rows, stored, (line) => lines[line - 1] ?? '');
   const quarantined = [...parsed.quarantined, ...rec.quarantined].sort((a, b) => a.line - b.line);
   const inserted = await deps.prices.insertBars(ticker, rec.toInsert, input.source);
   await deps.prices.addQuarantine(ticker, quarantined, input.source);
+  if (inserted > 0) {
+    await refreshClean(deps, ticker);
+  }
   return {
     ticker,
     imported: inserted,

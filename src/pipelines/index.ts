@@ -1,6 +1,14 @@
 // Public surface of src/pipelines: orchestration of core logic over the ports.
 export * from './bootstrap.js';
 export * from './deps.js';
+export * from './etl.js';
+export * from './etl-clean.js';
+export * from './etl-snapshot.js';
+export * from './evaluate.js';
+export * from './flows.js';
+export * from './forecast.js';
 export * from './import-csv.js';
+export * from './model-fit.js';
 export * from './predict.js';
+export * from './promote.js';
 export * from './train.js';

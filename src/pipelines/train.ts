@@ -1,25 +1,29 @@
 // Training: features -> walk-forward evaluation beside naive -> final fit -> tracked run -> registered version.
 import { createHash } from 'node:crypto';
 import {
-  basicFeatureSet,
-  buildDataset,
-  createModel,
-  evaluateWalkForward,
-  InsufficientHistoryError,
-  minimumRows,
   normalizeSymbol,
-  toSeries,
   UnknownTickerError,
   type Bar,
-  type FeatureSet,
+  type ConformalOptions,
   type ModelJson,
   type ModelKind,
+  type ModelOptions,
   type ModelVersion,
   type WalkForwardOptions,
   type WalkForwardReport,
 } from '../core/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
 import { modelName, type PipelineDeps } from './deps.js';
+import { snapshotDataset } from './etl-snapshot.js';
+import {
+  coverageByLevel,
+  fitAndEvaluate,
+  fitParams,
+  intervalMetricPoints,
+  trackTuningTrials,
+  widthByLevel,
+} from './model-fit.js';
+import { promoteIfBetter } from './promote.js';
 
 export interface TrainInput {
   ticker: string;
@@ -29,6 +33,12 @@ export interface TrainInput {
   walkForward?: Partial<WalkForwardOptions>;
   /** Who asked, for the alias log. @defaultValue 'system' */
   actor?: string;
+  /** `id@version` of the feature set. @defaultValue 'alpha@1' */
+  featureSet?: string;
+  /** Per-kind model options (ridge alphas, GBDT grid, ensemble members). @defaultValue {} */
+  modelOptions?: ModelOptions;
+  /** Interval levels and adaptive-conformal settings. @defaultValue levels 0.8 and 0.95 */
+  conformal?: ConformalOptions;
 }
 
 export interface TrainMetrics {
@@ -41,6 +51,10 @@ export interface TrainMetrics {
   mape: number;
   dmPValue: number;
   folds: number;
+  /** Walk-forward empirical coverage of the conformal intervals, keyed by level in percent ("80", "95"). */
+  coverage: Record<string, number>;
+  /** Mean interval width in log-return units, keyed like coverage. */
+  intervalWidth: Record<string, number>;
 }
 
 export interface TrackedTraining {
@@ -67,6 +81,8 @@ const summarize = (r: WalkForwardReport): TrainMetrics => ({
   mape: r.overall.mape,
   dmPValue: r.overall.dmPValue,
   folds: r.folds.length,
+  coverage: coverageByLevel(r),
+  intervalWidth: widthByLevel(r),
 });
 
 /** Content digest of the bars a run used, so a model version traces back to its exact data. */
@@ -90,19 +106,14 @@ export async function trainTracked(
   if (bars.length === 0) {
     throw new UnknownTickerError(symbol);
   }
-  const featureSet: FeatureSet = basicFeatureSet;
-  const wf: WalkForwardOptions = {
-    ...input.walkForward,
-    purge: Math.max(input.horizon, input.walkForward?.purge ?? 0),
-  };
-  const needed = minimumRows(wf) + featureSet.lookback + input.horizon;
-  if (bars.length < needed) {
-    throw new InsufficientHistoryError(symbol, needed, bars.length);
-  }
-  const built = buildDataset(toSeries(symbol, bars), featureSet, input.horizon);
+  // Features, walk-forward evaluation with intervals and the final fit: CPU only, before any run exists.
+  const fit = fitAndEvaluate(symbol, bars, input);
+  const { featureSet, report, final, modelJson } = fit;
   const name = modelName(symbol, input.horizon);
   const experiment = await deps.tracker.getOrCreateExperiment(name);
-  const digest = barsDigest(bars);
+  // The bars go into a Parquet snapshot named by its digest (etl-snapshot.ts): the run traces back to exact bytes.
+  const dataset = await snapshotDataset(deps, symbol, bars);
+  const digest = dataset.digest;
   const run = await deps.tracker.createRun({
     experimentId: experiment.id,
     name: `${input.model}-h${input.horizon}`,
@@ -115,16 +126,12 @@ export async function trainTracked(
     },
   });
   try {
-    const report = evaluateWalkForward(built.labeled, () => createModel(input.model), wf, symbol);
-    const final = createModel(input.model);
-    final.fit(built.labeled);
-    const modelJson = final.toJSON();
     const metrics = summarize(report);
     await deps.tracker.logParams(run.id, {
       model: input.model,
       horizon: String(input.horizon),
       target: `log return of adjusted close over ${input.horizon} trading day(s)`,
-      feature_set: `${featureSet.id}@${featureSet.version}`,
+      ...fitParams(fit),
       'wf.initial_train': String(report.options.initialTrain),
       'wf.step': String(report.options.step),
       'wf.purge': String(report.options.purge),
@@ -136,6 +143,14 @@ export async function trainTracked(
       ...Object.fromEntries(
         Object.entries(final.params()).map(([k, v]) => [`final.${k}`, String(v)]),
       ),
+    });
+    await deps.tracker.logDataset(run.id, {
+      name: `${symbol} daily bars`,
+      digest,
+      source: dataset.uri,
+      from: bars[0]?.date ?? '',
+      to: bars[bars.length - 1]?.date ?? '',
+      rows: bars.length,
     });
     const ts = Date.now();
     const overall = {
@@ -162,8 +177,10 @@ export async function trainTracked(
           timestamp: ts,
         },
       ]),
+      ...intervalMetricPoints(report, ts),
     ]);
     await deps.tracker.logArtifact(run.id, 'model/model.json', enc(modelJson));
+    await deps.tracker.logArtifact(run.id, 'model/conformal.json', enc(fit.conformal));
     await deps.tracker.logArtifact(run.id, 'evaluation/report.json', enc(report));
     await deps.tracker.logArtifact(
       run.id,
@@ -174,6 +191,13 @@ export async function trainTracked(
         lookback: featureSet.lookback,
         features: featureSet.features.map((f) => ({ name: f.name, description: f.description })),
       }),
+    );
+    await trackTuningTrials(
+      deps.tracker,
+      experiment.id,
+      { id: run.id, model: input.model, horizon: input.horizon },
+      report,
+      final.tuningTrials(),
     );
     await deps.tracker.endRun(run.id, 'FINISHED');
     return { runId: run.id, modelName: name, metrics, report, model: modelJson };
@@ -199,68 +223,19 @@ export async function registerVersion(
       rmse: String(t.metrics.rmse),
       rmse_naive: String(t.metrics.rmseNaive),
       skill: String(t.metrics.skill),
+      feature_set: t.model.featureSet ?? 'basic@1',
+      ...Object.fromEntries(
+        Object.entries(t.metrics.coverage).map(([k, v]) => [`coverage_${k}`, String(v)]),
+      ),
     },
   });
-}
-
-/**
- * The first version of a model becomes champion (serving needs one); later versions only when their
- * out-of-sample RMSE beats both naive and the champion's.
- */
-export async function promoteIfBetter(
-  deps: PipelineDeps,
-  version: ModelVersion,
-  metrics: TrainMetrics,
-  actor: string,
-): Promise<{ promoted: boolean; decision: string }> {
-  const champion = await deps.registry.getVersionByAlias(version.name, 'champion');
-  const numbers = { rmse: metrics.rmse, rmseNaive: metrics.rmseNaive, skill: metrics.skill };
-  let promoted: boolean;
-  let decision: string;
-  if (!champion) {
-    promoted = true;
-    decision =
-      metrics.skill > 0
-        ? `first version; beats naive (skill ${(metrics.skill * 100).toFixed(2)}%)`
-        : `first version; does not beat naive (skill ${(metrics.skill * 100).toFixed(2)}%), served until a better one is trained`;
-  } else {
-    const champRmse = Number(champion.tags.rmse ?? Number.NaN);
-    if (!(metrics.rmse < metrics.rmseNaive)) {
-      promoted = false;
-      decision = `not promoted: RMSE ${metrics.rmse.toPrecision(5)} does not beat naive ${metrics.rmseNaive.toPrecision(5)}`;
-    } else if (Number.isFinite(champRmse) && !(metrics.rmse < champRmse)) {
-      promoted = false;
-      decision = `not promoted: RMSE ${metrics.rmse.toPrecision(5)} does not beat champion v${champion.version} (${champRmse.toPrecision(5)})`;
-    } else {
-      promoted = true;
-      decision = `promoted: RMSE ${metrics.rmse.toPrecision(5)} beats naive ${metrics.rmseNaive.toPrecision(5)} and champion v${champion.version}`;
-    }
-  }
-  if (promoted) {
-    await deps.registry.setAlias(version.name, 'champion', version.version);
-    await deps.aliasLog.record({
-      name: version.name,
-      alias: 'champion',
-      fromVersion: champion?.version ?? null,
-      toVersion: version.version,
-      actor,
-      reason: decision,
-      metrics: numbers,
-    });
-  }
-  return { promoted, decision };
 }
 
 /** Trains, tracks, registers and (if it earns it) promotes one model. */
 export async function trainModel(deps: PipelineDeps, input: TrainInput): Promise<TrainResult> {
   const t = await trainTracked(deps, input);
   const version = await registerVersion(deps, t);
-  const { promoted, decision } = await promoteIfBetter(
-    deps,
-    version,
-    t.metrics,
-    input.actor ?? 'system',
-  );
+  const { promoted, decision } = await promoteIfBetter(deps, version, t, input.actor ?? 'system');
   await deps.tracker.setTags(t.runId, { 'stockops.registered_version': String(version.version) });
   return {
     runId: t.runId,

@@ -1,70 +1,128 @@
 // Composition root: opens the stores chosen by configuration and wires pipelines, jobs and metrics.
-import type { JobHandler } from '../core/index.js';
+import { ConfigError, type ManagedJobQueue } from '../core/index.js';
 import type { Config } from '../config/index.js';
-import { checkHandlers, InProcessQueue } from '../jobs/index.js';
-import { createMetrics, type AppMetrics } from '../metrics/index.js';
+import { openJobs, type FlowEngine, type Jobs } from '../jobs/index.js';
+import { createMetrics, registerFlowGauges, type AppMetrics } from '../metrics/index.js';
+import { createFlows, ModelCache, type EtlDeps, type PipelineDeps } from '../pipelines/index.js';
 import {
-  bootstrap,
-  ModelCache,
-  trainModel,
-  type BootstrapResult,
-  type PipelineDeps,
-  type TrainInput,
-} from '../pipelines/index.js';
-import { bundledSample, checkStoreUrls, openStores, type Stores } from '../stores/index.js';
+  bundledSample,
+  checkStoreUrls,
+  openLeaseKeeper,
+  openStores,
+  type Stores,
+} from '../stores/index.js';
 
 export interface Runtime {
   config: Config;
   stores: Stores;
   pipeline: PipelineDeps;
-  queue: InProcessQueue;
+  /** The pipeline deps with the ETL's source, run log and snapshot store. */
+  etl: EtlDeps;
+  queue: ManagedJobQueue;
+  /** Flow runs: start, watch, cancel; schedules. */
+  flows: FlowEngine;
+  jobs: Jobs;
   metrics: AppMetrics;
   modelCache: ModelCache;
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, role: 'server' | 'cli'): Promise<Runtime> {
+/**
+ * BullMQ workers run in other processes (and machines), so they need a database those share; the
+ * embedded PGlite is one process's. Said before anything opens.
+ */
+function checkRunner(config: Config, role: 'server' | 'cli' | 'worker'): void {
+  if (role === 'worker' && config.redisUrl === null) {
+    throw new ConfigError(
+      'stockops worker takes jobs from BullMQ: set REDIS_URL=redis://host:port (e.g. from scripts/services/redis.sh), the same for the API and every worker',
+    );
+  }
+  if (config.redisUrl !== null && /^pglite:\/\//i.test(config.databaseUrl)) {
+    throw new ConfigError(
+      `REDIS_URL is set, so flows run on BullMQ workers in other processes, but DATABASE_URL is the embedded ${config.databaseUrl}, which only one process can open. ` +
+        'Set DATABASE_URL=postgres://user:password@host:5432/db (the same for the API and every stockops worker; scripts/services/postgres.sh starts one) ' +
+        'and ARTIFACTS_URL to a store they share, or unset REDIS_URL to run flows in-process.',
+    );
+  }
+}
+
+export async function openRuntime(
+  config: Config,
+  role: 'server' | 'cli' | 'worker',
+  options: { concurrency?: number } = {},
+): Promise<Runtime> {
   checkStoreUrls(config);
+  checkRunner(config, role);
   const stores = await openStores({
     databaseUrl: config.databaseUrl,
     artifactsUrl: config.artifactsUrl,
-    role,
+    mlflow: config.mlflow,
+    s3: config.s3,
+    role: role === 'server' ? 'server' : 'cli',
+    clickhouseUrl: config.clickhouseUrl,
+    priceSourceUrl: config.priceSourceUrl,
   });
   const pipeline: PipelineDeps = {
     prices: stores.prices,
     tracker: stores.tracker,
     registry: stores.registry,
     aliasLog: stores.aliasLog,
+    promotion: config.promotion,
+    datasets: stores.datasets,
+    source: stores.source,
+    etlRuns: stores.etlRuns,
+  };
+  const etl: EtlDeps = {
+    ...pipeline,
+    source: stores.source,
+    etlRuns: stores.etlRuns,
+    datasets: stores.datasets,
   };
   const metrics = createMetrics();
-  const handlers = new Map<string, JobHandler>([
-    [
-      'train',
-      async (data) => {
-        const input = data as TrainInput;
-        try {
-          const { report: _report, ...result } = await trainModel(pipeline, input);
-          metrics.trainingRuns.inc({ model: input.model, status: 'completed' });
-          return result;
-        } catch (e) {
-          metrics.trainingRuns.inc({ model: input.model, status: 'failed' });
-          throw e;
+  let jobs: Jobs;
+  try {
+    jobs = await openJobs({
+      flows: createFlows(etl, bundledSample),
+      store: stores.flows,
+      redisUrl: config.redisUrl,
+      role,
+      prefix: config.queuePrefix,
+      leaseMs: config.flowLeaseMs,
+      schedules: config.schedules,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      leaseKeeper: (workerId, everyMs) => openLeaseKeeper(config.databaseUrl, workerId, everyMs),
+      onRunEnded: (run) => {
+        const seconds = ((run.endedAt ?? Date.now()) - (run.startedAt ?? run.createdAt)) / 1000;
+        metrics.flowRunDuration.observe({ flow: run.flow, state: run.state }, seconds);
+        if (run.flow === 'train') {
+          metrics.trainingRuns.inc({
+            model: typeof run.parameters.model === 'string' ? run.parameters.model : '',
+            status: run.state === 'Completed' ? 'completed' : 'failed',
+          });
         }
       },
-    ],
-    ['bootstrap', async (): Promise<BootstrapResult> => bootstrap(pipeline, bundledSample)],
-  ]);
-  checkHandlers(handlers);
-  const queue = new InProcessQueue(handlers);
+    });
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
+  registerFlowGauges(metrics, {
+    countByState: () => stores.flows.countByState(),
+    depth: () => jobs.queue.depth(),
+    workers: () => jobs.queue.workers(),
+  });
   return {
     config,
     stores,
     pipeline,
-    queue,
+    etl,
+    queue: jobs.queue,
+    flows: jobs.engine,
+    jobs,
     metrics,
     modelCache: new ModelCache(),
     close: async () => {
-      await queue.close();
+      await jobs.close();
       await stores.close();
     },
   };

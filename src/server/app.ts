@@ -20,13 +20,26 @@ import {
   UnauthorizedError,
   UnknownTickerError,
   JobNotFoundError,
+  type FlowRunRecord,
+  type FlowService,
+  type JobInfo,
   type JobQueue,
 } from '../core/index.js';
 import type { AppMetrics } from '../metrics/index.js';
-import { importCsv, predict, type ModelCache, type PipelineDeps } from '../pipelines/index.js';
+import {
+  importCsv,
+  predict,
+  setChampion,
+  type ModelCache,
+  type PipelineDeps,
+} from '../pipelines/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
 import { errorHandler } from './errors.js';
+import { registerEtlRoutes } from './etl-routes.js';
+import { registerFlowRoutes } from './flow-routes.js';
+import { registerForecastRoutes } from './forecast-routes.js';
 import {
+  AliasMoveSchema,
   BarSchema,
   ErrorSchema,
   Horizon,
@@ -44,6 +57,8 @@ import {
 export interface ServerDeps {
   pipeline: PipelineDeps;
   queue: JobQueue;
+  /** Flow runs and schedules (the /api/flows routes); without it, jobs are still flow runs on `queue`. */
+  flows?: FlowService;
   metrics: AppMetrics;
   modelCache: ModelCache;
   /** When set, mutating routes need this value in header x-api-key. */
@@ -241,12 +256,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       if (!(await deps.pipeline.prices.getTicker(symbol))) {
         throw new UnknownTickerError(symbol);
       }
-      const jobId = await deps.queue.enqueue('train', {
+      const params = {
         ticker: symbol,
         model: req.body.model ?? 'ridge',
         horizon: req.body.horizon ?? 1,
         actor: 'api',
-      });
+      };
+      const jobId = deps.flows
+        ? await deps.flows.start('train', params)
+        : await deps.queue.enqueue('train', params);
       return reply.status(202).send({ jobId });
     },
   );
@@ -261,6 +279,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       },
     },
     async (req) => {
+      // A job id is a flow run id; the flow run in the store is the truth, whichever runner ran it.
+      const run = deps.flows ? await deps.flows.get(req.params.id) : null;
+      if (run) {
+        return jobOf(run);
+      }
       const job = await deps.queue.get(req.params.id);
       if (!job) {
         throw new JobNotFoundError(req.params.id);
@@ -314,6 +337,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   );
 
+  registerEtlRoutes(app, { queue: deps.queue, flows: deps.flows, etlRuns: deps.pipeline.etlRuns });
+  registerForecastRoutes(app, { pipeline: deps.pipeline, modelCache: deps.modelCache });
+  if (deps.flows) {
+    registerFlowRoutes(app, { flows: deps.flows });
+  }
+
   app.get(
     '/api/runs',
     {
@@ -355,6 +384,33 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   );
 
   app.get(
+    '/api/runs/:id/metrics/:key',
+    {
+      schema: {
+        tags: ['tracking'],
+        description:
+          'Every logged value of one metric of a run, by step (walk-forward folds are steps).',
+        params: Type.Object({
+          id: Type.String({ pattern: '^[0-9a-f]{32}$' }),
+          key: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }),
+        }),
+        response: {
+          200: Type.Array(
+            Type.Object({
+              key: Type.String(),
+              value: Type.Number(),
+              step: Type.Integer(),
+              timestamp: Type.Integer(),
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    (req) => deps.pipeline.tracker.getMetricHistory(req.params.id, req.params.key),
+  );
+
+  app.get(
     '/api/models',
     { schema: { tags: ['registry'], response: { 200: Type.Array(RegisteredModelSchema) } } },
     async () => {
@@ -380,8 +436,60 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     (req) => deps.pipeline.aliasLog.list(req.params.name),
   );
 
+  app.post(
+    '/api/models/:name/aliases/champion',
+    {
+      schema: {
+        tags: ['registry'],
+        security: [{ apiKey: [] }],
+        description:
+          'Points `champion` at a version by hand (promotion or rollback); the move is recorded in the alias log with the reason. Serving picks it up on the next request.',
+        params: Type.Object({ name: Type.String({ maxLength: 40 }) }),
+        body: Type.Object(
+          {
+            version: Type.Integer({ minimum: 1 }),
+            reason: Type.String({ minLength: 1, maxLength: 500 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: AliasMoveSchema, ...errors },
+      },
+    },
+    (req) =>
+      setChampion(deps.pipeline, {
+        name: req.params.name,
+        version: req.body.version,
+        reason: req.body.reason,
+        actor: 'api',
+      }),
+  );
+
   await registerUi(app, deps.webRoot);
   return app;
+}
+
+/** A flow run in the job shape `/api/jobs/{id}` has always had. */
+function jobOf(run: FlowRunRecord): Omit<JobInfo, 'data'> {
+  const status: JobInfo['status'] =
+    run.state === 'Completed'
+      ? 'completed'
+      : run.state === 'Failed' || run.state === 'Cancelled'
+        ? 'failed'
+        : run.state === 'Queued' || run.state === 'Scheduled'
+          ? 'queued'
+          : 'running';
+  return {
+    id: run.id,
+    name: run.flow,
+    status,
+    ...(status === 'completed' ? { result: run.result } : {}),
+    ...(status === 'failed'
+      ? { error: run.error ?? { code: run.state.toUpperCase(), message: run.state } }
+      : {}),
+    createdAt: run.createdAt,
+    ...(run.startedAt !== null ? { startedAt: run.startedAt } : {}),
+    ...(run.endedAt !== null ? { endedAt: run.endedAt } : {}),
+  };
 }
 
 async function registerUi(app: FastifyInstance, webRoot: string | null): Promise<void> {

@@ -15,6 +15,11 @@ const STATUS: Record<ErrorCode, number> = {
   CONFIG_ERROR: 500,
   STORE_BUSY: 503,
   CONFLICT: 409,
+  FLOW_NOT_FOUND: 404,
+  FLOW_RUN_NOT_FOUND: 404,
+  SCHEDULE_NOT_FOUND: 404,
+  SOURCE_ERROR: 502,
+  ETL_RUN_NOT_FOUND: 404,
 };
 
 export interface ErrorBody {

@@ -34,11 +34,16 @@ export async function startServer(
     app = await buildServer({
       pipeline: runtime.pipeline,
       queue: runtime.queue,
+      flows: runtime.flows,
       metrics: runtime.metrics,
       modelCache: runtime.modelCache,
       apiKey: config.apiKey,
       webRoot: options.webRoot === undefined ? defaultWebRoot() : options.webRoot,
-      status: () => ({ bootstrap: bootstrapState, database: runtime.stores.db.engine }),
+      status: () => ({
+        bootstrap: bootstrapState,
+        database: runtime.stores.db.engine,
+        tracking: runtime.stores.tracking,
+      }),
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     });
     await app.listen({ port: config.port, host: config.host });

@@ -13,7 +13,22 @@ export const IsoDate = Type.String({
 export const Horizon = Type.Union([Type.Literal(1), Type.Literal(5), Type.Literal(20)], {
   description: 'Forecast horizon in trading days',
 });
-export const ModelKindSchema = Type.Union([Type.Literal('naive'), Type.Literal('ridge')]);
+export const ModelKindSchema = Type.Union(
+  [
+    Type.Literal('naive'),
+    Type.Literal('drift'),
+    Type.Literal('ridge'),
+    Type.Literal('gbdt'),
+    Type.Literal('ensemble'),
+  ],
+  { description: 'naive (zero return), drift, ridge, gbdt (histogram boosted trees), ensemble' },
+);
+
+export const PriceIntervalSchema = Type.Object({
+  level: Type.Number({ description: 'Nominal coverage, e.g. 0.8' }),
+  lower: Type.Number(),
+  upper: Type.Number(),
+});
 
 export const ErrorSchema = Type.Object({
   error: Type.Object({
@@ -55,12 +70,17 @@ export const PredictionSchema = Type.Object({
     version: Type.Integer(),
     kind: Type.String(),
     runId: Type.String(),
+    featureSet: Type.Optional(Type.String({ description: 'id@version the model was trained on' })),
     metrics: Type.Record(Type.String(), Type.Number()),
   }),
   baseline: Type.Object(
     { predictedClose: Type.Number() },
     { description: 'Naive forecast: tomorrow = today' },
   ),
+  interval: Type.Array(PriceIntervalSchema, {
+    description:
+      'Conformal intervals of the close at targetDate (80% and 95%), calibrated online by adaptive conformal inference; empty for models trained without calibration',
+  }),
 });
 
 export const JobSchema = Type.Object({
@@ -98,6 +118,21 @@ export const RunSchema = Type.Object({
   metrics: Type.Record(Type.String(), Type.Number()),
   tags: Type.Record(Type.String(), Type.String()),
   artifactUri: Type.String(),
+  datasets: Type.Optional(
+    Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          digest: Type.String({ description: 'sha256 of the Parquet snapshot the run trained on' }),
+          source: Type.String({ description: 'URI of that snapshot' }),
+          from: Type.String(),
+          to: Type.String(),
+          rows: Type.Integer(),
+        },
+        { description: "The run's data set (MLflow run input)" },
+      ),
+    ),
+  ),
 });
 
 export const ModelVersionSchema = Type.Object({
@@ -116,4 +151,157 @@ export const RegisteredModelSchema = Type.Object({
   latestVersion: Type.Union([Type.Integer(), Type.Null()]),
   aliases: Type.Record(Type.String(), Type.Integer()),
   versions: Type.Array(ModelVersionSchema),
+});
+
+export const AliasMoveSchema = Type.Object({
+  name: Type.String(),
+  alias: Type.Literal('champion'),
+  fromVersion: Type.Union([Type.Integer(), Type.Null()]),
+  toVersion: Type.Integer(),
+});
+
+const Counts = Type.Record(Type.String(), Type.Number());
+
+export const EtlRequestSchema = Type.Object(
+  {
+    tickers: Type.Optional(
+      Type.Array(Ticker, {
+        minItems: 1,
+        maxItems: 200,
+        description: 'default: AAPL, TSM, 2330.TW, ^GSPC',
+      }),
+    ),
+    full: Type.Optional(
+      Type.Boolean({ description: 'fetch the full history even for stored tickers' }),
+    ),
+    snapshot: Type.Optional(
+      Type.Boolean({ description: 'write Parquet snapshots of the cleaned series (default true)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DatasetRefSchema = Type.Object({
+  name: Type.String(),
+  symbol: Type.String(),
+  digest: Type.String({ description: 'sha256 of the snapshot bytes' }),
+  uri: Type.String(),
+  format: Type.String(),
+  rows: Type.Integer(),
+  from: Type.String(),
+  to: Type.String(),
+  bytes: Type.Integer(),
+});
+
+export const EtlRunSchema = Type.Object({
+  id: Type.String(),
+  status: Type.String({
+    description: 'running, completed, partial (some tickers failed) or failed',
+  }),
+  trigger: Type.String(),
+  tickers: Type.Array(Type.String()),
+  startedAt: Type.Integer(),
+  endedAt: Type.Union([Type.Integer(), Type.Null()]),
+  steps: Type.Array(Type.Object({ step: Type.String(), ms: Type.Number(), counts: Counts }), {
+    description: 'extract, validate, load_raw, clean, quality, snapshot',
+  }),
+  results: Type.Array(
+    Type.Object({
+      symbol: Type.String(),
+      status: Type.String(),
+      error: Type.Optional(
+        Type.Object({ step: Type.String(), code: Type.String(), message: Type.String() }),
+      ),
+      fetched: Type.Integer(),
+      quarantined: Type.Integer(),
+      inserted: Type.Integer(),
+      updated: Type.Integer(),
+      unchanged: Type.Integer(),
+      actions: Type.Integer(),
+      cleanRows: Type.Integer(),
+      from: Type.Union([Type.String(), Type.Null()]),
+      to: Type.Union([Type.String(), Type.Null()]),
+      snapshot: Type.Optional(DatasetRefSchema),
+    }),
+  ),
+  quality: Type.Array(
+    Type.Object({
+      symbol: Type.String(),
+      check: Type.String(),
+      status: Type.String(),
+      count: Type.Integer(),
+      examples: Type.Array(Type.String()),
+    }),
+  ),
+});
+
+export const FlowRunStateSchema = Type.Union(
+  ['Scheduled', 'Queued', 'Running', 'Completed', 'Failed', 'Cancelled', 'Crashed', 'Retrying'].map(
+    (s) => Type.Literal(s),
+  ),
+);
+
+export const FlowRunSchema = Type.Object({
+  id: Type.String(),
+  flow: Type.String(),
+  state: FlowRunStateSchema,
+  attempts: Type.Integer(),
+  parameters: Type.Record(Type.String(), Type.Unknown()),
+  result: Type.Unknown(),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+  parentId: Type.Union([Type.String(), Type.Null()]),
+  scheduleId: Type.Union([Type.String(), Type.Null()]),
+  worker: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.Integer(),
+  startedAt: Type.Union([Type.Integer(), Type.Null()]),
+  endedAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const TaskRunSchema = Type.Object({
+  task: Type.String(),
+  state: FlowRunStateSchema,
+  attempts: Type.Integer(),
+  idempotencyKey: Type.String(),
+  result: Type.Unknown(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.Union([Type.Integer(), Type.Null()]),
+  endedAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const FlowLogSchema = Type.Object({
+  at: Type.Integer(),
+  level: Type.String(),
+  task: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String(),
+});
+
+export const FlowRunDetailSchema = Type.Composite([
+  FlowRunSchema,
+  Type.Object({ taskRuns: Type.Array(TaskRunSchema), logs: Type.Array(FlowLogSchema) }),
+]);
+
+export const FlowInfoSchema = Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  tasks: Type.Array(Type.String()),
+  parameters: Type.Record(
+    Type.String(),
+    Type.Object({
+      type: Type.String(),
+      description: Type.String(),
+      default: Type.Optional(Type.Unknown()),
+    }),
+  ),
+});
+
+export const ScheduleSchema = Type.Object({
+  id: Type.String(),
+  flow: Type.String(),
+  cron: Type.String(),
+  timezone: Type.String(),
+  parameters: Type.Record(Type.String(), Type.Unknown()),
+  enabled: Type.Boolean(),
+  description: Type.String(),
+  updatedAt: Type.Integer(),
+  nextRunAt: Type.Union([Type.Integer(), Type.Null()]),
 });

@@ -5,16 +5,30 @@ import {
   ConfigError,
   type AliasLog,
   type ArtifactStore,
+  type DatasetStore,
+  type EtlRunLog,
+  type FlowStore,
+  type LeaseKeeper,
+  type PriceSource,
   type PriceStore,
   type Registry,
   type Tracker,
 } from '../core/index.js';
-import { FileArtifactStore } from './artifacts/index.js';
+import { FileArtifactStore, parseS3Location, S3ArtifactStore } from './artifacts/index.js';
+import { ClickHouseSeriesStore } from './clickhouse/index.js';
+import { ParquetDatasetStore } from './datasets/index.js';
+import { MlflowClient, MlflowRegistry, MlflowTracker } from './mlflow/index.js';
+import { backfillOlap, OlapBackedPriceStore } from './series-reads.js';
 import { DbLock } from './sql/db-lock.js';
+import { replayChart, YahooPriceSource } from './yahoo/index.js';
 import {
   migrate,
   openPglite,
+  openPostgres,
   SqlAliasLog,
+  SqlEtlRunLog,
+  SqlFlowStore,
+  ThreadLeaseKeeper,
   SqlPriceStore,
   SqlRegistry,
   SqlTracker,
@@ -32,16 +46,59 @@ export interface Stores {
   registry: Registry;
   aliasLog: AliasLog;
   artifacts: ArtifactStore;
+  /** Which tracking/registry backend is in use, and where its own UI lives. */
+  tracking: TrackingInfo;
+  /** Flow runs, task runs, run logs and schedules. */
+  flows: FlowStore;
+  /** Where the ETL fetches daily bars (Yahoo Finance, or recorded responses). */
+  source: PriceSource;
+  /** Parquet snapshots of cleaned series, named by content digest. */
+  datasets: DatasetStore;
+  /** ETL runs with their step counts and quality checks. */
+  etlRuns: EtlRunLog;
+  /** Engine serving the cleaned series: the SQL engine, or "clickhouse" when CLICKHOUSE_URL is set. */
+  seriesEngine: string;
   /** Publishes the server URL in the embedded database's lock, so CLI commands route through it. */
   advertise(url: string): void;
   close(): Promise<void>;
 }
 
+export interface TrackingInfo {
+  backend: 'built-in' | 'mlflow';
+  /** MLflow UI base URL when MLflow is the backend. */
+  mlflowUrl: string | null;
+  /** Prefix of experiment and registered model names on a shared MLflow server. */
+  namePrefix: string;
+}
+
+export interface MlflowOptions {
+  trackingUri: string;
+  username?: string;
+  password?: string;
+  /** @defaultValue '' */
+  namePrefix?: string;
+}
+
+export interface S3Options {
+  /** S3-compatible endpoint (MinIO); unset means AWS. */
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
 export interface OpenStoresOptions {
   databaseUrl: string;
   artifactsUrl: string;
+  /** Runs and models on a real MLflow server instead of the built-in SQL tracker and registry. */
+  mlflow?: MlflowOptions | null;
+  /** Settings for `s3://` artifact URLs. */
+  s3?: S3Options;
   /** Who opens an embedded database, for its single-process lock. @defaultValue 'cli' */
   role?: 'server' | 'cli';
+  /** ClickHouse for the cleaned series (`http://host:8123[/database]`); null keeps it in SQL only. */
+  clickhouseUrl?: string | null;
+  /** `yahoo://` (live Yahoo Finance) or `file://DIR` (recorded chart() responses). @defaultValue 'yahoo://' */
+  priceSourceUrl?: string;
 }
 
 type DbOpener = (
@@ -64,10 +121,21 @@ const DATABASE_SCHEMES: Readonly<Record<string, DbOpener>> = {
       throw e;
     }
   },
+  // A server: no lock, any number of processes share it.
+  postgres: async (rest) => ({ db: await openPostgres(`postgres://${rest}`), lock: null }),
+  postgresql: async (rest) => ({ db: await openPostgres(`postgres://${rest}`), lock: null }),
 };
 
-const ARTIFACT_SCHEMES: Readonly<Record<string, (rest: string) => ArtifactStore>> = {
+const PRICE_SOURCE_SCHEMES: Readonly<Record<string, (rest: string) => PriceSource>> = {
+  yahoo: () => new YahooPriceSource(),
+  file: (rest) => new YahooPriceSource({ chart: replayChart(rest) }),
+};
+
+const ARTIFACT_SCHEMES: Readonly<
+  Record<string, (rest: string, options: OpenStoresOptions) => ArtifactStore>
+> = {
   file: (rest) => new FileArtifactStore(rest),
+  s3: (rest, options) => new S3ArtifactStore({ ...parseS3Location(rest), ...(options.s3 ?? {}) }),
 };
 
 /** Splits `scheme://rest`; unknown schemes fail with the list of known ones. */
@@ -91,6 +159,7 @@ function pick<T>(kind: string, url: string, table: Readonly<Record<string, T>>):
 export function checkStoreUrls(options: OpenStoresOptions): void {
   pick('DATABASE_URL', options.databaseUrl, DATABASE_SCHEMES);
   pick('ARTIFACTS_URL', options.artifactsUrl, ARTIFACT_SCHEMES);
+  pick('PRICE_SOURCE_URL', options.priceSourceUrl ?? 'yahoo://', PRICE_SOURCE_SCHEMES);
 }
 
 export function isEmbeddedDatabase(databaseUrl: string): boolean {
@@ -100,28 +169,68 @@ export function isEmbeddedDatabase(databaseUrl: string): boolean {
 export async function openStores(options: OpenStoresOptions): Promise<Stores> {
   const [openDb, dbRest] = pick('DATABASE_URL', options.databaseUrl, DATABASE_SCHEMES);
   const [openArtifacts, artRest] = pick('ARTIFACTS_URL', options.artifactsUrl, ARTIFACT_SCHEMES);
-  const artifacts = openArtifacts(artRest);
+  const artifacts = openArtifacts(artRest, options);
+  const mlflow = options.mlflow ? new MlflowClient(options.mlflow) : null;
+  const mlflowNames = { namePrefix: options.mlflow?.namePrefix ?? '' };
+  const [openSource, sourceRest] = pick(
+    'PRICE_SOURCE_URL',
+    options.priceSourceUrl ?? 'yahoo://',
+    PRICE_SOURCE_SCHEMES,
+  );
   const { db, lock } = await openDb(dbRest, options.role ?? 'cli');
+  let olap: ClickHouseSeriesStore | null = null;
   try {
     await migrate(db);
+    olap = options.clickhouseUrl ? await ClickHouseSeriesStore.open(options.clickhouseUrl) : null;
+    if (olap) {
+      await backfillOlap(new SqlPriceStore(db), olap);
+    }
   } catch (e) {
+    await olap?.close();
     await db.close();
     lock?.release();
     throw e;
   }
+  const sqlPrices = new SqlPriceStore(db);
   return {
     db,
-    prices: new SqlPriceStore(db),
-    tracker: new SqlTracker(db, artifacts),
-    registry: new SqlRegistry(db),
+    prices: olap ? new OlapBackedPriceStore(sqlPrices, olap) : sqlPrices,
+    tracker: mlflow ? new MlflowTracker(mlflow, mlflowNames) : new SqlTracker(db, artifacts),
+    registry: mlflow ? new MlflowRegistry(mlflow, mlflowNames) : new SqlRegistry(db),
+    // MLflow has no alias history, so the audit log stays in the SQL store with either backend.
     aliasLog: new SqlAliasLog(db),
+    tracking: {
+      backend: mlflow ? 'mlflow' : 'built-in',
+      mlflowUrl: mlflow?.baseUrl ?? null,
+      namePrefix: mlflowNames.namePrefix,
+    },
     artifacts,
+    flows: new SqlFlowStore(db),
+    source: openSource(sourceRest),
+    datasets: new ParquetDatasetStore(artifacts),
+    etlRuns: new SqlEtlRunLog(db),
+    seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),
     close: async () => {
+      await olap?.close();
       await db.close();
       lock?.release();
     },
   };
+}
+
+/**
+ * Lease renewal off the main thread for a server database; null for PGlite (one process, whose own
+ * heartbeat suffices).
+ */
+export function openLeaseKeeper(
+  databaseUrl: string,
+  workerId: string,
+  everyMs: number,
+): LeaseKeeper | null {
+  return /^postgres(ql)?:\/\//i.test(databaseUrl)
+    ? new ThreadLeaseKeeper(databaseUrl, workerId, everyMs)
+    : null;
 }
 
 /** The lock file path of an embedded database URL, or null for servers and memory. */

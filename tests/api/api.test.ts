@@ -133,10 +133,13 @@ describe('POST /api/train and GET /api/jobs/{id}', () => {
       { name: string; aliases: Record<string, number> }[]
     >();
     expect(models.map((m) => [m.name, m.aliases])).toEqual([
-      ['^GSPC.h1', { champion: 1 }],
-      ['^GSPC.h5', { champion: 1 }],
+      ['^GSPC.h1', { champion: 1, challenger: 1 }],
+      ['^GSPC.h5', { champion: 1, challenger: 1 }],
     ]);
-    expect((await get('/api/models/%5EGSPC.h5/history')).json()).toHaveLength(1);
+    // The new version became challenger, then (first version) champion: two audited moves.
+    expect(
+      (await get('/api/models/%5EGSPC.h5/history')).json<{ alias: string }[]>().map((e) => e.alias),
+    ).toEqual(['champion', 'challenger']);
   });
 
   it('refuses bad bodies with 400 naming the field, and unknown tickers with 404', async () => {

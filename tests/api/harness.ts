@@ -16,13 +16,16 @@ export interface Harness {
 }
 
 export async function harness(
-  options: { apiKey?: string; bootstrap?: boolean } = {},
+  options: { apiKey?: string; bootstrap?: boolean; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'stockops-api-'));
   const config = loadConfig({
     STOCKOPS_HOME: home,
     DATABASE_URL: 'pglite://memory',
+    // Schedules stay stored and editable but never fire in the middle of a test.
+    STOCKOPS_SCHEDULES: 'false',
     ...(options.apiKey ? { STOCKOPS_API_KEY: options.apiKey } : {}),
+    ...options.env,
   });
   const rt = await openRuntime(config, 'server');
   if (options.bootstrap !== false) {
@@ -31,6 +34,7 @@ export async function harness(
   const app = await buildServer({
     pipeline: rt.pipeline,
     queue: rt.queue,
+    flows: rt.flows,
     metrics: rt.metrics,
     modelCache: rt.modelCache,
     apiKey: config.apiKey,

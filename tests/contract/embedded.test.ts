@@ -3,16 +3,31 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
-import { SqlPriceStore, SqlRegistry, SqlTracker } from '../../src/stores/sql/index.js';
+import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
+import {
+  SqlEtlRunLog,
+  SqlPriceStore,
+  SqlRegistry,
+  SqlTracker,
+} from '../../src/stores/sql/index.js';
 import { freshDb } from '../helpers.js';
 import { artifactStoreContract } from './artifact-store.contract.js';
+import { datasetStoreContract } from './dataset-store.contract.js';
+import { etlRunLogContract } from './etl-run-log.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
 import { registryContract } from './registry.contract.js';
+import { seriesStoreContract } from './series-store.contract.js';
 import { trackerContract } from './tracker.contract.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'stockops-art-'));
 
 priceStoreContract('PGlite', async () => new SqlPriceStore(await freshDb()));
+seriesStoreContract('SQL on PGlite', async () => new SqlPriceStore(await freshDb()));
+etlRunLogContract('SQL on PGlite', async () => new SqlEtlRunLog(await freshDb()));
+datasetStoreContract('Parquet on file://', () => {
+  const artifacts = new FileArtifactStore(tmp());
+  return Promise.resolve({ datasets: new ParquetDatasetStore(artifacts), artifacts });
+});
 trackerContract(
   'built-in on PGlite + file://',
   async () => new SqlTracker(await freshDb(), new FileArtifactStore(tmp())),

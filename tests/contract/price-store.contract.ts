@@ -1,4 +1,4 @@
-// Contract every PriceStore adapter passes (embedded PGlite now; PostgreSQL and ClickHouse join in their issues).
+// Contract every PriceStore adapter passes: embedded PGlite and PostgreSQL (raw bars, actions, cleaned series, quarantine).
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Bar, PriceStore } from '../../src/core/index.js';
 
@@ -19,45 +19,121 @@ export function priceStoreContract(name: string, make: () => Promise<PriceStore>
       store = await make();
     });
 
-    it('stores bars and returns them sorted, with inclusive date bounds', async () => {
+    it('stores raw bars and returns them sorted, with inclusive date bounds, source and fetch time', async () => {
       await store.insertBars(
         'AAA',
         [bar('2024-01-03', 11), bar('2024-01-02', 10, null), bar('2024-01-04', 12)],
         'test',
       );
-      const all = await store.getBars('AAA');
+      const all = await store.getRawBars('AAA');
       expect(all.map((b) => b.date)).toEqual(['2024-01-02', '2024-01-03', '2024-01-04']);
-      expect(all[0]).toEqual(bar('2024-01-02', 10, null));
+      expect(all[0]).toMatchObject({ ...bar('2024-01-02', 10, null), source: 'test' });
+      expect(Date.now() - Date.parse(all[0]?.fetchedAt ?? '')).toBeLessThan(60_000);
       expect(
-        (await store.getBars('AAA', { from: '2024-01-03', to: '2024-01-03' })).map((b) => b.close),
+        (await store.getRawBars('AAA', { from: '2024-01-03', to: '2024-01-03' })).map(
+          (b) => b.close,
+        ),
       ).toEqual([11]);
+      expect(await store.getRawSummary('AAA')).toEqual({
+        symbol: 'AAA',
+        firstDate: '2024-01-02',
+        lastDate: '2024-01-04',
+        rows: 3,
+      });
     });
 
-    it('is idempotent on (symbol, date): re-inserting changes nothing and counts zero', async () => {
+    it('insertBars never rewrites a stored date: re-inserting changes nothing and counts zero', async () => {
       expect(await store.insertBars('AAA', [bar('2024-01-02', 10)], 'a')).toBe(1);
       expect(await store.insertBars('AAA', [bar('2024-01-02', 99)], 'b')).toBe(0);
-      expect((await store.getBars('AAA'))[0]?.close).toBe(10);
+      expect((await store.getRawBars('AAA'))[0]?.close).toBe(10);
     });
 
-    it('summarises tickers and answers null for unknown ones', async () => {
-      await store.insertBars('^GSPC', [bar('2024-01-02', 10), bar('2024-01-05', 11)], 't');
-      await store.insertBars('2330.TW', [bar('2024-01-03', 10)], 't');
-      expect(await store.listTickers()).toEqual([
-        { symbol: '2330.TW', firstDate: '2024-01-03', lastDate: '2024-01-03', rows: 1 },
-        { symbol: '^GSPC', firstDate: '2024-01-02', lastDate: '2024-01-05', rows: 2 },
+    it('upserts raw bars on (symbol, date): new, changed and unchanged rows are told apart', async () => {
+      const t1 = '2024-01-05T21:00:00.000Z';
+      const t2 = '2024-01-06T21:00:00.000Z';
+      expect(
+        await store.upsertRawBars(
+          'AAA',
+          [bar('2024-01-02', 10), bar('2024-01-03', 11)],
+          'yahoo',
+          t1,
+        ),
+      ).toEqual({
+        inserted: 2,
+        updated: 0,
+        unchanged: 0,
+      });
+      // The same fetch again is a no-op: that is what makes ETL re-runs idempotent.
+      expect(
+        await store.upsertRawBars(
+          'AAA',
+          [bar('2024-01-02', 10), bar('2024-01-03', 11)],
+          'yahoo',
+          t2,
+        ),
+      ).toEqual({
+        inserted: 0,
+        updated: 0,
+        unchanged: 2,
+      });
+      expect(
+        await store.upsertRawBars(
+          'AAA',
+          [bar('2024-01-03', 12), bar('2024-01-04', 13, null)],
+          'yahoo',
+          t2,
+        ),
+      ).toEqual({ inserted: 1, updated: 1, unchanged: 0 });
+      const raw = await store.getRawBars('AAA');
+      expect(raw.map((b) => [b.date, b.close, b.fetchedAt])).toEqual([
+        ['2024-01-02', 10, t1],
+        ['2024-01-03', 12, t2],
+        ['2024-01-04', 13, t2],
       ]);
-      expect(await store.getTicker('NOPE')).toBeNull();
+    });
+
+    it('upserts corporate actions and returns them with their fetch time', async () => {
+      const t = '2020-09-01T12:00:00.000Z';
+      const actions = [
+        { kind: 'split' as const, date: '2020-08-31', numerator: 4, denominator: 1 },
+        { kind: 'dividend' as const, date: '2020-08-07', amount: 0.205 },
+      ];
+      expect(await store.upsertActions('AAPL', actions, 'yahoo', t)).toBe(2);
+      expect(await store.upsertActions('AAPL', actions, 'yahoo', t)).toBe(0);
+      expect(await store.getActions('AAPL')).toEqual([
+        { kind: 'dividend', date: '2020-08-07', amount: 0.205, source: 'yahoo', fetchedAt: t },
+        {
+          kind: 'split',
+          date: '2020-08-31',
+          numerator: 4,
+          denominator: 1,
+          source: 'yahoo',
+          fetchedAt: t,
+        },
+      ]);
+      expect(await store.getActions('OTHER')).toEqual([]);
+    });
+
+    it('keeps the cleaned series apart from the raw bars', async () => {
+      await store.insertBars('AAA', [bar('2024-01-02', 400)], 'csv');
+      expect(await store.getTicker('AAA')).toBeNull();
+      await store.writeClean('AAA', [bar('2024-01-02', 100)]);
+      expect((await store.getBars('AAA'))[0]?.close).toBe(100);
+      expect((await store.getRawBars('AAA'))[0]?.close).toBe(400);
     });
 
     it('inserts large batches in one call', async () => {
       const bars: Bar[] = [];
       const d = new Date('2000-01-01T00:00:00Z');
-      for (let i = 0; i < 5000; i++) {
+      for (let i = 0; i < 12_000; i++) {
         bars.push(bar(d.toISOString().slice(0, 10), 100 + i));
         d.setUTCDate(d.getUTCDate() + 1);
       }
-      expect(await store.insertBars('BIG', bars, 't')).toBe(5000);
-      expect((await store.getTicker('BIG'))?.rows).toBe(5000);
+      expect(await store.insertBars('BIG', bars, 't')).toBe(12_000);
+      expect((await store.getRawSummary('BIG'))?.rows).toBe(12_000);
+      expect(await store.upsertRawBars('BIG', bars, 't', new Date().toISOString())).toMatchObject({
+        unchanged: 12_000,
+      });
     });
 
     it('keeps quarantined rows with line, reason and the raw text', async () => {

@@ -1,4 +1,5 @@
-// Contract every Registry adapter passes (built-in SQL registry now; MLflow joins in its issue).
+// Contract every Registry adapter passes: the built-in SQL registry and MLflow's. Sources are runs:/ URIs, since
+// MLflow refuses a bare local path that no run contains.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Registry } from '../../src/core/index.js';
 
@@ -28,8 +29,8 @@ export function registryContract(name: string, make: () => Promise<Registry>): v
     });
 
     it('moves an alias between versions and resolves it', async () => {
-      await reg.createVersion({ name: 'X.h1', source: 's', runId: 'a' });
-      await reg.createVersion({ name: 'X.h1', source: 's', runId: 'b' });
+      await reg.createVersion({ name: 'X.h1', source: 'runs:/a/model', runId: 'a' });
+      await reg.createVersion({ name: 'X.h1', source: 'runs:/b/model', runId: 'b' });
       expect(await reg.getVersionByAlias('X.h1', 'champion')).toBeNull();
       await reg.setAlias('X.h1', 'champion', 1);
       expect((await reg.getVersionByAlias('X.h1', 'champion'))?.version).toBe(1);
@@ -53,7 +54,7 @@ export function registryContract(name: string, make: () => Promise<Registry>): v
     it('never hands out the same version number to concurrent registrations', async () => {
       const vs = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          reg.createVersion({ name: 'C.h1', source: 's', runId: String(i) }),
+          reg.createVersion({ name: 'C.h1', source: `runs:/${i}/model`, runId: String(i) }),
         ),
       );
       expect(vs.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -1,4 +1,4 @@
-// Contract every Tracker adapter passes (built-in SQL tracker now; MLflow joins in its issue).
+// Contract every Tracker adapter passes: the built-in SQL tracker and MLflow's.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Tracker } from '../../src/core/index.js';
 
@@ -49,6 +49,21 @@ export function trackerContract(name: string, make: () => Promise<Tracker>): voi
       expect(new TextDecoder().decode(await tracker.getArtifact(run.id, 'model/model.json'))).toBe(
         '{"a":1}',
       );
+    });
+
+    it('records the training data set as a run input', async () => {
+      const exp = await tracker.getOrCreateExperiment('D.h1');
+      const run = await tracker.createRun({ experimentId: exp.id, name: 'r' });
+      const dataset = {
+        name: 'D daily bars',
+        digest: 'ab'.repeat(32),
+        source: 'stockops://prices/D',
+        from: '2020-01-02',
+        to: '2020-12-31',
+        rows: 253,
+      };
+      await tracker.logDataset(run.id, dataset);
+      expect((await tracker.getRun(run.id)).datasets).toEqual([dataset]);
     });
 
     it('keeps params write-once', async () => {

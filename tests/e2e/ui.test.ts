@@ -238,6 +238,27 @@ describe('viewer page', () => {
 
       mkdirSync(path.dirname(screenshotPath), { recursive: true });
       await page.screenshot({ path: screenshotPath, fullPage: true });
+
+      // Experiments and Models pages, reached through the top navigation.
+      await page.getByRole('link', { name: 'Experiments' }).click();
+      const runRows = page.locator('[data-testid=runs-table] tbody tr');
+      await runRows.first().waitFor();
+      expect(await runRows.count()).toBeGreaterThanOrEqual(2);
+      await page.locator('[data-testid=runs-table] tbody input[type=checkbox]').nth(1).check();
+      await page.locator('.fold-chart svg polyline').first().waitFor();
+      expect(await page.locator('[data-testid=compare-table] thead th').count()).toBe(2);
+      await page.screenshot({
+        path: path.join(path.dirname(screenshotPath), 'experiments.png'),
+        fullPage: true,
+      });
+      await page.getByRole('link', { name: 'Models' }).click();
+      await page.locator('[data-testid=audit-table] tbody tr').first().waitFor();
+      expect(await page.locator('[data-testid=versions-table]').innerText()).toContain('champion');
+      await page.screenshot({
+        path: path.join(path.dirname(screenshotPath), 'models.png'),
+        fullPage: true,
+      });
+      expect(pageErrors).toEqual([]);
     },
     TEST_TIMEOUT_MS,
   );

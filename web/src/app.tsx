@@ -10,6 +10,10 @@ import {
 } from './api';
 import { chartInterval, cleanBars, type RangeKey } from './chart-data';
 import { ErrorBanner, type BannerMessage } from './error-banner';
+import { ExperimentsPage } from './experiments-page';
+import { ModelsPage } from './models-page';
+import { PipelinesPage } from './pipelines-page';
+import { TopNav, usePath } from './nav';
 import { formatCount, formatDay, formatPercent, formatPrice } from './format';
 import { CHART_COLORS, PriceChart } from './price-chart';
 import { PredictionCard } from './prediction-card';
@@ -85,7 +89,22 @@ function Quote({ symbol, bars, hovered }: { symbol: string; bars: readonly Bar[]
   );
 }
 
+/** Client-side routes; each page is one entry in nav.tsx's NAV_PAGES and one branch here. */
 export function App() {
+  const path = usePath();
+  if (path.startsWith('/experiments')) {
+    return <ExperimentsPage />;
+  }
+  if (path.startsWith('/models')) {
+    return <ModelsPage />;
+  }
+  if (path.startsWith('/pipelines')) {
+    return <PipelinesPage />;
+  }
+  return <ForecastPage />;
+}
+
+function ForecastPage() {
   const [requested, setRequested] = useState<string | undefined>(tickerFromUrl);
   const [horizon, setHorizon] = useState<Horizon>(1);
   const [range, setRange] = useState<RangeKey>('6M');
@@ -164,6 +183,7 @@ export function App() {
           <Logo />
           <span className="brand-name">stockops</span>
           <span className="brand-tag">forecast viewer</span>
+          <TopNav />
         </div>
         <label className="ticker-picker">
           <span className="ticker-label">Ticker</span>

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays, dayOfWeek } from '../data/index.js';
-import { calendarFor, nyseCalendar, tradingDayAfter } from './index.js';
+import { calendarFor, historyCalendar, nyseCalendar, tradingDayAfter } from './index.js';
 
 const sampleDates = (): string[] => {
   const require = createRequire(import.meta.url);
@@ -48,5 +48,33 @@ describe('tradingDayAfter', () => {
         expect(t > d).toBe(true);
       }
     }
+  });
+});
+
+describe('historyCalendar', () => {
+  // Weekdays 2015-2020 without 1 January, 28 February and 10 October (Taiwan's fixed-date holidays).
+  const sessions: string[] = [];
+  for (let d = '2015-01-01'; d <= '2020-06-30'; d = addDays(d, 1)) {
+    const w = dayOfWeek(d);
+    if (w !== 0 && w !== 6 && !['01-01', '02-28', '10-10'].includes(d.slice(5))) {
+      sessions.push(d);
+    }
+  }
+  const cal = historyCalendar('2330.TW', sessions);
+
+  it('trades exactly on the sessions inside the history', () => {
+    expect(cal.isTradingDay('2019-10-10')).toBe(false);
+    expect(cal.isTradingDay('2019-10-11')).toBe(true);
+    expect(cal.isTradingDay('2020-06-27')).toBe(false);
+  });
+
+  it('skips recurring fixed-date closures after the history, and is what calendarFor uses for .TW', () => {
+    expect(cal.isTradingDay('2020-10-09')).toBe(true);
+    expect(cal.isTradingDay('2022-10-10')).toBe(false);
+    expect(cal.isTradingDay('2022-10-11')).toBe(true);
+    expect(cal.isTradingDay('2021-01-01')).toBe(false);
+    expect(calendarFor('2330.TW', sessions).isTradingDay('2021-03-01')).toBe(true);
+    expect(tradingDayAfter(calendarFor('2330.TW', sessions), '2022-10-07', 1)).toBe('2022-10-11');
+    expect(calendarFor('AAPL', sessions)).toBe(nyseCalendar);
   });
 });

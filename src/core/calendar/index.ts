@@ -123,8 +123,53 @@ export const nyseCalendar: TradingCalendar = {
   },
 };
 
-/** NYSE for US symbols; other exchanges fall back to weekdays until their holiday tables land. */
-export function calendarFor(symbol: string): TradingCalendar {
+/**
+ * A calendar learned from a ticker's own sessions, for exchanges without a holiday table here (TWSE
+ * and every other non-US market). Inside the history a date trades exactly when it has a bar. After
+ * the last bar it is a weekday that is not a recurring closure: a month-day that was a weekday without
+ * a session in at least two of the last five years of history (New Year, national days, Christmas).
+ * Holidays that move with the lunar calendar (Lunar New Year, Dragon Boat, Mid-Autumn) cannot be
+ * learned this way and are treated as sessions.
+ */
+export function historyCalendar(name: string, sessions: readonly string[]): TradingCalendar {
+  const set = new Set(sessions);
+  const sorted = [...sessions].sort();
+  const first = sorted[0] ?? '';
+  const last = sorted[sorted.length - 1] ?? '';
+  const closures = new Map<string, number>();
+  const lastYear = Number(last.slice(0, 4));
+  const fromYear = Math.max(Number(first.slice(0, 4)), lastYear - 5);
+  for (let y = fromYear; y < lastYear; y++) {
+    for (let d = `${y}-01-01`; d <= `${y}-12-31`; d = addDays(d, 1)) {
+      if (d >= first && d <= last && !isWeekend(d) && !set.has(d)) {
+        const md = d.slice(5);
+        closures.set(md, (closures.get(md) ?? 0) + 1);
+      }
+    }
+  }
+  const recurring = new Set([...closures].filter(([, n]) => n >= 2).map(([md]) => md));
+  return {
+    name: `${name} (from its history)`,
+    isTradingDay(date) {
+      if (isWeekend(date)) {
+        return false;
+      }
+      if (sorted.length > 0 && date >= first && date <= last) {
+        return set.has(date);
+      }
+      return !(date > last && recurring.has(date.slice(5)));
+    },
+  };
+}
+
+/**
+ * NYSE for US symbols (no exchange suffix, and indices like ^GSPC); for other exchanges (e.g. `.TW`)
+ * the calendar learned from the ticker's own sessions when they are given, else weekdays.
+ */
+export function calendarFor(symbol: string, sessions?: readonly string[]): TradingCalendar {
   const suffix = symbol.includes('.') ? symbol.slice(symbol.lastIndexOf('.') + 1) : '';
-  return suffix === '' ? nyseCalendar : weekdayCalendar;
+  if (suffix === '') {
+    return nyseCalendar;
+  }
+  return sessions && sessions.length > 0 ? historyCalendar(symbol, sessions) : weekdayCalendar;
 }

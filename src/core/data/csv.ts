@@ -2,6 +2,7 @@
 import { InvalidCsvError } from '../errors/index.js';
 import type { Bar } from './bar.js';
 import { isValidIsoDate } from './dates.js';
+import { validateBar } from './validate.js';
 
 export const EXPECTED_COLUMNS = ['Date', 'Open', 'High', 'Low', 'Close', 'Adj Close', 'Volume'] as const;
 
@@ -100,47 +101,25 @@ function parseLine(raw: string, options: ParseCsvOptions): Bar | string {
   if (!isValidIsoDate(date)) {
     return `unparseable date "${date}" (expected YYYY-MM-DD)`;
   }
-  if (date > options.today) {
-    return `future date ${date} (today is ${options.today})`;
-  }
-  const values: number[] = [];
-  for (let c = 1; c <= 5; c++) {
+  const values: (number | null)[] = [];
+  for (let c = 1; c < EXPECTED_COLUMNS.length; c++) {
     const f = fields[c] ?? '';
-    const name = EXPECTED_COLUMNS[c] ?? '';
     if (f === '' || f.toLowerCase() === 'null') {
-      return `missing value in ${name}`;
+      values.push(null);
+      continue;
     }
     if (!NUMBER.test(f)) {
-      return `unparseable number in ${name}: "${f.slice(0, 40)}"`;
+      return `unparseable number in ${EXPECTED_COLUMNS[c] ?? ''}: "${f.slice(0, 40)}"`;
     }
-    const v = Number(f);
-    if (!(v > 0) || !Number.isFinite(v)) {
-      return `non-positive price in ${name}: ${f}`;
-    }
-    values.push(v);
+    values.push(Number(f));
   }
-  const [open, high, low, close, adjClose] = values as [number, number, number, number, number];
-  const volField = fields[6] ?? '';
-  let volume: number | null = null;
-  if (volField !== '' && volField.toLowerCase() !== 'null') {
-    if (!NUMBER.test(volField)) {
-      return `unparseable number in Volume: "${volField.slice(0, 40)}"`;
-    }
-    volume = Number(volField);
-    if (volume < 0) {
-      return `negative volume: ${volField}`;
-    }
-  }
-  // Sources round each column separately, so allow one part in 1e6 before calling a bar inconsistent.
-  const tol = 1e-6 * high;
-  if (high < low) {
-    return `high ${high} is below low ${low}`;
-  }
-  if (close < low - tol || close > high + tol) {
-    return `close ${close} is outside [low ${low}, high ${high}]`;
-  }
-  if (open < low - tol || open > high + tol) {
-    return `open ${open} is outside [low ${low}, high ${high}]`;
-  }
-  return { date, open, high, low, close, adjClose, volume };
+  const [open, high, low, close, adjClose, volume] = values as [
+    number | null,
+    number | null,
+    number | null,
+    number | null,
+    number | null,
+    number | null,
+  ];
+  return validateBar({ date, open, high, low, close, adjClose, volume }, options.today);
 }

@@ -1,6 +1,9 @@
-// Public surface of core/data: bars, series, symbols, dates and the strict CSV reader.
+// Public surface of core/data: bars, series, symbols, dates, the strict CSV reader, cleaning and quality checks.
 export * from './bar.js';
+export * from './clean.js';
 export * from './csv.js';
 export * from './dates.js';
+export * from './quality.js';
 export * from './reconcile.js';
 export * from './symbol.js';
+export * from './validate.js';

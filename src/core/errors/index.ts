@@ -13,7 +13,12 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'CONFIG_ERROR'
   | 'STORE_BUSY'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'FLOW_NOT_FOUND'
+  | 'FLOW_RUN_NOT_FOUND'
+  | 'SCHEDULE_NOT_FOUND'
+  | 'SOURCE_ERROR'
+  | 'ETL_RUN_NOT_FOUND';
 
 export class StockopsError extends Error {
   readonly code: ErrorCode;
@@ -101,6 +106,43 @@ export class StoreBusyError extends StockopsError {
 export class ConflictError extends StockopsError {
   constructor(message: string) {
     super('CONFLICT', message);
+  }
+}
+
+export class FlowNotFoundError extends StockopsError {
+  constructor(name: string, known: readonly string[]) {
+    super('FLOW_NOT_FOUND', `No flow named "${name}"; known flows: ${known.join(', ')}.`, { name });
+  }
+}
+
+export class FlowRunNotFoundError extends StockopsError {
+  constructor(id: string) {
+    super('FLOW_RUN_NOT_FOUND', `No flow run with id "${id}".`, { id });
+  }
+}
+
+export class ScheduleNotFoundError extends StockopsError {
+  constructor(id: string, known: readonly string[]) {
+    super('SCHEDULE_NOT_FOUND', `No schedule "${id}"; known schedules: ${known.join(', ')}.`, {
+      id,
+    });
+  }
+}
+
+/** Why a price source failed for one ticker; the ETL reports it per ticker and goes on with the others. */
+export type SourceErrorKind = 'rate_limited' | 'schema' | 'not_found' | 'unavailable';
+
+export class SourceError extends StockopsError {
+  readonly kind: SourceErrorKind;
+  constructor(kind: SourceErrorKind, symbol: string, message: string) {
+    super('SOURCE_ERROR', `${symbol}: ${message}`, { kind, symbol });
+    this.kind = kind;
+  }
+}
+
+export class EtlRunNotFoundError extends StockopsError {
+  constructor(id: string) {
+    super('ETL_RUN_NOT_FOUND', `No ETL run with id "${id}".`, { id });
   }
 }
 

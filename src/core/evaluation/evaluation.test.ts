@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { toSeries } from '../data/index.js';
 import { InsufficientHistoryError } from '../errors/index.js';
-import { basicFeatureSet, buildDataset } from '../features/index.js';
-import { createModel } from '../models/index.js';
-import { randomWalkBars } from '../testing/index.js';
+import { alphaFeatureSet, basicFeatureSet, buildDataset } from '../features/index.js';
+import { createModel, type Model, type ModelKind } from '../models/index.js';
+import { gaussian, randomWalkBars, seededRandom } from '../testing/index.js';
+import type { Bar } from '../data/index.js';
+import { AdaptiveConformal, conformalWalk, type ConformalRow } from './conformal.js';
 import { evaluateWalkForward } from './evaluate.js';
 import { forecastMetrics } from './metrics.js';
 import { dieboldMariano, normalCdf } from './stats.js';
@@ -111,5 +113,194 @@ describe('evaluateWalkForward', () => {
     expect(Math.abs(report.overall.skill)).toBeLessThan(0.05);
     expect(report.overall.directionAccuracy).toBeLessThan(0.6);
     expect(report.predictions).toHaveLength(report.overall.n);
+  });
+});
+
+/** Bars after `date` replaced by a different random path: everything a leak could carry changes. */
+function perturbAfter(bars: readonly Bar[], date: string, seed: number): Bar[] {
+  const rand = seededRandom(seed);
+  let factor = 1;
+  return bars.map((b) => {
+    if (b.date <= date) {
+      return b;
+    }
+    factor *= Math.exp(0.03 * gaussian(rand));
+    return {
+      ...b,
+      open: b.open * factor,
+      high: b.high * factor * 1.01,
+      low: b.low * factor * 0.99,
+      close: b.close * factor,
+      adjClose: b.adjClose * factor,
+      volume: (b.volume ?? 1) * (1 + rand()),
+    };
+  });
+}
+
+const fastModel = (kind: ModelKind): Model =>
+  createModel(kind, {
+    gbdt: { maxIter: 15, grid: { maxLeafNodes: [4, 8] }, minSamplesLeaf: 10 },
+    ridge: { alphas: [1, 100, 10000] },
+  });
+
+describe('walk-forward leakage', () => {
+  it('fits every fold (imputer, scaler, tuned hyperparameters) identically when every bar after its last training label changes, for every splitter setting', () => {
+    for (const horizon of [1, 5, 20]) {
+      for (const embargo of [0, 3]) {
+        for (const window of ['expanding', 'sliding'] as const) {
+          const bars = randomWalkBars(560, 100 + horizon);
+          const built = buildDataset(toSeries('T', bars), alphaFeatureSet, horizon);
+          const opts = { initialTrain: 200, step: 80, purge: horizon, embargo, window };
+          const folds = walkForwardSplits(built.labeled.nRows, opts);
+          const cutFold = folds[1];
+          expect(cutFold).toBeDefined();
+          const cutoff = built.labeled.labelDates?.[(cutFold?.trainEnd ?? 0) - 1] ?? '';
+          const built2 = buildDataset(
+            toSeries('T', perturbAfter(bars, cutoff, horizon)),
+            alphaFeatureSet,
+            horizon,
+          );
+          const capture = (into: Model[]) => () => {
+            const m = fastModel('ridge');
+            into.push(m);
+            return m;
+          };
+          const a: Model[] = [];
+          const b: Model[] = [];
+          evaluateWalkForward(built.labeled, capture(a), opts);
+          evaluateWalkForward(built2.labeled, capture(b), opts);
+          // Folds up to the cut see only rows whose labels end on or before the cutoff...
+          for (const k of [0, 1]) {
+            expect(JSON.stringify(b[k]?.toJSON())).toBe(JSON.stringify(a[k]?.toJSON()));
+          }
+          // ...and the test is able to fail: a later fold does see the changed bars.
+          expect(JSON.stringify(b[folds.length - 1]?.toJSON())).not.toBe(
+            JSON.stringify(a[folds.length - 1]?.toJSON()),
+          );
+        }
+      }
+    }
+  });
+
+  it('fits GBDT and ensemble folds identically too, including early stopping and their tuning', () => {
+    for (const kind of ['gbdt', 'ensemble'] as const) {
+      const bars = randomWalkBars(520, 77);
+      const built = buildDataset(toSeries('T', bars), alphaFeatureSet, 5);
+      const opts = {
+        initialTrain: 200,
+        step: 100,
+        purge: 5,
+        embargo: 2,
+        window: 'sliding' as const,
+      };
+      const folds = walkForwardSplits(built.labeled.nRows, opts);
+      const cutoff = built.labeled.labelDates?.[(folds[0]?.trainEnd ?? 0) - 1] ?? '';
+      const built2 = buildDataset(toSeries('T', perturbAfter(bars, cutoff, 5)), alphaFeatureSet, 5);
+      const runs = [built, built2].map((bd) => {
+        const models: Model[] = [];
+        const report = evaluateWalkForward(
+          bd.labeled,
+          () => {
+            const m = fastModel(kind);
+            models.push(m);
+            return m;
+          },
+          opts,
+        );
+        return { models, report };
+      });
+      expect(JSON.stringify(runs[1]?.models[0]?.toJSON())).toBe(
+        JSON.stringify(runs[0]?.models[0]?.toJSON()),
+      );
+      expect(runs[1]?.report.folds[0]?.trials).toEqual(runs[0]?.report.folds[0]?.trials);
+      expect(runs[0]?.report.folds[0]?.trials.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('conformalWalk', () => {
+  const rows = (n: number, seed: number): ConformalRow[] => {
+    const rand = seededRandom(seed);
+    return Array.from({ length: n }, (_, i) => ({
+      date: String(10000 + i),
+      predicted: 0.001 * gaussian(rand),
+      actual: 0.01 * gaussian(rand),
+    }));
+  };
+
+  it('issues each interval from outcomes known by then: changing later outcomes changes nothing before', () => {
+    for (const h of [1, 5, 20]) {
+      const base = rows(400, h);
+      const first = conformalWalk(AdaptiveConformal.create({ minScores: 10 }), base, h);
+      for (const i of [50, 151, 399]) {
+        // Outcomes of rows > i - h are not known when row i is issued.
+        const changed = base.map((r, j) => (j > i - h ? { ...r, actual: r.actual * 10 + 1 } : r));
+        const second = conformalWalk(AdaptiveConformal.create({ minScores: 10 }), changed, h);
+        expect(second.slice(0, i + 1)).toEqual(first.slice(0, i + 1));
+      }
+      // The walk does use outcomes h rows back (the check above could fail).
+      const early = base.map((r, j) => (j === 100 - h ? { ...r, actual: 5 } : r));
+      const third = conformalWalk(AdaptiveConformal.create({ minScores: 10 }), early, h);
+      expect(third[100]).not.toEqual(first[100]);
+    }
+  });
+
+  it('covers close to nominal on heavy-tailed, volatility-switching residuals, and adapts its width', () => {
+    const rand = seededRandom(3);
+    const data: ConformalRow[] = Array.from({ length: 6000 }, (_, i) => {
+      const vol = Math.floor(i / 1000) % 2 === 0 ? 0.01 : 0.03;
+      const t = gaussian(rand) / Math.sqrt(Math.max(0.2, rand() * 2));
+      return { date: String(i), predicted: 0, actual: vol * t };
+    });
+    const aci = AdaptiveConformal.create();
+    const issued = conformalWalk(aci, data, 1);
+    for (const [k, level] of [0.8, 0.95].entries()) {
+      let n = 0;
+      let hit = 0;
+      data.forEach((r, i) => {
+        const hw = issued[i]?.[k];
+        if (hw !== undefined) {
+          n++;
+          hit += Math.abs(r.actual) <= hw ? 1 : 0;
+        }
+      });
+      expect(Math.abs(hit / n - level)).toBeLessThan(0.02);
+    }
+    expect(issued[1999]?.[0] ?? 0).toBeGreaterThan(2 * (issued[999]?.[0] ?? 1));
+  });
+
+  it('round-trips its state through JSON and continues identically', () => {
+    const data = rows(300, 9);
+    const a = AdaptiveConformal.create();
+    conformalWalk(a, data.slice(0, 200), 1);
+    const b = AdaptiveConformal.fromJSON(
+      JSON.parse(JSON.stringify(a.toJSON())) as ReturnType<typeof a.toJSON>,
+    );
+    expect(conformalWalk(b, data.slice(200), 1)).toEqual(conformalWalk(a, data.slice(200), 1));
+  });
+});
+
+describe('evaluateWalkForward reports', () => {
+  it('reports per-fold and overall coverage and width for 80% and 95%, and the tuning trials', () => {
+    const built = buildDataset(toSeries('T', randomWalkBars(1300, 31)), alphaFeatureSet, 1);
+    const report = evaluateWalkForward(built.labeled, () => fastModel('ridge'), {
+      purge: 1,
+      initialTrain: 400,
+      step: 200,
+    });
+    expect(report.intervals.map((i) => i.level)).toEqual([0.8, 0.95]);
+    for (const iv of report.intervals) {
+      expect(Math.abs(iv.coverage - iv.level)).toBeLessThan(0.05);
+      expect(iv.meanWidth).toBeGreaterThan(0);
+    }
+    const [i80, i95] = report.intervals;
+    expect(i95?.meanWidth ?? 0).toBeGreaterThan(i80?.meanWidth ?? 0);
+    for (const f of report.folds) {
+      expect(f.intervals).toHaveLength(2);
+      expect(f.trials.map((t) => t.params.alpha)).toEqual([1, 100, 10000]);
+      expect(f.metrics.n).toBe(f.testEnd - f.testStart);
+    }
+    expect(report.conformal.updates).toBe(report.overall.n);
+    expect(report.conformal.lastDate).toBe(report.predictions.at(-1)?.date);
   });
 });

@@ -46,11 +46,12 @@ export function minimumRows(options: WalkForwardOptions): number {
   return MIN_TRAIN_ROWS + options.purge + (options.embargo ?? 0) + MIN_TEST_ROWS;
 }
 
-export function walkForwardSplits(
+/** The settings a walk-forward actually runs with on `nRows` rows (short histories shrink the first window). */
+export function resolveWalkForward(
   nRows: number,
   options: WalkForwardOptions,
   symbol = '?',
-): Fold[] {
+): Required<WalkForwardOptions> {
   const purge = options.purge;
   const embargo = options.embargo ?? 0;
   const gap = purge + embargo;
@@ -63,10 +64,21 @@ export function walkForwardSplits(
     Math.min(options.initialTrain ?? 1000, Math.floor((nRows - gap) / 2)),
   );
   const step = Math.max(1, Math.min(options.step ?? 250, nRows - gap - initialTrain));
+  return { initialTrain, step, purge, embargo, window: options.window ?? 'expanding' };
+}
+
+export function walkForwardSplits(
+  nRows: number,
+  options: WalkForwardOptions,
+  symbol = '?',
+): Fold[] {
+  const { initialTrain, step, purge, embargo, window } = resolveWalkForward(nRows, options, symbol);
+  const gap = purge + embargo;
   const folds: Fold[] = [];
   for (let testStart = initialTrain + gap; testStart < nRows; testStart += step) {
     const trainEnd = testStart - gap;
-    const trainStart = options.window === 'sliding' ? Math.max(0, trainEnd - initialTrain) : 0;
+    // A sliding window keeps the last `initialTrain` rows, so every fit sees the same amount of data.
+    const trainStart = window === 'sliding' ? Math.max(0, trainEnd - initialTrain) : 0;
     folds.push({
       index: folds.length,
       trainStart,

@@ -1,15 +1,17 @@
 // Turns a price series into model-ready rows: features at t, label = log return from t to t+h.
 import type { PriceSeries } from '../data/index.js';
-import type { FeatureSet } from './feature-set.js';
+import { featureSetKey, type FeatureSet } from './feature-set.js';
 
 /** Row-major feature matrix with optional labels; rows are consecutive trading days. */
 export interface Dataset {
+  /** `id@version` of the feature set that built the rows. */
+  featureSet: string;
   featureNames: readonly string[];
   /** Date of each row: the information cut-off of its features. */
   dates: readonly string[];
   nRows: number;
   nCols: number;
-  /** X[r * nCols + c]. */
+  /** X[r * nCols + c]; NaN where a feature cannot be computed (models impute or drop it). */
   X: Float64Array;
   /** Log return over `horizon` trading days after each row's date, when known. */
   y: Float64Array | null;
@@ -45,6 +47,7 @@ export function sliceRows(
     }
   });
   return {
+    featureSet: ds.featureSet,
     featureNames: ds.featureNames,
     dates: idx.map((r) => ds.dates[r] ?? ''),
     labelDates: ds.labelDates ? idx.map((r) => ds.labelDates?.[r] ?? '') : null,
@@ -65,8 +68,9 @@ export function buildDataset(series: PriceSeries, set: FeatureSet, horizon: numb
   const n = series.dates.length;
   const cols = computeFeatureColumns(series, set);
   const nCols = cols.length;
-  // Rows before the look-back are incomplete by construction; after it a non-finite value can
-  // only come from bad data, which the store refuses, so it is an error rather than a silent fill.
+  // Rows before the look-back are incomplete by construction and are not emitted. After it a feature
+  // may still be undefined (no volume, a constant window): it stays NaN, and the model's imputer,
+  // fitted on its training window only, decides what to do with it. Infinity is never a value.
   const first = set.lookback;
   const labeledEnd = n - horizon;
   const labeledRows = Math.max(0, labeledEnd - first);
@@ -77,7 +81,7 @@ export function buildDataset(series: PriceSeries, set: FeatureSet, horizon: numb
   for (let t = first; t < labeledEnd; t++) {
     const r = t - first;
     for (let c = 0; c < nCols; c++) {
-      X[r * nCols + c] = finiteOrThrow(cols[c]?.[t], set, c, series.dates[t]);
+      X[r * nCols + c] = finiteOrNaN(cols[c]?.[t]);
     }
     y[r] = Math.log(
       (series.adjClose[t + horizon] ?? Number.NaN) / (series.adjClose[t] ?? Number.NaN),
@@ -89,13 +93,25 @@ export function buildDataset(series: PriceSeries, set: FeatureSet, horizon: numb
   const latestX = new Float64Array(nCols);
   if (last >= first) {
     for (let c = 0; c < nCols; c++) {
-      latestX[c] = finiteOrThrow(cols[c]?.[last], set, c, series.dates[last]);
+      latestX[c] = finiteOrNaN(cols[c]?.[last]);
     }
   }
   const featureNames = set.features.map((f) => f.name);
+  const key = featureSetKey(set);
   return {
-    labeled: { featureNames, dates, labelDates, nRows: labeledRows, nCols, X, y, horizon },
+    labeled: {
+      featureSet: key,
+      featureNames,
+      dates,
+      labelDates,
+      nRows: labeledRows,
+      nCols,
+      X,
+      y,
+      horizon,
+    },
     latest: {
+      featureSet: key,
       featureNames,
       dates: [series.dates[last] ?? ''],
       labelDates: null,
@@ -110,16 +126,5 @@ export function buildDataset(series: PriceSeries, set: FeatureSet, horizon: numb
   };
 }
 
-function finiteOrThrow(
-  v: number | undefined,
-  set: FeatureSet,
-  c: number,
-  date: string | undefined,
-): number {
-  if (v === undefined || !Number.isFinite(v)) {
-    throw new Error(
-      `Feature ${set.features[c]?.name ?? c} is not finite on ${date ?? '?'}; the price series has an invalid bar`,
-    );
-  }
-  return v;
-}
+const finiteOrNaN = (v: number | undefined): number =>
+  v !== undefined && Number.isFinite(v) ? v : Number.NaN;

@@ -14,8 +14,17 @@ export interface FeatureSet {
   version: number;
   /** Bars of history a row needs before all its features are defined. */
   lookback: number;
+  /**
+   * Trailing bars that determine a row exactly (the row's own bar included), or null when a feature
+   * has unbounded memory (a recursive average) and the live row must be computed from the whole history.
+   */
+  window: number | null;
   features: readonly FeatureSpec[];
 }
+
+/** `id@version`, the key a model records so it is served with the feature set it was trained on. */
+export const featureSetKey = (set: Pick<FeatureSet, 'id' | 'version'>): string =>
+  `${set.id}@${set.version}`;
 
 const ratioMinusOne = (a: Float64Array, b: Float64Array) =>
   a.map((v, i) => v / (b[i] ?? Number.NaN) - 1);
@@ -63,6 +72,8 @@ export const basicFeatureSet: FeatureSet = {
   id: 'basic',
   version: 1,
   lookback: 20,
+  // Wilder's RSI here is recursive from the first bar, so a row depends on the whole history.
+  window: null,
   features: [
     { name: 'ret_1', description: 'log return of adjusted close over 1 day', compute: returns },
     {
@@ -122,15 +133,3 @@ export const basicFeatureSet: FeatureSet = {
     },
   ],
 };
-
-const FEATURE_SETS: ReadonlyMap<string, FeatureSet> = new Map([
-  [basicFeatureSet.id, basicFeatureSet],
-]);
-
-export function getFeatureSet(id: string): FeatureSet {
-  const fs = FEATURE_SETS.get(id);
-  if (!fs) {
-    throw new Error(`Unknown feature set "${id}"; known: ${[...FEATURE_SETS.keys()].join(', ')}`);
-  }
-  return fs;
-}

@@ -1,4 +1,7 @@
 // Public surface of core/features.
+export * from './alpha-set.js';
 export * from './dataset.js';
 export * from './feature-set.js';
+export * from './imputer.js';
+export * from './registry.js';
 export * from './rolling.js';

@@ -75,3 +75,307 @@ export function rsiWilder(x: Float64Array, period: number): Float64Array {
   }
   return out;
 }
+
+// Window primitives below compute every window from its own values only (no running sums carried
+// across rows), so a row is bit-identical whether it is computed from the full history or from just
+// its look-back: the property that keeps training rows and the live serving row the same.
+
+/** Rolling minimum over `w` values; NaN when the window holds a NaN. */
+export function rollingMin(x: Float64Array, w: number): Float64Array {
+  return rollingExtreme(x, w, -1);
+}
+
+/** Rolling maximum over `w` values; NaN when the window holds a NaN. */
+export function rollingMax(x: Float64Array, w: number): Float64Array {
+  return rollingExtreme(x, w, 1);
+}
+
+/**
+ * Monotonic-deque extreme: O(n) and exact (no arithmetic), so a window's result never depends on
+ * the values before it. `sign` 1 = max, -1 = min.
+ */
+function rollingExtreme(x: Float64Array, w: number, sign: 1 | -1): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n).fill(Number.NaN);
+  const dq = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  let lastNaN = -1;
+  for (let i = 0; i < n; i++) {
+    const v = x[i] ?? Number.NaN;
+    if (Number.isNaN(v)) {
+      lastNaN = i;
+    } else {
+      while (tail > head && sign * (x[dq[tail - 1] ?? 0] ?? 0) <= sign * v) {
+        tail--;
+      }
+      dq[tail++] = i;
+    }
+    while (tail > head && (dq[head] ?? 0) <= i - w) {
+      head++;
+    }
+    if (i >= w - 1 && lastNaN <= i - w && tail > head) {
+      out[i] = x[dq[head] ?? 0] ?? Number.NaN;
+    }
+  }
+  return out;
+}
+
+/**
+ * Rolling quantiles with linear interpolation between order statistics (pandas' default
+ * `interpolation='linear'`: position q * (w - 1) in the sorted window); NaN when the window holds one.
+ * The window is kept sorted by binary-search insert and delete, which is exact: the sorted values are
+ * the same whatever came before, so results do not depend on history.
+ */
+export function rollingQuantiles(
+  x: Float64Array,
+  w: number,
+  qs: readonly number[],
+): Float64Array[] {
+  const n = x.length;
+  const outs = qs.map(() => new Float64Array(n).fill(Number.NaN));
+  const sorted = new Float64Array(w);
+  let size = 0;
+  let nans = 0;
+  const lowerBound = (v: number): number => {
+    let lo = 0;
+    let hi = size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] ?? 0) < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  };
+  for (let i = 0; i < n; i++) {
+    // The value leaving the window goes first, so the buffer never holds more than w values.
+    if (i >= w) {
+      const old = x[i - w] ?? Number.NaN;
+      if (Number.isNaN(old)) {
+        nans--;
+      } else {
+        const at = lowerBound(old);
+        sorted.copyWithin(at, at + 1, size);
+        size--;
+      }
+    }
+    const v = x[i] ?? Number.NaN;
+    if (Number.isNaN(v)) {
+      nans++;
+    } else {
+      const at = lowerBound(v);
+      sorted.copyWithin(at + 1, at, size);
+      sorted[at] = v;
+      size++;
+    }
+    if (i < w - 1 || nans > 0) {
+      continue;
+    }
+    for (let k = 0; k < qs.length; k++) {
+      const pos = (qs[k] ?? 0) * (w - 1);
+      const lo = Math.floor(pos);
+      const a = sorted[lo] ?? Number.NaN;
+      const b = sorted[Math.ceil(pos)] ?? Number.NaN;
+      const out = outs[k];
+      if (out) {
+        out[i] = a + (b - a) * (pos - lo);
+      }
+    }
+  }
+  return outs;
+}
+
+/**
+ * Rolling mean and sample std (ddof = 1) over the finite values of each window, defined when at least
+ * `minValid` are finite (pandas' `rolling(w, min_periods=minValid)`, which skips NaN).
+ */
+export function rollingMeanStdValid(
+  x: Float64Array,
+  w: number,
+  minValid: number,
+): { mean: Float64Array; std: Float64Array } {
+  const mean = new Float64Array(x.length).fill(Number.NaN);
+  const std = new Float64Array(x.length).fill(Number.NaN);
+  for (let i = 0; i < x.length; i++) {
+    const from = Math.max(0, i - w + 1);
+    let s = 0;
+    let n = 0;
+    for (let j = from; j <= i; j++) {
+      const v = x[j] ?? Number.NaN;
+      if (Number.isFinite(v)) {
+        s += v;
+        n++;
+      }
+    }
+    if (n < minValid || n === 0) {
+      continue;
+    }
+    const m = s / n;
+    mean[i] = m;
+    if (n < 2) {
+      continue;
+    }
+    let ss = 0;
+    for (let j = from; j <= i; j++) {
+      const v = x[j] ?? Number.NaN;
+      if (Number.isFinite(v)) {
+        ss += (v - m) * (v - m);
+      }
+    }
+    std[i] = Math.sqrt(ss / (n - 1));
+  }
+  return { mean, std };
+}
+
+/**
+ * Rolling Pearson correlation over `w` pairs; NaN when a window holds a NaN or either side is
+ * constant (a correlation with a constant is undefined, not zero). Constancy is tested exactly (all
+ * values equal), not by a variance threshold that rounding could cross either way.
+ */
+export function rollingCorr(x: Float64Array, y: Float64Array, w: number): Float64Array {
+  const out = new Float64Array(x.length).fill(Number.NaN);
+  for (let i = w - 1; i < x.length; i++) {
+    let sx = 0;
+    let sy = 0;
+    let xConst = true;
+    let yConst = true;
+    const x0 = x[i] ?? Number.NaN;
+    const y0 = y[i] ?? Number.NaN;
+    for (let j = i - w + 1; j <= i; j++) {
+      const xj = x[j] ?? Number.NaN;
+      const yj = y[j] ?? Number.NaN;
+      sx += xj;
+      sy += yj;
+      xConst &&= xj === x0;
+      yConst &&= yj === y0;
+    }
+    if (!Number.isFinite(sx) || !Number.isFinite(sy) || xConst || yConst) {
+      continue;
+    }
+    const mx = sx / w;
+    const my = sy / w;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
+    for (let j = i - w + 1; j <= i; j++) {
+      const dx = (x[j] ?? 0) - mx;
+      const dy = (y[j] ?? 0) - my;
+      sxx += dx * dx;
+      syy += dy * dy;
+      sxy += dx * dy;
+    }
+    out[i] = sxy / Math.sqrt(sxx * syy);
+  }
+  return out;
+}
+
+/** Largest minus smallest finite value of each window (NaN when it has none): 0 means constant. */
+export function rollingSpanValid(x: Float64Array, w: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n).fill(Number.NaN);
+  const hiQ = new Int32Array(n);
+  const loQ = new Int32Array(n);
+  let hiHead = 0;
+  let hiTail = 0;
+  let loHead = 0;
+  let loTail = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i] ?? Number.NaN;
+    if (!Number.isNaN(v)) {
+      while (hiTail > hiHead && (x[hiQ[hiTail - 1] ?? 0] ?? 0) <= v) {
+        hiTail--;
+      }
+      hiQ[hiTail++] = i;
+      while (loTail > loHead && (x[loQ[loTail - 1] ?? 0] ?? 0) >= v) {
+        loTail--;
+      }
+      loQ[loTail++] = i;
+    }
+    while (hiTail > hiHead && (hiQ[hiHead] ?? 0) <= i - w) {
+      hiHead++;
+    }
+    while (loTail > loHead && (loQ[loHead] ?? 0) <= i - w) {
+      loHead++;
+    }
+    if (hiTail > hiHead && loTail > loHead) {
+      out[i] = (x[hiQ[hiHead] ?? 0] ?? 0) - (x[loQ[loHead] ?? 0] ?? 0);
+    }
+  }
+  return out;
+}
+
+/**
+ * Exponentially weighted mean over the last `w` values with weights (1 - alpha)^k, k = 0 for the
+ * newest, normalised to sum 1 (pandas' `ewm(alpha=alpha, adjust=True).mean()` of the window's values).
+ * A finite window keeps the feature a function of its look-back only.
+ */
+export function ewmWindow(x: Float64Array, alpha: number, w: number): Float64Array {
+  const weights = ewmWeights(alpha, w);
+  const out = new Float64Array(x.length).fill(Number.NaN);
+  for (let i = w - 1; i < x.length; i++) {
+    let s = 0;
+    for (let k = 0; k < w; k++) {
+      s += (weights[k] ?? 0) * (x[i - k] ?? Number.NaN);
+    }
+    out[i] = s;
+  }
+  return out;
+}
+
+const weightCache = new Map<string, Float64Array>();
+
+/** Normalised EWM weights, index 0 = newest value (memoised: the live row asks for the same ones each time). */
+export function ewmWeights(alpha: number, w: number): Float64Array {
+  const key = `${alpha}:${w}`;
+  const hit = weightCache.get(key);
+  if (hit) {
+    return hit;
+  }
+  const weights = computeEwmWeights(alpha, w);
+  weightCache.set(key, weights);
+  return weights;
+}
+
+function computeEwmWeights(alpha: number, w: number): Float64Array {
+  const raw = new Float64Array(w);
+  let total = 0;
+  for (let k = 0; k < w; k++) {
+    raw[k] = (1 - alpha) ** k;
+    total += raw[k] ?? 0;
+  }
+  return raw.map((v) => v / total);
+}
+
+/**
+ * Bars since the window's extreme (0 = today), the most recent one on ties; `sign` 1 = max, -1 = min.
+ * A monotonic deque that drops older equal values keeps the most recent extreme at its head.
+ */
+export function barsSinceExtreme(x: Float64Array, w: number, sign: 1 | -1): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n).fill(Number.NaN);
+  const dq = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  let lastNaN = -1;
+  for (let i = 0; i < n; i++) {
+    const v = x[i] ?? Number.NaN;
+    if (Number.isNaN(v)) {
+      lastNaN = i;
+    } else {
+      while (tail > head && sign * (x[dq[tail - 1] ?? 0] ?? 0) <= sign * v) {
+        tail--;
+      }
+      dq[tail++] = i;
+    }
+    while (tail > head && (dq[head] ?? 0) <= i - w) {
+      head++;
+    }
+    if (i >= w - 1 && lastNaN <= i - w && tail > head) {
+      out[i] = i - (dq[head] ?? 0);
+    }
+  }
+  return out;
+}

@@ -1,8 +1,18 @@
 // Ridge regression on standardised features; the penalty is tuned on a purged tail of the training window only.
 import type { Dataset } from '../features/index.js';
-import { sliceRows } from '../features/index.js';
+import { applyImputer, fitImputer, sliceRows, type ImputerState } from '../features/index.js';
 import { choleskySolve } from './linalg.js';
-import type { Model, ModelJson } from './model.js';
+import {
+  checkSignature,
+  jsonHeader,
+  signatureFromJson,
+  signatureOf,
+  type FitSignature,
+  type Model,
+  type ModelJson,
+  type TuningTrial,
+} from './model.js';
+import { validationSplit } from './validation.js';
 
 export interface RidgeOptions {
   /**
@@ -28,14 +38,16 @@ interface RidgeState {
 const DEFAULT_ALPHAS = [0.1, 1, 10, 100, 1000, 10000, 100000];
 /** Below this many rows a validation tail says nothing; a fixed moderate penalty is used. */
 const MIN_ROWS_TO_TUNE = 60;
+const FALLBACK_ALPHA = 10;
 
 export class RidgeModel implements Model {
   readonly kind = 'ridge' as const;
   private readonly alphas: readonly number[];
   private readonly validationFraction: number;
   private state: RidgeState | null = null;
-  private featureNames: string[] = [];
-  private horizon = 1;
+  private imputer: ImputerState | null = null;
+  private sig: FitSignature = { featureSet: 'basic@1', featureNames: [], horizon: 1 };
+  private trials: TuningTrial[] = [];
 
   constructor(options: RidgeOptions = {}) {
     this.alphas = options.alphas ?? DEFAULT_ALPHAS;
@@ -46,14 +58,25 @@ export class RidgeModel implements Model {
     return this.state ? { alpha: this.state.alpha } : {};
   }
 
+  tuningTrials(): readonly TuningTrial[] {
+    return this.trials;
+  }
+
+  preprocessing(): { dropped: string[]; imputed: string[] } {
+    return { dropped: this.imputer?.dropped ?? [], imputed: this.imputer?.imputed ?? [] };
+  }
+
   fit(train: Dataset): void {
     if (!train.y) {
       throw new Error('RidgeModel.fit needs labels');
     }
-    this.featureNames = [...train.featureNames];
-    this.horizon = train.horizon;
-    const alpha = this.chooseAlpha(train);
-    this.state = fitRidge(train, alpha);
+    this.sig = signatureOf(train);
+    // The imputer, the scaler and alpha are all learned from this training window and nothing else.
+    this.imputer = fitImputer(train);
+    const clean = applyImputer(this.imputer, train);
+    const alpha = this.chooseAlpha(clean);
+    const [state] = fitRidgePath(clean, [alpha]);
+    this.state = state ?? null;
   }
 
   /**
@@ -61,50 +84,51 @@ export class RidgeModel implements Model {
    * labels would overlap the validation labels, so the choice never sees the test window.
    */
   private chooseAlpha(train: Dataset): number {
-    const n = train.nRows;
-    const nVal = Math.floor(n * this.validationFraction);
-    const nFit = n - nVal - train.horizon;
-    if (n < MIN_ROWS_TO_TUNE || nFit < 20 || nVal < 10 || this.alphas.length === 1) {
-      return this.alphas.length === 1 ? (this.alphas[0] ?? 10) : 10;
+    this.trials = [];
+    const split = validationSplit(train.nRows, train.horizon, this.validationFraction);
+    if (train.nRows < MIN_ROWS_TO_TUNE || !split || this.alphas.length <= 1) {
+      return this.alphas.length === 1 ? (this.alphas[0] ?? FALLBACK_ALPHA) : FALLBACK_ALPHA;
     }
-    const fitPart = sliceRows(train, { start: 0, end: nFit });
-    const valPart = sliceRows(train, { start: n - nVal, end: n });
-    let best = this.alphas[0] ?? 10;
-    let bestErr = Number.POSITIVE_INFINITY;
-    for (const a of this.alphas) {
-      const pred = predictWith(fitRidge(fitPart, a), valPart);
+    const fitPart = sliceRows(train, { start: 0, end: split.fitEnd });
+    const valPart = sliceRows(train, { start: split.valStart, end: train.nRows });
+    const scores = fitRidgePath(fitPart, this.alphas).map((st) => {
+      const pred = predictWith(st, valPart);
       let err = 0;
       for (let i = 0; i < valPart.nRows; i++) {
         const d = (pred[i] ?? 0) - (valPart.y?.[i] ?? 0);
         err += d * d;
       }
-      if (err < bestErr) {
-        bestErr = err;
-        best = a;
-      }
-    }
-    return best;
+      return Math.sqrt(err / valPart.nRows);
+    });
+    // The first of equal scores wins, so the choice is deterministic.
+    const best = scores.reduce(
+      (b, v, k) => (v < (scores[b] ?? Number.POSITIVE_INFINITY) ? k : b),
+      0,
+    );
+    this.trials = this.alphas.map((a, k) => ({
+      params: { alpha: a },
+      validationRmse: scores[k] ?? Number.NaN,
+      chosen: k === best,
+    }));
+    return this.alphas[best] ?? FALLBACK_ALPHA;
   }
 
   predict(ds: Dataset): Float64Array {
-    if (!this.state) {
+    if (!this.state || !this.imputer) {
       throw new Error('RidgeModel.predict before fit');
     }
-    return predictWith(this.state, ds);
+    checkSignature(this.kind, this.sig, ds);
+    return predictWith(this.state, applyImputer(this.imputer, ds));
   }
 
   toJSON(): ModelJson {
-    if (!this.state) {
+    if (!this.state || !this.imputer) {
       throw new Error('RidgeModel.toJSON before fit');
     }
     return {
-      format: 'stockops.model',
-      formatVersion: 1,
-      kind: 'ridge',
-      featureNames: this.featureNames,
-      horizon: this.horizon,
+      ...jsonHeader('ridge', this.sig),
       params: { alphas: [...this.alphas], validationFraction: this.validationFraction },
-      state: { ...this.state },
+      state: { ...this.state, imputer: this.imputer },
     };
   }
 
@@ -114,14 +138,27 @@ export class RidgeModel implements Model {
       ...(p.alphas ? { alphas: p.alphas } : {}),
       ...(p.validationFraction !== undefined ? { validationFraction: p.validationFraction } : {}),
     });
-    m.featureNames = [...json.featureNames];
-    m.horizon = json.horizon;
-    m.state = json.state as unknown as RidgeState;
+    m.sig = signatureFromJson(json);
+    const { imputer, ...state } = json.state as unknown as RidgeState & {
+      imputer?: ImputerState;
+    };
+    m.state = state;
+    // Format 1 files predate the imputer: their inputs were always complete, so it is the identity.
+    m.imputer = imputer ?? {
+      kept: json.featureNames.map((_, i) => i),
+      fill: json.featureNames.map(() => 0),
+      dropped: [],
+      imputed: [],
+    };
     return m;
   }
 }
 
-function fitRidge(ds: Dataset, alpha: number): RidgeState {
+/**
+ * Fits one ridge per alpha on the same standardised Gram matrix: the O(n p^2) part is done once and
+ * each alpha only costs a p x p Cholesky solve.
+ */
+function fitRidgePath(ds: Dataset, alphas: readonly number[]): RidgeState[] {
   const { nRows: n, nCols: p, X } = ds;
   const y = ds.y ?? new Float64Array(n);
   const mean = new Array<number>(p).fill(0);
@@ -147,30 +184,44 @@ function fitRidge(ds: Dataset, alpha: number): RidgeState {
     ySum += y[r] ?? 0;
   }
   const yMean = ySum / n;
+  // Standardised columns laid out contiguously (column-major), so each Gram entry is one dot product
+  // with a register accumulator instead of n read-modify-writes of the p x p matrix.
+  const Z = new Float64Array(p * n);
+  for (let c = 0; c < p; c++) {
+    const m = mean[c] ?? 0;
+    const sc = scale[c] ?? 1;
+    const off = c * n;
+    for (let r = 0; r < n; r++) {
+      Z[off + r] = ((X[r * p + c] as number) - m) / sc;
+    }
+  }
   const A = new Float64Array(p * p);
   const b = new Float64Array(p);
-  const z = new Float64Array(p);
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < p; c++) {
-      z[c] = ((X[r * p + c] ?? 0) - (mean[c] ?? 0)) / (scale[c] ?? 1);
-    }
-    const yr = (y[r] ?? 0) - yMean;
-    for (let i = 0; i < p; i++) {
-      const zi = z[i] ?? 0;
-      b[i] = (b[i] ?? 0) + zi * yr;
-      for (let j = 0; j <= i; j++) {
-        A[i * p + j] = (A[i * p + j] ?? 0) + zi * (z[j] ?? 0);
-      }
-    }
-  }
   for (let i = 0; i < p; i++) {
-    for (let j = 0; j < i; j++) {
-      A[j * p + i] = A[i * p + j] ?? 0;
+    const oi = i * n;
+    let sb = 0;
+    for (let r = 0; r < n; r++) {
+      sb += (Z[oi + r] as number) * ((y[r] as number) - yMean);
     }
-    A[i * p + i] = (A[i * p + i] ?? 0) + alpha;
+    b[i] = sb;
+    for (let j = 0; j <= i; j++) {
+      const oj = j * n;
+      let s = 0;
+      for (let r = 0; r < n; r++) {
+        s += (Z[oi + r] as number) * (Z[oj + r] as number);
+      }
+      A[i * p + j] = s;
+      A[j * p + i] = s;
+    }
   }
-  const coef = Array.from(choleskySolve(A, b, p));
-  return { alpha, mean, scale, coef, intercept: yMean };
+  return alphas.map((alpha) => {
+    const Aa = A.slice();
+    for (let i = 0; i < p; i++) {
+      Aa[i * p + i] = (Aa[i * p + i] ?? 0) + alpha;
+    }
+    const coef = Array.from(choleskySolve(Aa, b, p));
+    return { alpha, mean: [...mean], scale: [...scale], coef, intercept: yMean };
+  });
 }
 
 function predictWith(s: RidgeState, ds: Dataset): Float64Array {

@@ -115,25 +115,154 @@ export const MIGRATIONS: readonly Migration[] = [
       create index alias_events_name on alias_events (name, id);
     `,
   },
+  {
+    id: 4,
+    name: 'flows',
+    sql: `
+      create table flow_runs (
+        id text primary key,
+        flow text not null,
+        state text not null,
+        attempts integer not null default 0,
+        parameters text not null default '{}',
+        result text,
+        error text,
+        parent_id text,
+        schedule_id text,
+        idempotency_key text unique,
+        worker text,
+        heartbeat_at bigint,
+        cancel_requested boolean not null default false,
+        created_at bigint not null,
+        started_at bigint,
+        ended_at bigint
+      );
+      create index flow_runs_created on flow_runs (created_at desc);
+      create index flow_runs_state on flow_runs (state, heartbeat_at);
+      create index flow_runs_parent on flow_runs (parent_id);
+      create table task_runs (
+        flow_run_id text not null references flow_runs (id) on delete cascade,
+        task text not null,
+        state text not null,
+        attempts integer not null default 0,
+        idempotency_key text not null,
+        result text,
+        error text,
+        started_at bigint,
+        ended_at bigint,
+        primary key (flow_run_id, task)
+      );
+      create table flow_logs (
+        id bigserial primary key,
+        flow_run_id text not null references flow_runs (id) on delete cascade,
+        at bigint not null,
+        level text not null,
+        task text,
+        message text not null
+      );
+      create index flow_logs_run on flow_logs (flow_run_id, id);
+      create table schedules (
+        id text primary key,
+        flow text not null,
+        cron text not null,
+        timezone text not null,
+        parameters text not null default '{}',
+        enabled boolean not null default true,
+        description text not null default '',
+        updated_at bigint not null
+      );
+    `,
+  },
+  {
+    id: 5,
+    name: 'data_platform',
+    // Raw bars keep what a source sent (with its fetch time); the cleaned series is derived from them plus
+    // corporate actions. Existing rows were stored before actions were known, so their cleaned copy is the row itself.
+    sql: `
+      alter table bars rename to raw_bars;
+      alter table raw_bars rename column ingested_at to fetched_at;
+      create table clean_bars (
+        symbol text not null,
+        date date not null,
+        open double precision not null,
+        high double precision not null,
+        low double precision not null,
+        close double precision not null,
+        adj_close double precision not null,
+        volume double precision,
+        cleaned_at timestamptz not null default now(),
+        primary key (symbol, date)
+      );
+      insert into clean_bars (symbol, date, open, high, low, close, adj_close, volume)
+        select symbol, date, open, high, low, close, adj_close, volume from raw_bars;
+      create table corporate_actions (
+        symbol text not null,
+        date date not null,
+        kind text not null check (kind in ('split', 'dividend')),
+        numerator double precision,
+        denominator double precision,
+        amount double precision,
+        source text not null,
+        fetched_at timestamptz not null,
+        primary key (symbol, date, kind)
+      );
+      create table etl_runs (
+        id text primary key,
+        status text not null,
+        trigger text not null,
+        tickers text not null,
+        started_at bigint not null,
+        ended_at bigint,
+        steps text not null default '[]',
+        results text not null default '[]'
+      );
+      create index etl_runs_started on etl_runs (started_at desc);
+      create table etl_quality (
+        run_id text not null references etl_runs (id) on delete cascade,
+        symbol text not null,
+        check_name text not null,
+        status text not null,
+        count integer not null,
+        examples text not null default '[]',
+        primary key (run_id, symbol, check_name)
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {
-  await db.exec(
-    `create table if not exists schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())`,
-  );
-  const done = new Set(
-    (await db.query<{ id: number }>('select id from schema_migrations')).map((r) => r.id),
-  );
-  const applied: number[] = [];
-  for (const m of MIGRATIONS) {
-    if (done.has(m.id)) {
-      continue;
-    }
-    await db.transaction(async (tx) => {
+  // Several processes may start at once on one PostgreSQL: a transaction-scoped advisory lock lets one of them
+  // migrate while the others wait and then find nothing left to do. All pending migrations commit together.
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock(724601301)');
+    await tx.exec(
+      `create table if not exists schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())`,
+    );
+    const done = new Set(
+      (await tx.query<{ id: number }>('select id from schema_migrations')).map((r) => r.id),
+    );
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) {
+        continue;
+      }
       await tx.exec(m.sql);
       await tx.query('insert into schema_migrations (id, name) values ($1, $2)', [m.id, m.name]);
-    });
-    applied.push(m.id);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+}
+
+/** Empties every table but the migration record: test isolation on a shared database, whatever tables exist. */
+export async function truncateAll(db: SqlClient): Promise<void> {
+  const tables = (
+    await db.query<{ t: string }>(
+      `select tablename as t from pg_tables where schemaname = current_schema() and tablename <> 'schema_migrations'`,
+    )
+  ).map((r) => r.t);
+  // Names come from the catalog, not from input; the pattern check keeps the statement safe regardless.
+  if (tables.length > 0 && tables.every((t) => /^[a-z_][a-z0-9_]*$/.test(t))) {
+    await db.exec(`truncate ${tables.join(', ')} restart identity cascade`);
   }
-  return applied;
 }

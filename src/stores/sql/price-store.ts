@@ -1,28 +1,154 @@
-// PriceStore on SQL: raw daily bars keyed by (symbol, date) and the quarantine of refused rows.
-import type {
-  Bar,
-  PriceStore,
-  QuarantineEntry,
-  QuarantinedRow,
-  TickerSummary,
+// PriceStore on SQL: raw bars as fetched, corporate actions, the cleaned series and the quarantine of refused rows.
+import {
+  InvalidInputError,
+  type Bar,
+  type CorporateAction,
+  type DateRange,
+  type PriceStore,
+  type QuarantineEntry,
+  type QuarantinedRow,
+  type RawBar,
+  type StoredAction,
+  type TickerSummary,
+  type UpsertCounts,
 } from '../../core/index.js';
 import type { SqlClient } from './client.js';
 
-/** Rows per INSERT: keeps each statement far below PostgreSQL's 65535-parameter limit. */
-const BATCH = 2000;
+/**
+ * Rows per statement. Each column travels as one array parameter through unnest(), so the size is bounded by memory,
+ * not by PostgreSQL's 65535-parameter limit; 10k rows keeps one statement's arrays at about a megabyte.
+ */
+const BATCH = 10_000;
 
-interface BarRow {
-  date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  adj_close: number;
-  volume: number | null;
+/**
+ * One column of a batch as a PostgreSQL array literal, bound as a single text parameter. `pg` would send a JS array
+ * with every element quoted, which costs the client and the server about twice as much as this; elements here are
+ * finite numbers, NULL or checked YYYY-MM-DD dates, so none needs quoting.
+ */
+function arrayLiteral(values: readonly (number | string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? null;
+    if (typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+      throw new InvalidInputError('date', `"${v.slice(0, 20)}" is not a YYYY-MM-DD date`);
+    }
+    out += (i === 0 ? '' : ',') + (v === null ? 'NULL' : String(v));
+  }
+  return `${out}}`;
+}
+
+/** The seven column literals of a batch, in the order of the unnest() arguments below. */
+const columns = (bars: readonly Bar[]) => [
+  arrayLiteral(bars.map((b) => b.date)),
+  arrayLiteral(bars.map((b) => b.open)),
+  arrayLiteral(bars.map((b) => b.high)),
+  arrayLiteral(bars.map((b) => b.low)),
+  arrayLiteral(bars.map((b) => b.close)),
+  arrayLiteral(bars.map((b) => b.adjClose)),
+  arrayLiteral(bars.map((b) => b.volume)),
+];
+
+const UNNEST_BARS = `unnest($2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
+  as t(d, o, h, l, c, a, v)`;
+
+const VALUES_DIFFER = (table: string) =>
+  `(${table}.open, ${table}.high, ${table}.low, ${table}.close, ${table}.adj_close, ${table}.volume)
+   is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.adj_close, excluded.volume)`;
+
+const summarize = (
+  r: { first: string | null; last: string | null; n: string | number },
+  symbol: string,
+) =>
+  !r.first || !r.last || Number(r.n) === 0
+    ? null
+    : { symbol, firstDate: r.first, lastDate: r.last, rows: Number(r.n) };
+
+const sameValues = (a: Bar, b: Bar) =>
+  a.open === b.open &&
+  a.high === b.high &&
+  a.low === b.low &&
+  a.close === b.close &&
+  a.adjClose === b.adjClose &&
+  a.volume === b.volume;
+
+/** [date, open, high, low, close, adj_close, volume, source?, fetched ms?] as json_agg delivers it. */
+type BarTuple = [string, number, number, number, number, number, number | null, string?, number?];
+
+/**
+ * Reads bars as one JSON array built by the server instead of one protocol row per bar: PGlite decodes rows in
+ * WebAssembly and JavaScript at a few microseconds each, about five times the cost of one JSON.parse of the same
+ * data. float8 is printed shortest-exact (PostgreSQL >= 12), so values round-trip bit for bit.
+ */
+async function readBars(
+  db: SqlClient,
+  table: 'raw_bars' | 'clean_bars',
+  symbol: string,
+  range: DateRange,
+  withSource = false,
+): Promise<(Bar & { source?: string; fetchedMs?: number })[]> {
+  const extra = withSource ? ', source, (extract(epoch from fetched_at) * 1000)::float8' : '';
+  const rows = await db.query<{ j: string }>(
+    `select coalesce(json_agg(json_build_array(date::text, open, high, low, close, adj_close, volume${extra})
+       order by date), '[]')::text as j
+     from ${table}
+     where symbol = $1 and ($2::date is null or date >= $2::date) and ($3::date is null or date <= $3::date)`,
+    [symbol, range.from ?? null, range.to ?? null],
+  );
+  const tuples = JSON.parse(rows[0]?.j ?? '[]') as BarTuple[];
+  return tuples.map(([date, open, high, low, close, adjClose, volume, source, fetchedMs]) => ({
+    date,
+    open,
+    high,
+    low,
+    close,
+    adjClose,
+    volume,
+    ...(source === undefined ? {} : { source }),
+    ...(fetchedMs === undefined ? {} : { fetchedMs }),
+  }));
+}
+
+/**
+ * Splits bars into new dates, changed values and unchanged rows against what one table holds for the symbol in
+ * their date range. Reading first and writing only the difference is what makes a re-run cheap (nothing is
+ * written) and a first load fast (plain inserts): both engines store float8 exactly, so equality is exact.
+ */
+async function diffAgainst(
+  tx: SqlClient,
+  table: 'raw_bars' | 'clean_bars',
+  symbol: string,
+  bars: readonly Bar[],
+): Promise<{ fresh: Bar[]; changed: Bar[] }> {
+  if (bars.length === 0) {
+    return { fresh: [], changed: [] };
+  }
+  let from = bars[0]?.date ?? '';
+  let to = from;
+  for (const b of bars) {
+    from = b.date < from ? b.date : from;
+    to = b.date > to ? b.date : to;
+  }
+  const rows = await readBars(tx, table, symbol, { from, to });
+  const stored = new Map(rows.map((r) => [r.date, r]));
+  const fresh: Bar[] = [];
+  const changed: Bar[] = [];
+  for (const b of bars) {
+    const s = stored.get(b.date);
+    if (!s) {
+      fresh.push(b);
+    } else if (!sameValues(b, s)) {
+      changed.push(b);
+    }
+  }
+  return { fresh, changed };
 }
 
 export class SqlPriceStore implements PriceStore {
-  constructor(private readonly db: SqlClient) {}
+  readonly engine: string;
+
+  constructor(private readonly db: SqlClient) {
+    this.engine = db.engine;
+  }
 
   async listTickers(): Promise<TickerSummary[]> {
     const rows = await this.db.query<{
@@ -32,7 +158,7 @@ export class SqlPriceStore implements PriceStore {
       n: string | number;
     }>(
       `select symbol, min(date)::text as first, max(date)::text as last, count(*) as n
-       from bars group by symbol order by symbol`,
+       from clean_bars group by symbol order by symbol`,
     );
     return rows.map((r) => ({
       symbol: r.symbol,
@@ -43,36 +169,38 @@ export class SqlPriceStore implements PriceStore {
   }
 
   async getTicker(symbol: string): Promise<TickerSummary | null> {
+    return this.summary('clean_bars', symbol);
+  }
+
+  async getRawSummary(symbol: string): Promise<TickerSummary | null> {
+    return this.summary('raw_bars', symbol);
+  }
+
+  private async summary(
+    table: 'clean_bars' | 'raw_bars',
+    symbol: string,
+  ): Promise<TickerSummary | null> {
     const rows = await this.db.query<{
       first: string | null;
       last: string | null;
       n: string | number;
     }>(
-      `select min(date)::text as first, max(date)::text as last, count(*) as n from bars where symbol = $1`,
+      `select min(date)::text as first, max(date)::text as last, count(*) as n from ${table} where symbol = $1`,
       [symbol],
     );
-    const r = rows[0];
-    if (!r || Number(r.n) === 0 || !r.first || !r.last) {
-      return null;
-    }
-    return { symbol, firstDate: r.first, lastDate: r.last, rows: Number(r.n) };
+    return rows[0] ? summarize(rows[0], symbol) : null;
   }
 
-  async getBars(symbol: string, range: { from?: string; to?: string } = {}): Promise<Bar[]> {
-    const rows = await this.db.query<BarRow>(
-      `select date::text as date, open, high, low, close, adj_close, volume from bars
-       where symbol = $1 and ($2::date is null or date >= $2::date) and ($3::date is null or date <= $3::date)
-       order by date`,
-      [symbol, range.from ?? null, range.to ?? null],
-    );
-    return rows.map((r) => ({
-      date: r.date,
-      open: r.open,
-      high: r.high,
-      low: r.low,
-      close: r.close,
-      adjClose: r.adj_close,
-      volume: r.volume,
+  async getBars(symbol: string, range: DateRange = {}): Promise<Bar[]> {
+    return readBars(this.db, 'clean_bars', symbol, range);
+  }
+
+  async getRawBars(symbol: string, range: DateRange = {}): Promise<RawBar[]> {
+    const rows = await readBars(this.db, 'raw_bars', symbol, range, true);
+    return rows.map(({ fetchedMs, source, ...bar }) => ({
+      ...bar,
+      source: source ?? '',
+      fetchedAt: new Date(Math.round(fetchedMs ?? 0)).toISOString(),
     }));
   }
 
@@ -81,32 +209,152 @@ export class SqlPriceStore implements PriceStore {
     await this.db.transaction(async (tx) => {
       for (let i = 0; i < bars.length; i += BATCH) {
         const chunk = bars.slice(i, i + BATCH);
-        // unnest() of typed arrays: one statement per batch with 8 parameters, whatever its size.
         const res = await tx.query<{ n: number }>(
           `with ins as (
-             insert into bars (symbol, date, open, high, low, close, adj_close, volume, source)
-             select $1, d::date, o, h, l, c, a, v, $9
-             from unnest($2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
-               as t(d, o, h, l, c, a, v)
+             insert into raw_bars (symbol, date, open, high, low, close, adj_close, volume, source)
+             select $1, d::date, o, h, l, c, a, v, $9 from ${UNNEST_BARS}
              on conflict (symbol, date) do nothing
              returning 1
            ) select count(*)::int as n from ins`,
-          [
-            symbol,
-            chunk.map((b) => b.date),
-            chunk.map((b) => b.open),
-            chunk.map((b) => b.high),
-            chunk.map((b) => b.low),
-            chunk.map((b) => b.close),
-            chunk.map((b) => b.adjClose),
-            chunk.map((b) => b.volume),
-            source,
-          ],
+          [symbol, ...columns(chunk), source],
         );
         inserted += res[0]?.n ?? 0;
       }
     });
     return inserted;
+  }
+
+  async upsertRawBars(
+    symbol: string,
+    bars: readonly Bar[],
+    source: string,
+    fetchedAt: string,
+  ): Promise<UpsertCounts> {
+    return this.db.transaction(async (tx) => {
+      const { fresh, changed } = await diffAgainst(tx, 'raw_bars', symbol, bars);
+      for (let i = 0; i < fresh.length; i += BATCH) {
+        // `on conflict` only matters when another writer inserted the same date since the read above.
+        await tx.query(
+          `insert into raw_bars (symbol, date, open, high, low, close, adj_close, volume, source, fetched_at)
+           select $1, d::date, o, h, l, c, a, v, $9, $10::timestamptz from ${UNNEST_BARS}
+           on conflict (symbol, date) do update set
+             open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+             adj_close = excluded.adj_close, volume = excluded.volume, source = excluded.source,
+             fetched_at = excluded.fetched_at
+           where ${VALUES_DIFFER('raw_bars')}`,
+          [symbol, ...columns(fresh.slice(i, i + BATCH)), source, fetchedAt],
+        );
+      }
+      for (let i = 0; i < changed.length; i += BATCH) {
+        await tx.query(
+          `update raw_bars r set open = t.o, high = t.h, low = t.l, close = t.c, adj_close = t.a, volume = t.v,
+             source = $9, fetched_at = $10::timestamptz
+           from ${UNNEST_BARS} where r.symbol = $1 and r.date = t.d::date`,
+          [symbol, ...columns(changed.slice(i, i + BATCH)), source, fetchedAt],
+        );
+      }
+      return {
+        inserted: fresh.length,
+        updated: changed.length,
+        unchanged: bars.length - fresh.length - changed.length,
+      };
+    });
+  }
+
+  async writeClean(symbol: string, bars: readonly Bar[]): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const { fresh, changed } = await diffAgainst(tx, 'clean_bars', symbol, bars);
+      for (let i = 0; i < fresh.length; i += BATCH) {
+        await tx.query(
+          `insert into clean_bars (symbol, date, open, high, low, close, adj_close, volume)
+           select $1, d::date, o, h, l, c, a, v from ${UNNEST_BARS}
+           on conflict (symbol, date) do update set
+             open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+             adj_close = excluded.adj_close, volume = excluded.volume, cleaned_at = now()
+           where ${VALUES_DIFFER('clean_bars')}`,
+          [symbol, ...columns(fresh.slice(i, i + BATCH))],
+        );
+      }
+      for (let i = 0; i < changed.length; i += BATCH) {
+        await tx.query(
+          `update clean_bars r set open = t.o, high = t.h, low = t.l, close = t.c, adj_close = t.a, volume = t.v,
+             cleaned_at = now()
+           from ${UNNEST_BARS} where r.symbol = $1 and r.date = t.d::date`,
+          [symbol, ...columns(changed.slice(i, i + BATCH))],
+        );
+      }
+      return fresh.length + changed.length;
+    });
+  }
+
+  async upsertActions(
+    symbol: string,
+    actions: readonly CorporateAction[],
+    source: string,
+    fetchedAt: string,
+  ): Promise<number> {
+    if (actions.length === 0) {
+      return 0;
+    }
+    const num = (a: CorporateAction) => (a.kind === 'split' ? a.numerator : null);
+    const den = (a: CorporateAction) => (a.kind === 'split' ? a.denominator : null);
+    const amt = (a: CorporateAction) => (a.kind === 'dividend' ? a.amount : null);
+    const rows = await this.db.query<{ n: number }>(
+      `with up as (
+         insert into corporate_actions (symbol, date, kind, numerator, denominator, amount, source, fetched_at)
+         select $1, d::date, k, n, m, a, $7, $8::timestamptz
+         from unnest($2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[]) as t(d, k, n, m, a)
+         on conflict (symbol, date, kind) do update set
+           numerator = excluded.numerator, denominator = excluded.denominator, amount = excluded.amount,
+           source = excluded.source, fetched_at = excluded.fetched_at
+         where (corporate_actions.numerator, corporate_actions.denominator, corporate_actions.amount)
+           is distinct from (excluded.numerator, excluded.denominator, excluded.amount)
+         returning 1
+       ) select count(*)::int as n from up`,
+      [
+        symbol,
+        actions.map((a) => a.date),
+        actions.map((a) => a.kind),
+        actions.map(num),
+        actions.map(den),
+        actions.map(amt),
+        source,
+        fetchedAt,
+      ],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async getActions(symbol: string): Promise<StoredAction[]> {
+    const rows = await this.db.query<{
+      date: string;
+      kind: string;
+      numerator: number | null;
+      denominator: number | null;
+      amount: number | null;
+      source: string;
+      fetched_ms: number | string;
+    }>(
+      `select date::text as date, kind, numerator, denominator, amount, source,
+         (extract(epoch from fetched_at) * 1000)::float8 as fetched_ms
+       from corporate_actions where symbol = $1 order by date, kind`,
+      [symbol],
+    );
+    return rows.map((r): StoredAction => {
+      const meta = {
+        source: r.source,
+        fetchedAt: new Date(Math.round(Number(r.fetched_ms))).toISOString(),
+      };
+      return r.kind === 'split'
+        ? {
+            kind: 'split',
+            date: r.date,
+            numerator: r.numerator ?? 1,
+            denominator: r.denominator ?? 1,
+            ...meta,
+          }
+        : { kind: 'dividend', date: r.date, amount: r.amount ?? 0, ...meta };
+    });
   }
 
   async addQuarantine(

@@ -4,6 +4,7 @@ import {
   ConflictError,
   RunNotFoundError,
   type ArtifactStore,
+  type DatasetInput,
   type Experiment,
   type MetricPoint,
   type RunSearch,
@@ -26,6 +27,11 @@ interface RunRow {
 
 const RUN_SELECT = `select r.id, r.experiment_id, e.name as experiment_name, r.name, r.status, r.start_time,
   r.end_time, r.artifact_uri from runs r join experiments e on e.id = r.experiment_id`;
+
+const DATASET_TAG = 'stockops.dataset';
+
+const datasetsOf = (json: string | undefined): DatasetInput[] =>
+  json === undefined ? [] : [JSON.parse(json) as DatasetInput];
 
 /** Artifact paths are relative and slash-separated; `..` or absolute paths would escape the run's folder. */
 function checkArtifactPath(path: string): string {
@@ -133,6 +139,11 @@ export class SqlTracker implements Tracker {
        on conflict (run_id, key) do update set value = excluded.value`,
       [runId, keys, keys.map((k) => tags[k] ?? '')],
     );
+  }
+
+  /** The built-in store keeps the run's data set as one JSON tag, so no table is needed for it. */
+  async logDataset(runId: string, dataset: DatasetInput): Promise<void> {
+    await this.setTags(runId, { [DATASET_TAG]: JSON.stringify(dataset) });
   }
 
   async logArtifact(runId: string, path: string, bytes: Uint8Array): Promise<void> {
@@ -254,6 +265,7 @@ export class SqlTracker implements Tracker {
       metrics: mt.get(r.id) ?? {},
       tags: t.get(r.id) ?? {},
       artifactUri: r.artifact_uri,
+      datasets: datasetsOf(t.get(r.id)?.[DATASET_TAG]),
     }));
   }
 }

@@ -1,0 +1,305 @@
+// `npm run bench:models`: the TS engine against scikit-learn (and LightGBM) on identical data, printing TS/reference ratios.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  boost,
+  buildDataset,
+  computeFeatureColumns,
+  getFeatureSet,
+  parseBarsCsv,
+  predictForest,
+  RidgeModel,
+  sliceRows,
+  toSeries,
+  walkForwardSplits,
+  type Bar,
+  type BoostingParams,
+  type Dataset,
+} from '../src/core/index.js';
+import type { UniverseConfig } from './universe.js';
+
+interface BenchConfig {
+  featureSet: string;
+  horizon: number;
+  walkForward: { initialTrain: number; step: number };
+  gbdt: Omit<BoostingParams, 'subsample' | 'seed' | 'maxDepth'>;
+  ridgeAlpha: number;
+  universe: UniverseConfig;
+  repeats: { features: number; liveRow: number };
+}
+
+interface WalkResult {
+  fitSeconds: number;
+  rmse: number;
+  predictions: number[];
+}
+
+interface PythonResult {
+  versions: Record<string, string | null>;
+  pandasFeatureSeconds: number;
+  ridge: WalkResult;
+  hgbr: WalkResult;
+  lightgbm: WalkResult | null;
+  universeSeconds: number;
+}
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const BENCH = join(ROOT, 'bench');
+const PYTHON = join(ROOT, '.venv-bench', 'bin', 'python');
+
+const config = JSON.parse(
+  readFileSync(join(BENCH, 'config', 'models.json'), 'utf8'),
+) as BenchConfig;
+
+function samplePath(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('vega-datasets')), '..', 'data', 'sp500-2000.csv');
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+
+function rmse(pred: ArrayLike<number>, actual: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < actual.length; i++) {
+    s += ((pred[i] ?? 0) - (actual[i] ?? 0)) ** 2;
+  }
+  return Math.sqrt(s / actual.length);
+}
+
+function log(msg: string): void {
+  process.stderr.write(`bench: ${msg}\n`);
+}
+
+async function universeTs(src: Bar[]): Promise<{ seconds: number; workers: number }> {
+  const workers = Math.max(1, availableParallelism());
+  const shares: number[][] = Array.from({ length: workers }, () => []);
+  for (let k = 0; k < config.universe.tickers; k++) {
+    shares[k % workers]?.push(k);
+  }
+  const t0 = performance.now();
+  await Promise.all(
+    shares.map(
+      (tickers) =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(new URL('./universe-worker.js', import.meta.url), {
+            workerData: {
+              src,
+              tickers,
+              universe: config.universe,
+              gbdt: config.gbdt,
+              horizon: config.horizon,
+            },
+          });
+          w.once('message', () => {
+            resolve();
+          });
+          w.once('error', reject);
+        }),
+    ),
+  );
+  return { seconds: (performance.now() - t0) / 1000, workers };
+}
+
+async function main(): Promise<void> {
+  const load0 = loadavg()[0] ?? 0;
+  const bars = parseBarsCsv(readFileSync(samplePath(), 'utf8'), { today: '2100-01-01' }).rows.map(
+    (r) => r.bar,
+  );
+  const set = getFeatureSet(config.featureSet);
+
+  log(`feature build (${bars.length} bars, ${set.features.length} features)`);
+  const series = () => toSeries('^GSPC', bars);
+  computeFeatureColumns(series(), set);
+  const featureTimes: number[] = [];
+  for (let r = 0; r < config.repeats.features; r++) {
+    const s = series();
+    const t = performance.now();
+    computeFeatureColumns(s, set);
+    featureTimes.push((performance.now() - t) / 1000);
+  }
+  const tail = bars.slice(-(set.window ?? bars.length));
+  for (let r = 0; r < 200; r++) {
+    buildDataset(toSeries('^GSPC', tail), set, config.horizon);
+  }
+  const tLive = performance.now();
+  for (let r = 0; r < config.repeats.liveRow; r++) {
+    buildDataset(toSeries('^GSPC', tail), set, config.horizon);
+  }
+  const liveRowMs = (performance.now() - tLive) / config.repeats.liveRow;
+
+  const built = buildDataset(series(), set, config.horizon).labeled;
+  if (built.X.some((v) => Number.isNaN(v))) {
+    throw new Error('bench expects a complete feature matrix on the S&P sample');
+  }
+  const y = built.y ?? new Float64Array(0);
+  const folds = walkForwardSplits(built.nRows, { ...config.walkForward, purge: config.horizon });
+
+  log(`TS ridge and GBDT over ${folds.length} walk-forward folds`);
+  const actual: number[] = [];
+  const ridgePred: number[] = [];
+  const gbdtPred: number[] = [];
+  let ridgeFit = 0;
+  let gbdtFit = 0;
+  const params: BoostingParams = { ...config.gbdt, subsample: 1, seed: 0, maxDepth: 0 };
+  for (const f of folds) {
+    const train = sliceRows(built, { start: f.trainStart, end: f.trainEnd });
+    const test: Dataset = sliceRows(built, { start: f.testStart, end: f.testEnd });
+    actual.push(...(test.y ?? []));
+    const ridge = new RidgeModel({ alphas: [config.ridgeAlpha] });
+    let t = performance.now();
+    ridge.fit(train);
+    ridgeFit += (performance.now() - t) / 1000;
+    ridgePred.push(...ridge.predict(test));
+    t = performance.now();
+    const r = boost({ X: train.X, y: train.y ?? y, n: train.nRows, p: train.nCols }, params);
+    gbdtFit += (performance.now() - t) / 1000;
+    gbdtPred.push(...predictForest(r.forest, test.X, test.nRows, test.nCols));
+  }
+
+  log('TS universe (worker threads)');
+  const uni = await universeTs(bars);
+
+  log('Python references (pandas, scikit-learn, LightGBM if installed)');
+  let py: PythonResult | null = null;
+  if (existsSync(PYTHON)) {
+    const dir = mkdtempSync(join(tmpdir(), 'stockops-bench-'));
+    try {
+      const buf = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      writeFileSync(join(dir, 'X.f64'), buf(built.X));
+      writeFileSync(join(dir, 'y.f64'), buf(y));
+      writeFileSync(
+        join(dir, 'meta.json'),
+        JSON.stringify({
+          n: built.nRows,
+          p: built.nCols,
+          folds,
+          gbdt: config.gbdt,
+          ridgeAlpha: config.ridgeAlpha,
+          csv: samplePath(),
+          repeats: config.repeats.features,
+          universe: config.universe,
+          horizon: config.horizon,
+        }),
+      );
+      const res = spawnSync(PYTHON, [join(BENCH, 'reference', 'models_bench.py'), dir], {
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        // OpenMP threads spin while waiting by default; on a shared, loaded machine that made one
+        // HistGradientBoosting fit 10x slower (58 s instead of 5.3 s), which would flatter the TS side.
+        // Passive waiting measures the reference at its best.
+        env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
+      });
+      if (res.status !== 0) {
+        throw new Error(`reference run failed:\n${res.stderr}`);
+      }
+      py = JSON.parse(res.stdout) as PythonResult;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    log(`no ${PYTHON}: run bash bench/reference/setup.sh for the reference side`);
+  }
+
+  const naiveRmse = rmse(new Float64Array(actual.length), actual);
+  const tsRidgeRmse = rmse(ridgePred, actual);
+  const tsGbdtRmse = rmse(gbdtPred, actual);
+  const maxDiff = (a: number[], b: number[]) =>
+    a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] ?? Number.NaN))), 0);
+  const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const rows: [string, string, string, string, string][] = [
+    [
+      'feature build, one ticker (5105 bars, 78 features)',
+      `${f(median(featureTimes) * 1000, 1)} ms`,
+      py ? `${f(py.pandasFeatureSeconds * 1000, 1)} ms (pandas)` : 'n/a',
+      py ? f(median(featureTimes) / py.pandasFeatureSeconds, 2) : 'n/a',
+      '<= 0.5',
+    ],
+    ['live feature row from 61 bars', `${f(liveRowMs, 3)} ms`, '-', '-', '<= 0.3 ms'],
+    [
+      `ridge fit, ${folds.length} folds (alpha ${config.ridgeAlpha})`,
+      `${f(ridgeFit, 3)} s`,
+      py ? `${f(py.ridge.fitSeconds, 3)} s (sklearn)` : 'n/a',
+      py ? f(ridgeFit / py.ridge.fitSeconds, 2) : 'n/a',
+      '-',
+    ],
+    [
+      'ridge OOS predictions, largest difference TS vs sklearn',
+      py ? maxDiff(ridgePred, py.ridge.predictions).toExponential(1) : 'n/a',
+      '-',
+      '-',
+      'same model',
+    ],
+    [
+      `GBDT fit, ${folds.length} folds x ${config.gbdt.maxIter} trees`,
+      `${f(gbdtFit, 2)} s`,
+      py ? `${f(py.hgbr.fitSeconds, 2)} s (HistGradientBoosting)` : 'n/a',
+      py ? f(gbdtFit / py.hgbr.fitSeconds, 2) : 'n/a',
+      '<= 0.3',
+    ],
+    [
+      'GBDT out-of-sample RMSE',
+      f(tsGbdtRmse, 6),
+      py ? `${f(py.hgbr.rmse, 6)} (HistGradientBoosting)` : 'n/a',
+      py ? f(tsGbdtRmse / py.hgbr.rmse, 4) : 'n/a',
+      'within 1%',
+    ],
+  ];
+  if (py?.lightgbm) {
+    rows.push(
+      [
+        'GBDT fit vs LightGBM',
+        `${f(gbdtFit, 2)} s`,
+        `${f(py.lightgbm.fitSeconds, 2)} s (LightGBM)`,
+        f(gbdtFit / py.lightgbm.fitSeconds, 2),
+        '-',
+      ],
+      [
+        'GBDT OOS RMSE vs LightGBM',
+        f(tsGbdtRmse, 6),
+        `${f(py.lightgbm.rmse, 6)} (LightGBM)`,
+        f(tsGbdtRmse / py.lightgbm.rmse, 4),
+        '-',
+      ],
+    );
+  }
+  rows.push([
+    `universe: ${config.universe.tickers} tickers x ${config.universe.days} days, features + GBDT`,
+    `${f(uni.seconds, 1)} s (${uni.workers} workers)`,
+    py ? `${f(py.universeSeconds, 1)} s (pandas + sklearn)` : 'n/a',
+    py ? f(uni.seconds / py.universeSeconds, 2) : 'n/a',
+    '<= 0.2',
+  ]);
+  const load1 = loadavg()[0] ?? 0;
+  const context = [
+    `S&P 500 sample: naive RMSE ${f(naiveRmse, 6)}, ridge ${f(tsRidgeRmse, 6)}, GBDT ${f(tsGbdtRmse, 6)} (log returns, h=${config.horizon}).`,
+    `Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${f(load0, 1)} at start and ${f(load1, 1)} at end${py ? `; Python ${py.versions.python ?? '?'}, pandas ${py.versions.pandas ?? '?'}, scikit-learn ${py.versions.sklearn ?? '?'}, LightGBM ${py.versions.lightgbm ?? 'not installed'}` : ''}.`,
+  ];
+  const table = [
+    '| measure | TS | reference | TS / reference | target |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+  process.stdout.write(`${table}\n\n${context.join('\n')}\n`);
+
+  const readme = join(BENCH, 'README.md');
+  const start = '<!-- bench:models:start -->';
+  const end = '<!-- bench:models:end -->';
+  const text = readFileSync(readme, 'utf8');
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a >= 0 && b > a) {
+    const when = new Date().toISOString().slice(0, 10);
+    const block = `${start}\nLast run ${when} (\`npm run bench:models\`):\n\n${table}\n\n${context.join('\n')}\n${end}`;
+    writeFileSync(readme, text.slice(0, a) + block + text.slice(b + end.length));
+    log('results written to bench/README.md');
+  }
+}
+
+await main();

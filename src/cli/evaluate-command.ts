@@ -1,0 +1,216 @@
+// `stockops evaluate`: several models on one walk-forward, printed as a comparison table (progress bar on a terminal).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from '../config/index.js';
+import {
+  MODEL_KINDS,
+  normalizeSymbol,
+  UnknownTickerError,
+  type Bar,
+  type ModelKind,
+} from '../core/index.js';
+import {
+  compareModels,
+  evaluateModels,
+  type CompareProgress,
+  type Comparison,
+} from '../pipelines/index.js';
+import { runCommand } from './backend.js';
+import type { Emit } from './flow-commands.js';
+
+interface EvaluateOpts {
+  ticker: string;
+  models: ModelKind[];
+  horizon: number;
+  window: 'expanding' | 'sliding';
+  initialTrain?: number;
+  step?: number;
+  embargo?: number;
+  json?: boolean;
+}
+
+function parseModels(v: string): ModelKind[] {
+  const kinds = v.split(',').map((s) => s.trim());
+  for (const k of kinds) {
+    if (!(MODEL_KINDS as readonly string[]).includes(k)) {
+      throw new InvalidArgumentError(`unknown model "${k}"; known: ${MODEL_KINDS.join(', ')}`);
+    }
+  }
+  return kinds as ModelKind[];
+}
+
+function parseCount(min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    }
+    return n;
+  };
+}
+
+function parseHorizon(v: string): number {
+  const n = Number(v);
+  if (![1, 5, 20].includes(n)) {
+    throw new InvalidArgumentError('horizon must be one of 1, 5, 20');
+  }
+  return n;
+}
+
+function parseTicker(v: string): string {
+  try {
+    return normalizeSymbol(v);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** A one-line progress bar on stderr, only when stderr is a terminal (pipes and CI get nothing). */
+function progressBar(): { update: CompareProgress; done: () => void } {
+  if (!process.stderr.isTTY) {
+    return { update: () => undefined, done: () => undefined };
+  }
+  const width = 30;
+  return {
+    update: ({ model, done, total }) => {
+      const filled = total > 0 ? Math.round((done / total) * width) : 0;
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} folds  ${model.padEnd(8)}`,
+      );
+    },
+    done: () => {
+      process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+const pct = (x: number | undefined, d = 2) =>
+  x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(d)}%`;
+
+/** The comparison as an aligned text table, one row per model, naive's numbers beside each. */
+export function comparisonTable(c: Comparison): string {
+  const head = [
+    'model',
+    'RMSE',
+    'naive',
+    'skill',
+    'MAE',
+    'MAPE',
+    'direction',
+    'up-rate',
+    'DM p',
+    'cov80',
+    'cov95',
+    'width80',
+    'secs',
+  ];
+  const rows = c.models.map((m) => [
+    m.model,
+    m.rmse.toPrecision(4),
+    m.rmseNaive.toPrecision(4),
+    pct(m.skill),
+    m.mae.toPrecision(4),
+    pct(m.mape),
+    pct(m.directionAccuracy, 1),
+    pct(m.upRate, 1),
+    Number.isFinite(m.dmPValue) ? m.dmPValue.toFixed(3) : 'n/a',
+    pct(m.coverage['80'], 1),
+    pct(m.coverage['95'], 1),
+    m.intervalWidth['80']?.toPrecision(3) ?? 'n/a',
+    m.seconds.toFixed(1),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ');
+  const wf = c.walkForward;
+  return [
+    `${c.ticker} h=${c.horizon}: ${c.rows} bars ${c.from}..${c.to}, features ${c.featureSet}`,
+    `walk-forward ${wf.window}, first window ${wf.initialTrain} rows, step ${wf.step}, purge ${wf.purge}, embargo ${wf.embargo}; ${c.models[0]?.folds ?? 0} folds`,
+    '',
+    line(head),
+    ...rows.map(line),
+    '',
+    'skill = 1 - RMSE/RMSE(naive); DM p: Diebold-Mariano against naive; cov: empirical coverage of the 80%/95% conformal intervals; width in log-return units.',
+  ].join('\n');
+}
+
+export function registerEvaluateCommand(program: Command, emit: Emit): void {
+  program
+    .command('evaluate')
+    .description(
+      'Compare several models on one walk-forward (same features, folds, purge and intervals) without registering anything.',
+    )
+    .requiredOption('--ticker <symbol>', 'ticker to evaluate', parseTicker)
+    .addOption(
+      new Option('--models <kinds>', `comma-separated: ${MODEL_KINDS.join(', ')}`)
+        .argParser(parseModels)
+        .default(['naive', 'drift', 'ridge', 'gbdt', 'ensemble']),
+    )
+    .addOption(
+      new Option('--horizon <days>', 'forecast horizon in trading days')
+        .argParser(parseHorizon)
+        .default(1),
+    )
+    .addOption(
+      new Option('--window <kind>', 'training window')
+        .choices(['expanding', 'sliding'])
+        .default('expanding'),
+    )
+    .addOption(
+      new Option(
+        '--initial-train <rows>',
+        'rows in the first training window (default 1000)',
+      ).argParser(parseCount(50)),
+    )
+    .addOption(
+      new Option(
+        '--step <rows>',
+        'rows per test window and between refits (default 250)',
+      ).argParser(parseCount(1)),
+    )
+    .addOption(
+      new Option('--embargo <rows>', 'rows dropped after the purge (default 0)').argParser(
+        parseCount(0),
+      ),
+    )
+    .option('--json', 'print one JSON object')
+    .action(async (opts: EvaluateOpts) => {
+      const config = loadConfig();
+      const input = {
+        ticker: opts.ticker,
+        horizon: opts.horizon,
+        models: opts.models,
+        walkForward: {
+          window: opts.window,
+          ...(opts.initialTrain !== undefined ? { initialTrain: opts.initialTrain } : {}),
+          ...(opts.step !== undefined ? { step: opts.step } : {}),
+          ...(opts.embargo !== undefined ? { embargo: opts.embargo } : {}),
+        },
+      };
+      const bar = progressBar();
+      await emit(
+        opts,
+        async () => {
+          try {
+            return await runCommand<Comparison>(
+              config,
+              // A server holds the embedded database: read the bars through its API, compute here.
+              async (api) => {
+                const path = `/api/tickers/${encodeURIComponent(opts.ticker)}/history`;
+                const { bars } = await api.request<{ bars: Bar[] }>('GET', path);
+                if (bars.length === 0) {
+                  throw new UnknownTickerError(opts.ticker);
+                }
+                return compareModels(opts.ticker, bars, input, bar.update);
+              },
+              (rt) => evaluateModels(rt.pipeline, input, bar.update),
+            );
+          } finally {
+            bar.done();
+          }
+        },
+        comparisonTable,
+      );
+    });
+}

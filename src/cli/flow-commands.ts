@@ -1,0 +1,327 @@
+// `stockops flow run|list|logs|cancel`, `stockops schedule list|enable|disable|set` and `stockops worker`.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from '../config/index.js';
+import type { FlowRunDetail, FlowRunRecord, FlowRunState, ScheduleRecord } from '../core/index.js';
+import { openRuntime, type Runtime } from '../runtime/index.js';
+import type { HttpBackend } from './backend.js';
+import { runCommand } from './backend.js';
+
+interface JsonOpt {
+  json?: boolean;
+}
+
+/** main.ts's printer: one JSON object with --json, else the human line; sets the exit code on error. */
+export type Emit = <T>(
+  opts: JsonOpt,
+  work: () => Promise<T>,
+  human: (r: T) => string,
+) => Promise<void>;
+
+const ENDED = ['Completed', 'Failed', 'Cancelled'];
+const STATES: FlowRunState[] = [
+  'Scheduled',
+  'Queued',
+  'Running',
+  'Completed',
+  'Failed',
+  'Cancelled',
+  'Crashed',
+  'Retrying',
+];
+
+function parseParam(v: string, prev: Record<string, unknown>): Record<string, unknown> {
+  const at = v.indexOf('=');
+  if (at <= 0) {
+    throw new InvalidArgumentError('expected key=value (value may be JSON, e.g. tickers=["AAPL"])');
+  }
+  const key = v.slice(0, at);
+  const raw = v.slice(at + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw) as unknown;
+  } catch {
+    // A bare word is a string: ticker=AAPL.
+  }
+  return { ...prev, [key]: value };
+}
+
+function parseLimit(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new InvalidArgumentError('limit must be an integer in [1, 1000]');
+  }
+  return n;
+}
+
+function parseConcurrency(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new InvalidArgumentError('concurrency must be an integer in [1, 64]');
+  }
+  return n;
+}
+
+const seconds = (r: FlowRunRecord) =>
+  r.startedAt === null ? '-' : `${(((r.endedAt ?? Date.now()) - r.startedAt) / 1000).toFixed(1)}s`;
+
+const line = (r: FlowRunRecord) =>
+  `${r.id}  ${r.flow.padEnd(12)} ${r.state.padEnd(10)} attempts ${r.attempts}  ${seconds(r).padStart(7)}  ${new Date(r.createdAt).toISOString()}`;
+
+async function poll<T extends FlowRunRecord>(get: () => Promise<T>): Promise<T> {
+  for (;;) {
+    const run = await get();
+    if (ENDED.includes(run.state)) {
+      return run;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function localRun(rt: Runtime, id: string): Promise<FlowRunDetail> {
+  return poll(async () => {
+    const r = await rt.flows.get(id);
+    if (!r) {
+      throw new Error(`flow run ${id} vanished`);
+    }
+    return r;
+  });
+}
+
+const httpRun = (api: HttpBackend, id: string) =>
+  api.request<FlowRunDetail>('GET', `/api/flow-runs/${encodeURIComponent(id)}`);
+
+export function registerFlowCommands(
+  program: Command,
+  emit: Emit,
+  onWait: (m: string) => void,
+): void {
+  const flow = program.command('flow').description('Start, list, inspect and cancel flow runs.');
+
+  flow
+    .command('run')
+    .description(
+      'Start a flow run (etl, train, evaluate, retrain-all, bootstrap). Without a server it runs here and waits.',
+    )
+    .argument('<name>', 'flow name')
+    .option(
+      '-p, --param <key=value>',
+      'a parameter (repeatable; JSON values allowed)',
+      parseParam,
+      {},
+    )
+    .option('--wait', 'wait until the run ends and print it')
+    .option('--json', 'print one JSON object')
+    .action(
+      async (name: string, opts: { param: Record<string, unknown>; wait?: boolean } & JsonOpt) => {
+        const config = loadConfig();
+        await emit(
+          opts,
+          () =>
+            runCommand<FlowRunRecord | { id: string }>(
+              config,
+              async (api) => {
+                const { id } = await api.request<{ id: string }>(
+                  'POST',
+                  `/api/flows/${encodeURIComponent(name)}/runs`,
+                  { json: opts.param },
+                );
+                return opts.wait ? poll(() => httpRun(api, id)) : { id };
+              },
+              async (rt) => {
+                const id = await rt.flows.start(name, opts.param);
+                // In-process the run executes in this process: leaving early would abandon it.
+                return rt.jobs.runner === 'in-process' || opts.wait ? localRun(rt, id) : { id };
+              },
+              onWait,
+            ),
+          (r) =>
+            'state' in r
+              ? `${line(r)}\n${r.error ? `  ${r.error.code}: ${r.error.message}` : `  result ${JSON.stringify(r.result)}`}`
+              : `started ${r.id}`,
+        );
+      },
+    );
+
+  flow
+    .command('list')
+    .description('Flow runs, newest first.')
+    .option('--flow <name>', 'only this flow')
+    .addOption(new Option('--state <state>', 'only this state').choices(STATES))
+    .option('--limit <n>', 'at most n runs', parseLimit, 50)
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { flow?: string; state?: FlowRunState; limit: number } & JsonOpt) => {
+      const config = loadConfig();
+      const q = new URLSearchParams({
+        ...(opts.flow !== undefined ? { flow: opts.flow } : {}),
+        ...(opts.state !== undefined ? { state: opts.state } : {}),
+        limit: String(opts.limit),
+      });
+      await emit(
+        opts,
+        async () => ({
+          runs: await runCommand<FlowRunRecord[]>(
+            config,
+            (api) => api.request('GET', `/api/flow-runs?${q.toString()}`),
+            (rt) =>
+              rt.flows.list({
+                ...(opts.flow !== undefined ? { flow: opts.flow } : {}),
+                ...(opts.state !== undefined ? { state: opts.state } : {}),
+                limit: opts.limit,
+              }),
+            onWait,
+          ),
+        }),
+        (r) => (r.runs.length === 0 ? 'no flow runs' : r.runs.map(line).join('\n')),
+      );
+    });
+
+  flow
+    .command('logs')
+    .description("A flow run's task runs and captured log lines.")
+    .argument('<id>', 'flow run id')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, opts: JsonOpt) => {
+      const config = loadConfig();
+      await emit(
+        opts,
+        () =>
+          runCommand<FlowRunDetail>(
+            config,
+            (api) => httpRun(api, id),
+            async (rt) => {
+              const r = await rt.flows.get(id);
+              if (!r) {
+                throw new Error(`No flow run with id "${id}".`);
+              }
+              return r;
+            },
+            onWait,
+          ),
+        (r) =>
+          [
+            line(r),
+            ...r.taskRuns.map(
+              (t) =>
+                `  task ${t.task}: ${t.state}, ${t.attempts} attempt(s)${t.error ? ` (${t.error})` : ''}`,
+            ),
+            ...r.logs.map(
+              (l) =>
+                `  ${new Date(l.at).toISOString()} ${l.level.padEnd(5)} ${l.task ? `[${l.task}] ` : ''}${l.message}`,
+            ),
+          ].join('\n'),
+      );
+    });
+
+  flow
+    .command('cancel')
+    .description('Cancel a queued run at once, or a running one at its next heartbeat.')
+    .argument('<id>', 'flow run id')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, opts: JsonOpt) => {
+      const config = loadConfig();
+      await emit(
+        opts,
+        () =>
+          runCommand<FlowRunRecord>(
+            config,
+            (api) => api.request('POST', `/api/flow-runs/${encodeURIComponent(id)}/cancel`),
+            (rt) => rt.flows.cancel(id),
+            onWait,
+          ),
+        (r) =>
+          `${r.id}: ${r.state}${r.cancelRequested && r.state === 'Running' ? ' (cancel requested)' : ''}`,
+      );
+    });
+
+  const schedule = program
+    .command('schedule')
+    .description('List, enable, disable and edit schedules.');
+  const scheduleLine = (s: ScheduleRecord) =>
+    `${s.id.padEnd(20)} ${s.enabled ? 'enabled ' : 'disabled'} ${s.flow.padEnd(12)} ${s.cron.padEnd(16)} ${s.timezone}  ${JSON.stringify(s.parameters)}`;
+  const update = (
+    id: string,
+    patch: Partial<Pick<ScheduleRecord, 'enabled' | 'cron' | 'timezone'>>,
+  ) =>
+    runCommand<ScheduleRecord>(
+      loadConfig(),
+      (api) => api.request('PUT', `/api/schedules/${encodeURIComponent(id)}`, { json: patch }),
+      (rt) => rt.flows.updateSchedule(id, patch),
+      onWait,
+    );
+
+  schedule
+    .command('list')
+    .description('Schedules with their cron pattern and time zone.')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: JsonOpt) => {
+      await emit(
+        opts,
+        async () => ({
+          schedules: await runCommand<ScheduleRecord[]>(
+            loadConfig(),
+            (api) => api.request('GET', '/api/schedules'),
+            (rt) => rt.flows.listSchedules(),
+            onWait,
+          ),
+        }),
+        (r) => r.schedules.map(scheduleLine).join('\n'),
+      );
+    });
+
+  for (const [cmd, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    schedule
+      .command(cmd)
+      .description(`${cmd === 'enable' ? 'Enable' : 'Disable'} a schedule.`)
+      .argument('<id>', 'schedule id')
+      .option('--json', 'print one JSON object')
+      .action(async (id: string, opts: JsonOpt) => {
+        await emit(opts, () => update(id, { enabled }), scheduleLine);
+      });
+  }
+
+  schedule
+    .command('set')
+    .description('Edit a schedule: cron pattern (five fields) and/or IANA time zone.')
+    .argument('<id>', 'schedule id')
+    .option('--cron <pattern>', 'e.g. "30 16 * * 1-5"')
+    .option('--timezone <tz>', 'e.g. America/New_York')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, opts: { cron?: string; timezone?: string } & JsonOpt) => {
+      await emit(
+        opts,
+        () =>
+          update(id, {
+            ...(opts.cron !== undefined ? { cron: opts.cron } : {}),
+            ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+          }),
+        scheduleLine,
+      );
+    });
+
+  program
+    .command('worker')
+    .description(
+      'Take flow jobs from BullMQ (REDIS_URL) until SIGTERM; needs DATABASE_URL=postgres://... shared with the API.',
+    )
+    .option('--concurrency <n>', 'jobs run at once', parseConcurrency, 1)
+    .action(async (opts: { concurrency: number }) => {
+      const config = loadConfig();
+      const rt = await openRuntime(config, 'worker', { concurrency: opts.concurrency });
+      process.stdout.write(
+        `stockops worker ${rt.flows.workerId} taking jobs (concurrency ${opts.concurrency}, lease ${rt.flows.leaseMs} ms)\n`,
+      );
+      const shutdown = (signal: string) => {
+        // Graceful: BullMQ's worker.close() lets the active jobs finish before the connections close.
+        process.stderr.write(`stockops worker: ${signal}, finishing the current job\n`);
+        rt.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}

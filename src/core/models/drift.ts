@@ -1,0 +1,66 @@
+// The drift forecast: the mean h-day log return of the training window, the simplest model with an opinion.
+import type { Dataset } from '../features/index.js';
+import {
+  jsonHeader,
+  signatureFromJson,
+  signatureOf,
+  type FitSignature,
+  type Model,
+  type ModelJson,
+  type TuningTrial,
+} from './model.js';
+
+export class DriftModel implements Model {
+  readonly kind = 'drift' as const;
+  private sig: FitSignature = { featureSet: 'basic@1', featureNames: [], horizon: 1 };
+  private drift: number | null = null;
+
+  params(): Record<string, number | string> {
+    return {};
+  }
+
+  fit(train: Dataset): void {
+    if (!train.y || train.nRows === 0) {
+      throw new Error('DriftModel.fit needs labeled rows');
+    }
+    this.sig = signatureOf(train);
+    let s = 0;
+    for (let i = 0; i < train.nRows; i++) {
+      s += train.y[i] ?? 0;
+    }
+    this.drift = s / train.nRows;
+  }
+
+  predict(ds: Dataset): Float64Array {
+    if (this.drift === null) {
+      throw new Error('DriftModel.predict before fit');
+    }
+    return new Float64Array(ds.nRows).fill(this.drift);
+  }
+
+  tuningTrials(): readonly TuningTrial[] {
+    return [];
+  }
+
+  preprocessing(): { dropped: string[]; imputed: string[] } {
+    return { dropped: [], imputed: [] };
+  }
+
+  toJSON(): ModelJson {
+    if (this.drift === null) {
+      throw new Error('DriftModel.toJSON before fit');
+    }
+    return { ...jsonHeader('drift', this.sig), params: {}, state: { drift: this.drift } };
+  }
+
+  static fromJSON(json: ModelJson): DriftModel {
+    const m = new DriftModel();
+    m.sig = signatureFromJson(json);
+    const d = json.state.drift;
+    if (typeof d !== 'number') {
+      throw new Error('drift model JSON has no numeric state.drift');
+    }
+    m.drift = d;
+    return m;
+  }
+}

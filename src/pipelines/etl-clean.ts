@@ -1,0 +1,26 @@
+// Re-derives one ticker's cleaned series from its raw bars and corporate actions, and writes what changed.
+import { cleanSeries, type Bar } from '../core/index.js';
+import type { PipelineDeps } from './deps.js';
+
+export interface CleanResult {
+  bars: Bar[];
+  /** Rows of the cleaned series that were new or changed. */
+  written: number;
+}
+
+/**
+ * The whole series is derived again each time: a split or dividend learnt today changes every earlier adjusted
+ * close, and deriving from scratch is what keeps the cleaned series reproducible from raw + actions.
+ */
+export async function refreshClean(
+  deps: Pick<PipelineDeps, 'prices'>,
+  symbol: string,
+): Promise<CleanResult> {
+  const [raw, actions] = await Promise.all([
+    deps.prices.getRawBars(symbol),
+    deps.prices.getActions(symbol),
+  ]);
+  const bars = cleanSeries(raw, actions);
+  const written = await deps.prices.writeClean(symbol, bars);
+  return { bars, written };
+}

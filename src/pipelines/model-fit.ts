@@ -1,0 +1,219 @@
+// The CPU part of training: features, walk-forward with calibrated intervals, the final fit, and what to track.
+import {
+  buildDataset,
+  createModel,
+  DEFAULT_FEATURE_SET,
+  evaluateWalkForward,
+  featureSetKey,
+  getFeatureSet,
+  InsufficientHistoryError,
+  minimumRows,
+  toSeries,
+  type Bar,
+  type BuiltData,
+  type ConformalOptions,
+  type ConformalState,
+  type FeatureSet,
+  type MetricPoint,
+  type Model,
+  type ModelJson,
+  type ModelKind,
+  type ModelOptions,
+  type Tracker,
+  type TuningTrial,
+  type WalkForwardOptions,
+  type WalkForwardReport,
+} from '../core/index.js';
+
+/** What a training needs besides the bars; every field has a default. */
+export interface FitSettings {
+  model: ModelKind;
+  horizon: number;
+  /** Walk-forward settings; purge is at least the horizon. */
+  walkForward?: Partial<WalkForwardOptions>;
+  /** `id@version` of the feature set. @defaultValue DEFAULT_FEATURE_SET ('alpha@1') */
+  featureSet?: string;
+  /** Per-kind model options (alphas, GBDT grid, ensemble members). @defaultValue {} */
+  modelOptions?: ModelOptions;
+  /** Interval levels and adaptive-conformal settings. @defaultValue levels 0.8 and 0.95 */
+  conformal?: ConformalOptions;
+  /** Progress after each walk-forward fold. */
+  onFold?: (done: number, total: number) => void;
+}
+
+export interface FitOutcome {
+  featureSet: FeatureSet;
+  built: BuiltData;
+  report: WalkForwardReport;
+  final: Model;
+  modelJson: ModelJson;
+  /** Calibrator state at the end of the walk-forward: stored beside the model, replayed on serving. */
+  conformal: ConformalState;
+}
+
+/** Bars a ticker needs for one walk-forward fold under these settings (the stated minimum). */
+export function barsNeeded(settings: Pick<FitSettings, 'horizon' | 'walkForward' | 'featureSet'>) {
+  const set = getFeatureSet(settings.featureSet ?? DEFAULT_FEATURE_SET);
+  return minimumRows(walkForwardOf(settings)) + set.lookback + settings.horizon;
+}
+
+export function walkForwardOf(settings: Pick<FitSettings, 'horizon' | 'walkForward'>) {
+  return {
+    ...settings.walkForward,
+    purge: Math.max(settings.horizon, settings.walkForward?.purge ?? 0),
+  } satisfies WalkForwardOptions;
+}
+
+/**
+ * Builds features, evaluates the model walk-forward beside naive with conformal intervals, then fits
+ * it on every labeled row. Throws InsufficientHistoryError (naming the bars needed) for short histories.
+ */
+export function fitAndEvaluate(symbol: string, bars: readonly Bar[], s: FitSettings): FitOutcome {
+  const featureSet = getFeatureSet(s.featureSet ?? DEFAULT_FEATURE_SET);
+  const needed = barsNeeded(s);
+  if (bars.length < needed) {
+    throw new InsufficientHistoryError(symbol, needed, bars.length);
+  }
+  const built = buildDataset(toSeries(symbol, bars), featureSet, s.horizon);
+  const make = () => createModel(s.model, s.modelOptions);
+  const report = evaluateWalkForward(built.labeled, make, walkForwardOf(s), symbol, {
+    ...(s.conformal ? { conformal: s.conformal } : {}),
+    ...(s.onFold ? { onFold: s.onFold } : {}),
+  });
+  const final = make();
+  final.fit(built.labeled);
+  return {
+    featureSet,
+    built,
+    report,
+    final,
+    modelJson: final.toJSON(),
+    conformal: report.conformal,
+  };
+}
+
+const pctKey = (level: number) => String(Math.round(level * 1000) / 10);
+
+/** Coverage per level keyed by percent ("80", "95"), as the CLI and API print it. */
+export function coverageByLevel(report: WalkForwardReport): Record<string, number> {
+  return Object.fromEntries(report.intervals.map((i) => [pctKey(i.level), i.coverage]));
+}
+
+/** Mean interval width (log-return units) per level keyed by percent. */
+export function widthByLevel(report: WalkForwardReport): Record<string, number> {
+  return Object.fromEntries(report.intervals.map((i) => [pctKey(i.level), i.meanWidth]));
+}
+
+/** Run params describing the features, the intervals and what the final fit learned. */
+export function fitParams(o: FitOutcome): Record<string, string> {
+  const pre = o.final.preprocessing();
+  return {
+    feature_set: featureSetKey(o.featureSet),
+    'features.count': String(o.featureSet.features.length),
+    'features.lookback': String(o.featureSet.lookback),
+    // The run says which features could not be computed on its data and what was done about it.
+    'preprocess.dropped': pre.dropped.join(',') || '-',
+    'preprocess.imputed': pre.imputed.join(',') || '-',
+    'preprocess.rule': 'fitted on the training window: >50% missing dropped, else median-imputed',
+    'interval.method': 'split conformal on out-of-sample |residual|, adaptive conformal inference',
+    'interval.levels': o.conformal.levels.join(','),
+    'interval.gamma': String(o.conformal.gamma),
+    'interval.window': String(o.conformal.window),
+  };
+}
+
+/** Overall metrics (step 0) and per-fold metrics (step = fold index) for the tracker. */
+export function intervalMetricPoints(report: WalkForwardReport, ts: number): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  for (const i of report.intervals) {
+    const k = pctKey(i.level);
+    points.push(
+      { key: `coverage_${k}`, value: i.coverage, step: 0, timestamp: ts },
+      { key: `interval_width_${k}`, value: i.meanWidth, step: 0, timestamp: ts },
+    );
+  }
+  for (const f of report.folds) {
+    const step = f.index;
+    points.push(
+      { key: 'fold_mae', value: f.metrics.mae, step, timestamp: ts },
+      { key: 'fold_mape', value: f.metrics.mape, step, timestamp: ts },
+      { key: 'fold_up_rate', value: f.metrics.upRate, step, timestamp: ts },
+      { key: 'fold_dm_p_value', value: f.metrics.dmPValue, step, timestamp: ts },
+    );
+    for (const i of f.intervals) {
+      if (Number.isFinite(i.coverage)) {
+        const k = pctKey(i.level);
+        points.push(
+          { key: `fold_coverage_${k}`, value: i.coverage, step, timestamp: ts },
+          { key: `fold_interval_width_${k}`, value: i.meanWidth, step, timestamp: ts },
+        );
+      }
+    }
+  }
+  return points.filter((p) => Number.isFinite(p.value));
+}
+
+const trialKey = (t: TuningTrial) => JSON.stringify(t.params);
+
+/**
+ * Each hyperparameter setting tried becomes a child run (MLflow's `mlflow.parentRunId` tag) with its
+ * validation RMSE per fold (step = fold index; the final fit on all rows is the last step). Child runs
+ * carry no `stockops.ticker` tag, so ticker run lists show the parent runs only.
+ */
+export async function trackTuningTrials(
+  tracker: Tracker,
+  experimentId: string,
+  parent: { id: string; model: ModelKind; horizon: number },
+  report: WalkForwardReport,
+  finalTrials: readonly TuningTrial[],
+): Promise<string[]> {
+  const steps: { step: number; trials: readonly TuningTrial[] }[] = [
+    ...report.folds.map((f) => ({ step: f.index, trials: f.trials })),
+    { step: report.folds.length, trials: finalTrials },
+  ];
+  const byParams = new Map<string, { params: TuningTrial['params']; points: MetricPoint[] }>();
+  const ts = Date.now();
+  for (const { step, trials } of steps) {
+    for (const t of trials) {
+      const key = trialKey(t);
+      let entry = byParams.get(key);
+      if (!entry) {
+        entry = { params: t.params, points: [] };
+        byParams.set(key, entry);
+      }
+      entry.points.push(
+        { key: 'validation_rmse', value: t.validationRmse, step, timestamp: ts },
+        { key: 'chosen', value: t.chosen ? 1 : 0, step, timestamp: ts },
+      );
+      if (t.iterations !== undefined) {
+        entry.points.push({ key: 'best_iterations', value: t.iterations, step, timestamp: ts });
+      }
+    }
+  }
+  const ids: string[] = [];
+  let k = 0;
+  for (const { params, points } of byParams.values()) {
+    const child = await tracker.createRun({
+      experimentId,
+      name: `${parent.model}-h${parent.horizon}-trial-${++k}`,
+      tags: {
+        'mlflow.parentRunId': parent.id,
+        'stockops.trial': 'true',
+        'stockops.model': parent.model,
+      },
+    });
+    await tracker.logParams(
+      child.id,
+      Object.fromEntries(Object.entries(params).map(([p, v]) => [p, String(v)])),
+    );
+    const finite = points.filter((p) => Number.isFinite(p.value));
+    const chosenFolds = points.filter((p) => p.key === 'chosen' && p.value === 1).length;
+    await tracker.logMetrics(child.id, [
+      ...finite,
+      { key: 'chosen_folds', value: chosenFolds, step: 0, timestamp: ts },
+    ]);
+    await tracker.endRun(child.id, 'FINISHED');
+    ids.push(child.id);
+  }
+  return ids;
+}

@@ -1,0 +1,70 @@
+// The promotion gate's decisions: same window for every contender, margin, first version, no common window.
+import { describe, expect, it } from 'vitest';
+import type { WalkForwardReport } from '../core/index.js';
+import { decide, scoreWindow } from './promote.js';
+
+const report = (rows: { date: string; actual: number; predicted: number }[]): WalkForwardReport =>
+  ({
+    folds: [{ testStart: rows.length - 30, testEnd: rows.length }],
+    predictions: rows,
+  }) as unknown as WalkForwardReport;
+
+const days = (n: number, start = 0) =>
+  Array.from(
+    { length: n },
+    (_, i) =>
+      `2020-${String(1 + Math.floor((start + i) / 28)).padStart(2, '0')}-${String(1 + ((start + i) % 28)).padStart(2, '0')}`,
+  );
+
+describe('scoreWindow', () => {
+  it('scores challenger, naive and champion on the most recent dates both have forecasts for', () => {
+    const d = days(60);
+    const challenger = report(d.map((date) => ({ date, actual: 0.01, predicted: 0.005 })));
+    // The champion's forecasts stop 10 days earlier (trained on older data).
+    const champion = report(d.slice(0, 50).map((date) => ({ date, actual: 0.01, predicted: 0 })));
+    const s = scoreWindow('rmse', challenger, champion);
+    expect(s.window).toEqual({ from: d[20], to: d[49], rows: 30 });
+    expect(s.challenger).toBeCloseTo(0.005);
+    expect(s.naive).toBeCloseTo(0.01);
+    expect(s.champion).toBeCloseTo(0.01);
+  });
+});
+
+describe('decide', () => {
+  const gate = { metric: 'rmse' as const, margin: 0 };
+  const w = { from: 'a', to: 'b', rows: 30 };
+
+  it('promotes only a version that beats both naive and the champion', () => {
+    expect(decide(gate, { window: w, challenger: 1, naive: 2, champion: 1.5 }, 1).promoted).toBe(
+      true,
+    );
+    const worse = decide(gate, { window: w, challenger: 1.6, naive: 2, champion: 1.5 }, 1);
+    expect(worse).toMatchObject({ promoted: false });
+    expect(worse.decision).toMatch(/does not beat champion v1/);
+    expect(decide(gate, { window: w, challenger: 2.1, naive: 2, champion: 3 }, 1).decision).toMatch(
+      /does not beat naive/,
+    );
+  });
+
+  it('requires the configured margin', () => {
+    const g = { metric: 'rmse' as const, margin: 0.1 };
+    expect(decide(g, { window: w, challenger: 0.95, naive: 2, champion: 1 }, 1).promoted).toBe(
+      false,
+    );
+    expect(decide(g, { window: w, challenger: 0.85, naive: 2, champion: 1 }, 1).promoted).toBe(
+      true,
+    );
+  });
+
+  it('makes the first version champion so there is something to serve, saying whether it beats naive', () => {
+    const r = decide(gate, { window: w, challenger: 3, naive: 2, champion: null }, null);
+    expect(r).toMatchObject({ promoted: true });
+    expect(r.decision).toMatch(/first version .* does not beat naive/);
+  });
+
+  it('refuses promotion when the champion and the challenger share too few forecast dates', () => {
+    const r = decide(gate, { window: { ...w, rows: 3 }, challenger: 1, naive: 2, champion: 3 }, 4);
+    expect(r.promoted).toBe(false);
+    expect(r.decision).toMatch(/only 3 rows/);
+  });
+});

@@ -1,0 +1,65 @@
+// Browser test of the Pipelines page: the real app (`node bin/stockops.js start`) driven by Debian chromium.
+// Real: the stockops server with its in-process flow runner, its embedded store, the built UI, chromium.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startServerProcess, type RunningServer } from '../cli/run.js';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function chromiumPath(): string {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(
+      'Debian chromium is not installed: run `apt-get install -y chromium` (bash .ci/run does this)',
+    );
+  }
+}
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'stockops-e2e-flows-'));
+  server = await startServerProcess({ STOCKOPS_HOME: home, STOCKOPS_BOOTSTRAP: 'false' });
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}, 180_000);
+
+afterAll(async () => {
+  await browser.close();
+  await server.stop();
+});
+
+describe('Pipelines page', () => {
+  it('starts a flow with the button and shows the run with its state, duration and logs', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Pipelines' }).click();
+    await page.getByRole('heading', { name: 'Start a flow' }).waitFor();
+    await page.getByLabel('Flow to start').selectOption('bootstrap');
+    await page.getByRole('button', { name: 'Start flow' }).click();
+    await page.getByRole('status').filter({ hasText: 'started' }).waitFor();
+    const row = page.locator('.run-row').first();
+    await row.getByText('Completed').waitFor({ timeout: 120_000 });
+    await expect(row.locator('td').nth(0).textContent()).resolves.toContain('bootstrap');
+    await page.getByRole('log').getByText('completed').waitFor({ timeout: 10_000 });
+    const schedules = page.getByRole('region', { name: 'Schedules' });
+    await expect(schedules.getByText('America/New_York').count()).resolves.toBe(2);
+    await page.screenshot({
+      path: path.join(ROOT, 'tests/e2e/__screenshots__/pipelines.png'),
+      fullPage: true,
+    });
+  }, 240_000);
+});

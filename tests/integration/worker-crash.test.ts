@@ -1,0 +1,166 @@
+// Crash safety with real processes: an API and two `stockops worker`s on real Redis (scripts/services/redis.sh)
+// and real PostgreSQL (scripts/services/postgres.sh). The worker running a training is SIGKILLed; the run must
+// be found Crashed by its lease, finish on the other worker, and leave one completed tracked run and at most
+// one new model version.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { importCsv } from '../../src/pipelines/index.js';
+import { bundledSample, openStores } from '../../src/stores/index.js';
+import { ensureBuilt } from '../../scripts/ensure-built.mjs';
+import {
+  api,
+  freshDatabase,
+  requireRedis,
+  startProcess,
+  testPrefix,
+  until,
+  type Proc,
+} from './jobs-env.js';
+
+interface Run {
+  id: string;
+  state: string;
+  attempts: number;
+  worker: string | null;
+  logs: { message: string }[];
+  result: { modelVersion?: number; runId?: string } | null;
+}
+
+const LEASE_MS = 10_000;
+const procs: Proc[] = [];
+let env: Record<string, string>;
+let base = '';
+
+beforeAll(async () => {
+  const redisUrl = await requireRedis();
+  const databaseUrl = await freshDatabase(`stockops_crash_${process.pid}`);
+  const home = mkdtempSync(join(tmpdir(), 'stockops-crash-'));
+  env = {
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    ARTIFACTS_URL: `file://${join(home, 'artifacts')}`,
+    STOCKOPS_HOME: home,
+    STOCKOPS_QUEUE_PREFIX: testPrefix(),
+    STOCKOPS_FLOW_LEASE_MS: String(LEASE_MS),
+    STOCKOPS_SCHEDULES: 'false',
+    STOCKOPS_BOOTSTRAP: 'false',
+    LOG_LEVEL: 'error',
+  };
+  ensureBuilt({ quiet: true });
+  const stores = await openStores({
+    databaseUrl: env.DATABASE_URL ?? '',
+    artifactsUrl: env.ARTIFACTS_URL ?? '',
+  });
+  await importCsv(stores, {
+    ticker: bundledSample.symbol,
+    bytes: await bundledSample.read(),
+    source: bundledSample.source,
+  });
+  await stores.close();
+  const server = await startProcess(
+    ['start'],
+    { ...env, PORT: '0' },
+    /listening on (http:\/\/\S+)/,
+  );
+  procs.push(server);
+  base = server.match[1] ?? '';
+  for (let i = 0; i < 2; i++) {
+    procs.push(await startProcess(['worker'], env, /taking jobs/));
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(procs.map((p) => p.stop()));
+});
+
+/** On failure, the processes' own logs say why a run or request failed. */
+function dumpOnFailure(): void {
+  onTestFailed(() => {
+    for (const p of procs) {
+      process.stderr.write(`--- stockops pid ${p.pid}\n${p.output()}\n`);
+    }
+  });
+}
+
+describe('a worker killed mid-training', () => {
+  it('leaves its run Crashed, which another worker completes with one tracked run and at most one new version', async () => {
+    dumpOnFailure();
+    const { id } = await api<{ id: string }>(base, 'POST', '/api/flows/train/runs', {
+      ticker: '^GSPC',
+      model: 'ridge',
+      horizon: 1,
+    });
+    const running = await until(
+      'the run to start',
+      async () => {
+        const r = await api<Run>(base, 'GET', `/api/flow-runs/${id}`);
+        return r.state === 'Running' && r.worker !== null ? r : null;
+      },
+      60_000,
+    );
+    const victim = procs.find((p) => running.worker?.endsWith(`:${p.pid}`));
+    expect(victim, `worker ${running.worker ?? ''} is one of ours`).toBeDefined();
+    victim?.child.kill('SIGKILL');
+    const killedAt = Date.now();
+
+    const crashed = await until(
+      'the lease to expire',
+      async () => {
+        const r = await api<Run>(base, 'GET', `/api/flow-runs/${id}`);
+        return r.state !== 'Running' || r.worker !== running.worker ? r : null;
+      },
+      LEASE_MS + 30_000,
+    );
+    const detectedMs = Date.now() - killedAt;
+    const done = await until(
+      'the retry to finish',
+      async () => {
+        const r = await api<Run>(base, 'GET', `/api/flow-runs/${id}`);
+        return ['Completed', 'Failed', 'Cancelled'].includes(r.state) ? r : null;
+      },
+      120_000,
+    );
+    const finishedMs = Date.now() - killedAt;
+    process.stdout.write(
+      `crash detected ${detectedMs} ms after SIGKILL (lease ${LEASE_MS} ms); retried run completed ${finishedMs} ms after it\n`,
+    );
+    expect(['Crashed', 'Running']).toContain(crashed.state);
+    expect(done.state).toBe('Completed');
+    expect(done.worker).not.toBe(running.worker);
+    expect(done.attempts).toBe(2);
+    expect(done.logs.some((l) => l.message.includes('Crashed'))).toBe(true);
+
+    const runs = await api<{ status: string; tags: Record<string, string> }[]>(
+      base,
+      'GET',
+      '/api/runs?ticker=%5EGSPC',
+    );
+    expect(runs.filter((r) => r.status === 'FINISHED')).toHaveLength(1);
+    const models = await api<{ name: string; versions: unknown[] }[]>(base, 'GET', '/api/models');
+    expect(models.find((m) => m.name === '^GSPC.h1')?.versions.length ?? 0).toBeLessThanOrEqual(1);
+    expect(done.result?.modelVersion).toBe(1);
+  });
+
+  it('keeps the lease of a long CPU-bound training (gbdt blocks the event loop for tens of seconds)', async () => {
+    dumpOnFailure();
+    const { id } = await api<{ id: string }>(base, 'POST', '/api/flows/train/runs', {
+      ticker: '^GSPC',
+      model: 'gbdt',
+      horizon: 5,
+    });
+    const done = await until(
+      'the gbdt run to finish',
+      async () => {
+        const r = await api<Run>(base, 'GET', `/api/flow-runs/${id}`);
+        return ['Completed', 'Failed', 'Cancelled'].includes(r.state) ? r : null;
+      },
+      240_000,
+    );
+    expect(done.state).toBe('Completed');
+    // Renewed from the lease thread: never Crashed, never run twice.
+    expect(done.attempts).toBe(1);
+    expect(done.logs.some((l) => l.message.includes('Crashed'))).toBe(false);
+  }, 300_000);
+});

@@ -1,0 +1,337 @@
+// Models: registered versions with aliases and gate decisions, the alias audit log, manual promote and rollback.
+import { useState } from 'react';
+import { ErrorBanner, type BannerMessage } from './error-banner';
+import {
+  fetchAliasHistory,
+  fetchModels,
+  fetchRun,
+  fetchTracking,
+  mlflowRunUrl,
+  mlflowVersionUrl,
+  setChampion,
+  type Run,
+} from './mlops-api';
+import { ExternalLink, fmtMetric, fmtPct, fmtTime, PageShell } from './page-shell';
+import { useApi } from './use-api';
+import './mlops.css';
+
+const API_KEY_STORAGE = 'stockops.apiKey';
+
+function PromoteForm({
+  name,
+  versions,
+  champion,
+  onDone,
+}: {
+  name: string;
+  versions: number[];
+  champion: number | undefined;
+  onDone: () => void;
+}) {
+  const [version, setVersion] = useState<number | undefined>(undefined);
+  const [reason, setReason] = useState('');
+  const [apiKey, setApiKey] = useState(() => sessionStorage.getItem(API_KEY_STORAGE) ?? '');
+  const [state, setState] = useState<{ kind: 'idle' | 'busy' | 'ok' | 'error'; text?: string }>({
+    kind: 'idle',
+  });
+  const target = version ?? versions.find((v) => v !== champion) ?? versions[0];
+  const submit = async () => {
+    if (target === undefined) {
+      return;
+    }
+    setState({ kind: 'busy' });
+    sessionStorage.setItem(API_KEY_STORAGE, apiKey);
+    try {
+      const r = await setChampion(name, target, reason, apiKey);
+      setState({
+        kind: 'ok',
+        text: `champion moved v${r.fromVersion ?? '—'} → v${r.toVersion}`,
+      });
+      setReason('');
+      onDone();
+    } catch (e) {
+      setState({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  return (
+    <form
+      className="promote-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label>
+        <span>Version</span>
+        <select
+          data-testid="promote-version"
+          value={target ?? ''}
+          onChange={(e) => {
+            setVersion(Number(e.target.value));
+          }}
+        >
+          {versions.map((v) => (
+            <option key={v} value={v}>
+              v{v}
+              {v === champion ? ' (champion)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="grow">
+        <span>Reason (goes to the audit log)</span>
+        <input
+          data-testid="promote-reason"
+          value={reason}
+          required
+          maxLength={500}
+          placeholder="e.g. roll back: v3 drifted on live data"
+          onChange={(e) => {
+            setReason(e.target.value);
+          }}
+        />
+      </label>
+      <label>
+        <span>API key</span>
+        <input
+          type="password"
+          value={apiKey}
+          placeholder="x-api-key"
+          autoComplete="off"
+          onChange={(e) => {
+            setApiKey(e.target.value);
+          }}
+        />
+      </label>
+      <button
+        type="submit"
+        className="primary"
+        disabled={state.kind === 'busy' || reason.trim() === '' || target === undefined}
+      >
+        {target !== undefined && champion !== undefined && target < champion
+          ? 'Roll back'
+          : 'Promote'}{' '}
+        to champion
+      </button>
+      {state.text && (
+        <span className={state.kind === 'error' ? 'form-error' : 'form-ok'} role="status">
+          {state.text}
+        </span>
+      )}
+    </form>
+  );
+}
+
+export function ModelsPage() {
+  const [picked, setPicked] = useState<string | undefined>(undefined);
+  const [refresh, setRefresh] = useState(0);
+  const models = useApi(`models|${String(refresh)}`, fetchModels);
+  const tracking = useApi('tracking', fetchTracking);
+  const list = models.status === 'ok' ? models.data : undefined;
+  const model = list?.find((m) => m.name === picked) ?? list?.[0];
+  const name = model?.name;
+  const history = useApi(
+    name === undefined ? undefined : `${name}|${String(refresh)}`,
+    name === undefined ? undefined : (signal) => fetchAliasHistory(name, signal),
+  );
+  const versions = model?.versions ?? [];
+  const runs = useApi(
+    name === undefined ? undefined : `runs|${name}|${versions.map((v) => v.runId).join(',')}`,
+    async (signal) => {
+      const out: Record<string, Run> = {};
+      await Promise.all(
+        versions.slice(0, 30).map(async (v) => {
+          try {
+            out[v.runId] = await fetchRun(v.runId, signal);
+          } catch {
+            // A version whose run is gone still lists; its metrics show as dashes.
+          }
+        }),
+      );
+      return out;
+    },
+  );
+  const runById = runs.status === 'ok' ? runs.data : {};
+  const t = tracking.status === 'ok' ? tracking.data : undefined;
+
+  const messages: BannerMessage[] = [];
+  for (const [source, s] of [
+    ['Models', models],
+    ['Audit log', history],
+  ] as const) {
+    if (s.status === 'error') {
+      messages.push({ source, code: s.code, message: s.message });
+    }
+  }
+
+  return (
+    <PageShell
+      tag="model registry"
+      actions={
+        <label className="ticker-picker">
+          <span className="ticker-label">Model</span>
+          <select
+            data-testid="model-select"
+            value={name ?? ''}
+            onChange={(e) => {
+              setPicked(e.target.value);
+            }}
+          >
+            {list?.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      }
+    >
+      <ErrorBanner messages={messages} />
+      {list && list.length === 0 && (
+        <div className="panel mlops-panel empty">No registered models yet; train one first.</div>
+      )}
+      {model && (
+        <>
+          <section className="panel mlops-panel" aria-label="Versions">
+            <div className="panel-head">
+              <h2>
+                {model.name}{' '}
+                <span className="muted">
+                  · {versions.length} versions · backend {t?.backend ?? '…'}
+                </span>
+              </h2>
+              <div className="alias-summary">
+                {Object.entries(model.aliases).map(([a, v]) => (
+                  <span key={a} className={`alias alias-${a}`}>
+                    {a} → v{v}
+                  </span>
+                ))}
+              </div>
+            </div>
+            <div className="table-wrap">
+              <table className="data-table" data-testid="versions-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Version</th>
+                    <th scope="col">Aliases</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Registered (UTC)</th>
+                    <th scope="col">RMSE</th>
+                    <th scope="col">RMSE naive</th>
+                    <th scope="col">Skill</th>
+                    <th scope="col">Gate decision</th>
+                    <th scope="col">Run</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {versions.map((v) => {
+                    const run = runById[v.runId];
+                    const skill = Number(v.tags.skill);
+                    return (
+                      <tr key={v.version}>
+                        <td className="mono">
+                          v{v.version}{' '}
+                          <ExternalLink href={mlflowVersionUrl(t, v.name, v.version)}>
+                            MLflow
+                          </ExternalLink>
+                        </td>
+                        <td>
+                          {v.aliases.map((a) => (
+                            <span key={a} className={`alias alias-${a}`}>
+                              {a}
+                            </span>
+                          ))}
+                        </td>
+                        <td>{v.tags.kind ?? '—'}</td>
+                        <td>{fmtTime(v.createdAt)}</td>
+                        <td>{fmtMetric(Number(v.tags.rmse))}</td>
+                        <td>{fmtMetric(Number(v.tags.rmse_naive))}</td>
+                        <td className={skill > 0 ? 'up' : 'down'}>{fmtPct(skill)}</td>
+                        <td className="decision">
+                          {run?.tags['stockops.promotion.decision'] ?? '—'}
+                        </td>
+                        <td className="mono">
+                          {v.runId.slice(0, 8)}{' '}
+                          {run && <ExternalLink href={mlflowRunUrl(t, run)}>MLflow</ExternalLink>}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </section>
+
+          <section className="panel mlops-panel" aria-label="Promote or roll back">
+            <div className="panel-head">
+              <h2>Move champion by hand</h2>
+              <span className="hint">
+                Serving resolves champion on every request, so the move applies at once.
+              </span>
+            </div>
+            <PromoteForm
+              name={model.name}
+              versions={versions.map((v) => v.version)}
+              champion={model.aliases.champion}
+              onDone={() => {
+                setRefresh((n) => n + 1);
+              }}
+            />
+          </section>
+
+          <section className="panel mlops-panel" aria-label="Alias audit log">
+            <div className="panel-head">
+              <h2>Alias audit log</h2>
+              <span className="hint">
+                Every alias move: when, who, why and the numbers behind it.
+              </span>
+            </div>
+            {history.status === 'ok' && history.data.length === 0 && (
+              <div className="empty">No alias moves recorded.</div>
+            )}
+            {history.status === 'ok' && history.data.length > 0 && (
+              <div className="table-wrap">
+                <table className="data-table" data-testid="audit-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">When (UTC)</th>
+                      <th scope="col">Alias</th>
+                      <th scope="col">Move</th>
+                      <th scope="col">Actor</th>
+                      <th scope="col">Reason</th>
+                      <th scope="col">Metrics</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {history.data.map((e) => (
+                      <tr key={e.id}>
+                        <td>{fmtTime(e.at)}</td>
+                        <td>
+                          <span className={`alias alias-${e.alias}`}>{e.alias}</span>
+                        </td>
+                        <td className="mono">
+                          {e.fromVersion === null ? '—' : `v${e.fromVersion}`} →{' '}
+                          {e.toVersion === null ? '—' : `v${e.toVersion}`}
+                        </td>
+                        <td>{e.actor}</td>
+                        <td className="decision">{e.reason}</td>
+                        <td className="mono small">
+                          {Object.entries(e.metrics)
+                            .map(
+                              ([k, v]) =>
+                                `${k} ${Number.isInteger(v) ? String(v) : fmtMetric(v, 4)}`,
+                            )
+                            .join(' · ')}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+        </>
+      )}
+    </PageShell>
+  );
+}
