@@ -37,11 +37,13 @@ for s in "${SERVICES[@]}"; do
   fi
   echo "test-stack: $s ready in $(cat "$OUT/$s.secs" 2>/dev/null || echo '?') s" >&2
   while IFS= read -r line; do
-    # ARTIFACTS_URL stays unexported: each test chooses its own store. DATABASE_URL, CLICKHOUSE_URL and
-    # MLFLOW_TRACKING_URI go out as STACK_*: exported as they are, every stockops process a test spawns would use
-    # them, wanted or not.
-    if [[ "$line" == DATABASE_URL=* || "$line" == CLICKHOUSE_URL=* || "$line" == MLFLOW_TRACKING_URI=* ]]; then
+    # ARTIFACTS_URL stays unexported: each test chooses its own store. CLICKHOUSE_URL and MLFLOW_TRACKING_URI go
+    # out as STACK_*: exported as they are, every stockops process a test spawns would use them, wanted or not.
+    # DATABASE_URL goes out under both names (the job tests read DATABASE_URL; the data tests STACK_DATABASE_URL).
+    if [[ "$line" == CLICKHOUSE_URL=* || "$line" == MLFLOW_TRACKING_URI=* ]]; then
       export "STACK_${line?}"
+    elif [[ "$line" == DATABASE_URL=* ]]; then
+      export "${line?}" "STACK_${line?}"
     elif [[ "$line" =~ ^[A-Z0-9_]+= && "$line" != ARTIFACTS_URL=* ]]; then
       export "${line?}"
     fi

@@ -86,14 +86,30 @@ export function clickhouseBaseUrl(): string {
 /** A CLICKHOUSE_URL naming a database of this test file's own; fails naming the start script when ClickHouse is down. */
 export async function clickhouseTestUrl(): Promise<string> {
   const base = clickhouseBaseUrl().replace(/\/+$/, '');
-  try {
-    const res = await fetch(`${base}/ping`, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) {
-      throw new Error(`HTTP ${res.status}`);
+  // A fresh connection each time, and a few tries: a kept-alive socket the server is just closing is not an outage.
+  let last: unknown = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const res = await fetch(`${base}/ping`, {
+        headers: { connection: 'close' },
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.ok) {
+        last = null;
+        break;
+      }
+      last = new Error(`HTTP ${res.status}`);
+    } catch (e) {
+      last = e;
     }
-  } catch (e) {
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  if (last !== null) {
+    const cause =
+      last instanceof Error && last.cause instanceof Error ? ` (${last.cause.message})` : '';
+    const why = last instanceof Error ? `${last.message}${cause}` : 'no answer';
     throw new Error(
-      `ClickHouse at ${base} does not answer (${e instanceof Error ? e.message : String(e)}): start it with scripts/services/clickhouse.sh`,
+      `ClickHouse at ${base} does not answer (${why}): start it with scripts/services/clickhouse.sh`,
     );
   }
   return `${base}/${uniqueName()}`;

@@ -11,6 +11,11 @@ import { cli, ROOT, startServerProcess, type RunningServer } from '../cli/run.js
 import { clickhouseTestUrl, createPostgresDatabase } from './data-env.js';
 
 const FIXTURES = join(ROOT, 'tests', 'fixtures', 'yahoo');
+/**
+ * The stack exports other services' variables (REDIS_URL would send flows to BullMQ workers nobody runs here,
+ * MLFLOW_TRACKING_URI runs to MLflow): these processes use only what this test gives them.
+ */
+const ISOLATED = { REDIS_URL: '', MLFLOW_TRACKING_URI: '', CLICKHOUSE_URL: '', ARTIFACTS_URL: '' };
 const csv = (n: number, seed: number) =>
   [
     'Date,Open,High,Low,Close,Adj Close,Volume',
@@ -73,6 +78,7 @@ describe('stockops on PostgreSQL', () => {
     const pgdb = await createPostgresDatabase();
     cleanups.push(pgdb.drop);
     const env = {
+      ...ISOLATED,
       STOCKOPS_HOME: mkdtempSync(join(tmpdir(), 'stockops-pg-home-')),
       DATABASE_URL: pgdb.url,
       STOCKOPS_BOOTSTRAP: 'false',
@@ -137,6 +143,7 @@ describe('stockops with CLICKHOUSE_URL', () => {
     cleanups.push(pgdb.drop);
     const chUrl = await clickhouseTestUrl();
     const env = {
+      ...ISOLATED,
       STOCKOPS_HOME: mkdtempSync(join(tmpdir(), 'stockops-ch-home-')),
       DATABASE_URL: pgdb.url,
       CLICKHOUSE_URL: chUrl,
