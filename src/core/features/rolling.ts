@@ -90,13 +90,20 @@ export function rollingMax(x: Float64Array, w: number): Float64Array {
   return rollingExtreme(x, w, 1);
 }
 
-/**
- * Monotonic-deque extreme: O(n) and exact (no arithmetic), so a window's result never depends on
- * the values before it. `sign` 1 = max, -1 = min.
- */
+/** Rolling extreme value from `extremeIndex`: exact (no arithmetic). `sign` 1 = max, -1 = min. */
 function rollingExtreme(x: Float64Array, w: number, sign: 1 | -1): Float64Array {
+  const idx = extremeIndex(x, w, sign);
+  return Float64Array.from(idx, (j) => (j < 0 ? Number.NaN : (x[j] ?? Number.NaN)));
+}
+
+/**
+ * Index of each window's extreme (the most recent one on ties), -1 where the window is incomplete or
+ * holds a NaN. A monotonic deque that drops older equal values keeps it at the head: O(n), and a
+ * window's result never depends on the values before it. `sign` 1 = max, -1 = min.
+ */
+function extremeIndex(x: Float64Array, w: number, sign: 1 | -1): Int32Array {
   const n = x.length;
-  const out = new Float64Array(n).fill(Number.NaN);
+  const out = new Int32Array(n).fill(-1);
   const dq = new Int32Array(n);
   let head = 0;
   let tail = 0;
@@ -115,7 +122,7 @@ function rollingExtreme(x: Float64Array, w: number, sign: 1 | -1): Float64Array 
       head++;
     }
     if (i >= w - 1 && lastNaN <= i - w && tail > head) {
-      out[i] = x[dq[head] ?? 0] ?? Number.NaN;
+      out[i] = dq[head] ?? -1;
     }
   }
   return out;
@@ -349,33 +356,8 @@ function computeEwmWeights(alpha: number, w: number): Float64Array {
   return raw.map((v) => v / total);
 }
 
-/**
- * Bars since the window's extreme (0 = today), the most recent one on ties; `sign` 1 = max, -1 = min.
- * A monotonic deque that drops older equal values keeps the most recent extreme at its head.
- */
+/** Bars since the window's extreme (0 = today), the most recent one on ties; `sign` 1 = max, -1 = min. */
 export function barsSinceExtreme(x: Float64Array, w: number, sign: 1 | -1): Float64Array {
-  const n = x.length;
-  const out = new Float64Array(n).fill(Number.NaN);
-  const dq = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  let lastNaN = -1;
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? Number.NaN;
-    if (Number.isNaN(v)) {
-      lastNaN = i;
-    } else {
-      while (tail > head && sign * (x[dq[tail - 1] ?? 0] ?? 0) <= sign * v) {
-        tail--;
-      }
-      dq[tail++] = i;
-    }
-    while (tail > head && (dq[head] ?? 0) <= i - w) {
-      head++;
-    }
-    if (i >= w - 1 && lastNaN <= i - w && tail > head) {
-      out[i] = i - (dq[head] ?? 0);
-    }
-  }
-  return out;
+  const idx = extremeIndex(x, w, sign);
+  return Float64Array.from(idx, (j, i) => (j < 0 ? Number.NaN : i - j));
 }

@@ -1,6 +1,5 @@
 // Tracker port on a real MLflow server: experiments, runs, log-batch, log-inputs and the artifact proxy.
 import {
-  ConflictError,
   RunNotFoundError,
   type DatasetInput,
   type Experiment,
@@ -10,6 +9,7 @@ import {
   type TrackedRun,
   type Tracker,
 } from '../../core/index.js';
+import { checkArtifactPath } from '../artifacts/index.js';
 import {
   filterString,
   MlflowApiError,
@@ -25,21 +25,6 @@ export interface MlflowAdapterOptions {
    * test suites) can share one MLflow server without seeing each other's runs. @defaultValue ''
    */
   namePrefix?: string;
-}
-
-/** Same rule as the built-in tracker: relative, slash-separated, no `.`/`..` segments. */
-function checkArtifactPath(path: string): string {
-  const parts = path.split('/');
-  if (
-    path === '' ||
-    path.startsWith('/') ||
-    parts.some((p) => p === '..' || p === '.' || p === '')
-  ) {
-    throw new ConflictError(
-      `Artifact path "${path}" must be relative, without "." or ".." segments`,
-    );
-  }
-  return path;
 }
 
 const kv = (r: Record<string, string>) => Object.entries(r).map(([key, value]) => ({ key, value }));

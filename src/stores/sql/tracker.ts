@@ -12,6 +12,7 @@ import {
   type TrackedRun,
   type Tracker,
 } from '../../core/index.js';
+import { checkArtifactPath } from '../artifacts/index.js';
 import type { SqlClient } from './client.js';
 
 interface RunRow {
@@ -32,21 +33,6 @@ const DATASET_TAG = 'stockops.dataset';
 
 const datasetsOf = (json: string | undefined): DatasetInput[] =>
   json === undefined ? [] : [JSON.parse(json) as DatasetInput];
-
-/** Artifact paths are relative and slash-separated; `..` or absolute paths would escape the run's folder. */
-function checkArtifactPath(path: string): string {
-  const parts = path.split('/');
-  if (
-    path === '' ||
-    path.startsWith('/') ||
-    parts.some((p) => p === '..' || p === '.' || p === '')
-  ) {
-    throw new ConflictError(
-      `Artifact path "${path}" must be relative, without "." or ".." segments`,
-    );
-  }
-  return path;
-}
 
 export class SqlTracker implements Tracker {
   constructor(
