@@ -1,4 +1,5 @@
 // Typed configuration from the environment, validated once at start.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/index.js';
 
@@ -27,6 +28,11 @@ export interface Config {
   flowLeaseMs: number;
   /** Install and fire the default schedules (STOCKOPS_SCHEDULES). @defaultValue true */
   schedules: boolean;
+  /**
+   * Worker threads that fit models, and flow runs the in-process runner executes at once (STOCKOPS_FIT_THREADS);
+   * 0 (`0` or `off`) fits on the main thread, one run at a time. @defaultValue os.availableParallelism()
+   */
+  fitThreads: number;
   /** Real MLflow server for runs and models (MLFLOW_TRACKING_URI and its basic-auth variables); null = built-in. */
   mlflow: {
     trackingUri: string;
@@ -104,12 +110,20 @@ export function loadConfig(env: Env = process.env): Config {
     queuePrefix: nonEmpty(env.STOCKOPS_QUEUE_PREFIX) ?? 'stockops',
     flowLeaseMs: intFrom(env, 'STOCKOPS_FLOW_LEASE_MS', 15_000, 3_000, 3_600_000),
     schedules: boolFrom(env, 'STOCKOPS_SCHEDULES', true),
+    fitThreads: fitThreadsFrom(env),
     mlflow: mlflowFrom(env),
     s3: s3From(env),
     promotion: promotionFrom(env),
     clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL) ?? null,
     priceSourceUrl: nonEmpty(env.PRICE_SOURCE_URL) ?? 'yahoo://',
   };
+}
+
+function fitThreadsFrom(env: Env): number {
+  if (nonEmpty(env.STOCKOPS_FIT_THREADS)?.trim().toLowerCase() === 'off') {
+    return 0;
+  }
+  return intFrom(env, 'STOCKOPS_FIT_THREADS', availableParallelism(), 0, 256);
 }
 
 function redisFrom(env: Env): string | null {

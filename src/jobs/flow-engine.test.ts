@@ -114,10 +114,19 @@ describe('FlowEngine', () => {
   });
 
   it('finds a dead worker by its expired lease, marks the run Crashed and completes it elsewhere without redoing finished tasks', async () => {
-    const def = flow('crashy', [
-      { name: 'first', run: () => Promise.resolve(count('crashy.first')) },
-      { name: 'second', run: () => Promise.resolve(count('crashy.second')) },
-    ]);
+    const cleanedUp: [string, number, number][] = [];
+    const def: FlowDefinition<unknown> = {
+      ...flow('crashy', [
+        { name: 'first', run: () => Promise.resolve(count('crashy.first')) },
+        { name: 'second', run: () => Promise.resolve(count('crashy.second')) },
+      ]),
+      // The flow's clean-up sees the crashed attempt before its retry runs anything.
+      onCrashed: (_p, crashed, log) => {
+        cleanedUp.push([crashed.id, crashed.attempts, calls['crashy.second'] ?? 0]);
+        log('ended what the dead attempt left open');
+        return Promise.resolve();
+      },
+    };
     const { e, q } = engine([def], 'survivor', 200);
     // A worker that finished `first`, then died: its run is Running with a lease nobody renews.
     const { run } = await store.createRun({
@@ -146,6 +155,10 @@ describe('FlowEngine', () => {
     expect(done).toMatchObject({ state: 'Completed', attempts: 2, worker: 'survivor' });
     expect(calls['crashy.first']).toBeUndefined();
     expect(calls['crashy.second']).toBe(1);
+    expect(cleanedUp).toEqual([[run.id, 1, 0]]);
+    expect((await e.get(run.id))?.logs.map((l) => l.message)).toContain(
+      'ended what the dead attempt left open',
+    );
     await q.close();
   });
 

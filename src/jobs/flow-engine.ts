@@ -176,12 +176,12 @@ export class FlowEngine implements FlowService {
   async reap(): Promise<FlowRunRecord[]> {
     const crashed = await this.store.markCrashed(Date.now(), this.leaseMs);
     for (const run of crashed) {
-      await this.store.appendLog(run.id, {
-        at: Date.now(),
-        level: 'warn',
-        task: null,
-        message: `worker ${run.worker ?? '?'} stopped renewing its lease (${this.leaseMs} ms): Crashed after attempt ${run.attempts}`,
-      });
+      const warn = (message: string) =>
+        this.store.appendLog(run.id, { at: Date.now(), level: 'warn', task: null, message });
+      await warn(
+        `worker ${run.worker ?? '?'} stopped renewing its lease (${this.leaseMs} ms): Crashed after attempt ${run.attempts}`,
+      );
+      await this.cleanUpCrashed(run, warn);
       if (run.attempts < this.maxAttempts) {
         await this.requireQueue().enqueue(
           run.flow,
@@ -196,6 +196,26 @@ export class FlowEngine implements FlowService {
       }
     }
     return crashed;
+  }
+
+  /** The flow's own clean-up of what the dead attempt left (e.g. a tracked run still RUNNING), before any retry. */
+  private async cleanUpCrashed(
+    run: FlowRunRecord,
+    warn: (message: string) => Promise<void>,
+  ): Promise<void> {
+    const def = this.flows.get(run.flow);
+    if (!def?.onCrashed) {
+      return;
+    }
+    const lines: string[] = [];
+    try {
+      await def.onCrashed(def.parse(run.parameters), run, (m) => lines.push(m));
+    } catch (e) {
+      lines.push(`clean-up after the crash failed: ${errorOf(e).message}`);
+    }
+    for (const line of lines) {
+      await warn(line);
+    }
   }
 
   async close(): Promise<void> {

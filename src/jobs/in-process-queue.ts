@@ -1,4 +1,4 @@
-// In-process JobQueue: the embedded default. Jobs run one at a time in this process, in enqueue order.
+// In-process JobQueue: the embedded default. Jobs start in enqueue order, up to `concurrency` at once, in this process.
 import { randomUUID } from 'node:crypto';
 import {
   isStockopsError,
@@ -15,6 +15,11 @@ export interface InProcessQueueOptions {
    * @defaultValue 1000
    */
   keepFinished?: number;
+  /**
+   * Jobs running at once. Above 1, CPU-bound work must leave the event loop (fits go to worker threads).
+   * @defaultValue 1
+   */
+  concurrency?: number;
 }
 
 export class InProcessQueue implements ManagedJobQueue {
@@ -22,16 +27,17 @@ export class InProcessQueue implements ManagedJobQueue {
   private readonly waiters = new Map<string, ((job: JobInfo) => void)[]>();
   private readonly pending: string[] = [];
   private readonly finished: string[] = [];
-  private running = false;
+  private readonly drains = new Set<Promise<void>>();
   private closed = false;
-  private idle: Promise<void> = Promise.resolve();
   private readonly keepFinished: number;
+  private readonly concurrency: number;
 
   constructor(
     private readonly handlers: ReadonlyMap<string, JobHandler>,
     options: InProcessQueueOptions = {},
   ) {
     this.keepFinished = options.keepFinished ?? 1000;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   enqueue(name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {
@@ -100,23 +106,26 @@ export class InProcessQueue implements ManagedJobQueue {
   }
 
   workers(): Promise<number> {
+    // Processes taking jobs (the metric's meaning): this one, however many jobs it runs at once.
     return Promise.resolve(this.closed ? 0 : 1);
   }
 
-  /** Stops taking jobs and waits for the one running, if any. */
+  /** Stops taking jobs and waits for the ones running, if any. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.idle;
+    await Promise.all([...this.drains]);
   }
 
+  /** Starts drain loops up to the concurrency; each takes jobs until none is left (its first take is synchronous). */
   private kick(): void {
-    if (this.running) {
-      return;
+    while (!this.closed && this.drains.size < this.concurrency && this.pending.length > 0) {
+      const loop: Promise<void> = this.drain().finally(() => {
+        this.drains.delete(loop);
+        // A job enqueued while this loop was ending found every loop busy: take it now.
+        this.kick();
+      });
+      this.drains.add(loop);
     }
-    this.running = true;
-    this.idle = this.drain().finally(() => {
-      this.running = false;
-    });
   }
 
   private async drain(): Promise<void> {

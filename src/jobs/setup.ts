@@ -27,6 +27,8 @@ export interface OpenJobsOptions {
   role: JobsRole;
   /** Jobs a BullMQ worker runs at once. @defaultValue 1 */
   concurrency?: number;
+  /** Jobs the in-process runner runs at once (e.g. one per fit thread). @defaultValue 1 */
+  inProcessConcurrency?: number;
   /** Redis key prefix. @defaultValue 'stockops' */
   prefix?: string;
   /** @defaultValue 15_000 */
@@ -67,7 +69,7 @@ export async function openJobs(options: OpenJobsOptions): Promise<Jobs> {
   let driver: ScheduleDriver | null = null;
   let inProcessScheduler: InProcessScheduler | null = null;
   if (options.redisUrl === null) {
-    queue = new InProcessQueue(handlers);
+    queue = new InProcessQueue(handlers, { concurrency: options.inProcessConcurrency ?? 1 });
     if (schedules) {
       inProcessScheduler = new InProcessScheduler(options.store, async (s, tick) => {
         await engine.start(s.flow, s.parameters, {

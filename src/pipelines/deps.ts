@@ -8,6 +8,7 @@ import type {
   Registry,
   Tracker,
 } from '../core/index.js';
+import type { Fitter } from './fit-pool.js';
 
 /** The promotion gate's settings (see promote.ts). */
 export interface PromotionGate {
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   source?: PriceSource;
   /** Where ETL runs are recorded; needed by runEtl only. */
   etlRuns?: EtlRunLog;
+  /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */
+  fitter?: Fitter;
 }
 
 export const today = (deps: Pick<PipelineDeps, 'now'>): string =>

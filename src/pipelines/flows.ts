@@ -8,14 +8,15 @@ import {
   type FlowRunRecord,
   type ModelKind,
   type ModelVersion,
+  type TaskContext,
   type TaskDefinition,
   type WalkForwardReport,
 } from '../core/index.js';
 import { bootstrap, type SampleData } from './bootstrap.js';
-import type { PipelineDeps } from './deps.js';
+import { modelName, type PipelineDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { promoteIfBetter } from './promote.js';
-import { trainTracked, type TrainMetrics } from './train.js';
+import { trainTracked, type TrainMetrics, type TrainOptions } from './train.js';
 
 const HORIZONS = [1, 5, 20];
 
@@ -27,6 +28,12 @@ function defineFlow<P>(def: FlowDefinition<P>): FlowDefinition<unknown> {
       ...t,
       run: (p, ctx) => t.run(p as P, ctx),
     })),
+    ...(def.onCrashed
+      ? {
+          onCrashed: (p: unknown, run, log) =>
+            def.onCrashed?.(p as P, run, log) ?? Promise.resolve(),
+        }
+      : {}),
   };
 }
 
@@ -128,6 +135,43 @@ interface FitResult {
 }
 
 export const IDEMPOTENCY_TAG = 'stockops.idempotency_key';
+/** Tag of a tracked run naming the flow run that made it, set when the run is created. */
+export const FLOW_RUN_TAG = 'stockops.flow_run';
+
+/** Train options of a task: cancellation reaches the fit, the run is tagged, progress goes to the log. */
+function trainOptions(ctx: TaskContext): TrainOptions {
+  let quarter = 0;
+  return {
+    signal: ctx.signal,
+    tags: { [FLOW_RUN_TAG]: ctx.flowRunId },
+    onFold: (done, total) => {
+      if (total > 0 && Math.floor((4 * done) / total) > quarter) {
+        quarter = Math.floor((4 * done) / total);
+        ctx.log(`walk-forward fold ${done} of ${total}`);
+      }
+    },
+  };
+}
+
+/**
+ * A SIGKILLed worker cannot end its tracked run: the sweep that finds the flow run Crashed ends the runs
+ * of that flow run still RUNNING as KILLED (MLflow's status), before the retry starts its own run.
+ */
+async function killAbandonedRuns(
+  deps: PipelineDeps,
+  p: TrainFlowParams,
+  run: FlowRunRecord,
+  log: (message: string) => void,
+): Promise<void> {
+  const runs = await deps.tracker.searchRuns({
+    experimentNames: [modelName(p.ticker, p.horizon)],
+    tags: { [FLOW_RUN_TAG]: run.id },
+  });
+  for (const r of runs.filter((x) => x.status === 'RUNNING')) {
+    await deps.tracker.endRun(r.id, 'KILLED');
+    log(`tracked run ${r.id} of the crashed attempt ended KILLED`);
+  }
+}
 
 /**
  * Registers the fitted run once per key: a retry after a crash finds the version it made before instead of
@@ -172,8 +216,7 @@ const trainTasks = (deps: PipelineDeps): TaskDefinition<TrainFlowParams>[] => [
         throw new UnknownTickerError(p.ticker);
       }
       ctx.log(`walk-forward ${p.model} on ${p.ticker}, horizon ${p.horizon}`);
-      const t = await trainTracked(deps, p);
-      await deps.tracker.setTags(t.runId, { 'stockops.flow_run': ctx.flowRunId });
+      const t = await trainTracked(deps, p, trainOptions(ctx));
       ctx.log(
         `tracked run ${t.runId}: RMSE ${t.metrics.rmse.toPrecision(5)} vs naive ${t.metrics.rmseNaive.toPrecision(5)}`,
       );
@@ -250,6 +293,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
     },
     parse: parseTrain,
     tasks: trainTasks(deps),
+    onCrashed: (p, run, log) => killAbandonedRuns(deps, p, run, log),
   });
 
   const evaluate = defineFlow<TrainFlowParams>({
@@ -264,12 +308,13 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
         retries: 1,
         timeoutMs: 30 * 60_000,
         async run(p, ctx) {
-          const t = await trainTracked(deps, p);
+          const t = await trainTracked(deps, p, trainOptions(ctx));
           ctx.log(`tracked run ${t.runId}: skill ${(t.metrics.skill * 100).toFixed(2)}%`);
           return { runId: t.runId, modelName: t.modelName, metrics: t.metrics };
         },
       },
     ],
+    onCrashed: (p, run, log) => killAbandonedRuns(deps, p, run, log),
   });
 
   const etl = defineFlow<EtlFlowParams>({

@@ -5,6 +5,8 @@ export * from './etl.js';
 export * from './etl-clean.js';
 export * from './etl-snapshot.js';
 export * from './evaluate.js';
+export * from './fit-pool.js';
+// fit-worker.ts is private: the body of FitPool's threads, loaded by file from dist/.
 export * from './flows.js';
 export * from './forecast.js';
 export * from './import-csv.js';

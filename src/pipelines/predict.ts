@@ -147,7 +147,13 @@ export async function predictDetailed(
   const bars = await deps.prices.getBars(symbol, {
     ...servingRange(symbol, summary.lastDate, featureSet, conformal),
   });
-  const built = buildDataset(toSeries(symbol, bars), featureSet, input.horizon);
+  // Features only for the rows serving reads: the live row and those labeled since the calibrator's
+  // last update (the values are the same as over the whole history; see FeatureSpec.compute).
+  const since = conformal?.lastDate ?? '';
+  const firstUnseen = bars.findIndex((b: Bar) => b.date > since);
+  const built = buildDataset(toSeries(symbol, bars), featureSet, input.horizon, {
+    from: conformal && firstUnseen >= 0 ? firstUnseen : bars.length - 1,
+  });
   if (built.latest.nRows === 0) {
     throw new InsufficientHistoryError(symbol, featureSet.lookback + 1, bars.length);
   }

@@ -1,6 +1,7 @@
 // Training: features -> walk-forward evaluation beside naive -> final fit -> tracked run -> registered version.
 import { createHash } from 'node:crypto';
 import {
+  InsufficientHistoryError,
   normalizeSymbol,
   UnknownTickerError,
   type Bar,
@@ -15,9 +16,10 @@ import {
 import { STOCKOPS_VERSION } from '../version.js';
 import { modelName, type PipelineDeps } from './deps.js';
 import { snapshotDataset } from './etl-snapshot.js';
+import { inThreadFitter } from './fit-pool.js';
 import {
+  barsNeeded,
   coverageByLevel,
-  fitAndEvaluate,
   fitParams,
   intervalMetricPoints,
   trackTuningTrials,
@@ -39,6 +41,16 @@ export interface TrainInput {
   modelOptions?: ModelOptions;
   /** Interval levels and adaptive-conformal settings. @defaultValue levels 0.8 and 0.95 */
   conformal?: ConformalOptions;
+}
+
+/** How a training is run: cancellation, extra run tags, progress. */
+export interface TrainOptions {
+  /** Aborting stops the fit; a tracked run already created is ended KILLED. */
+  signal?: AbortSignal;
+  /** Tags set on the tracked run when it is created, e.g. the flow run it belongs to. @defaultValue {} */
+  tags?: Record<string, string>;
+  /** Progress after each walk-forward fold. */
+  onFold?: (done: number, total: number) => void;
 }
 
 export interface TrainMetrics {
@@ -96,19 +108,24 @@ export function barsDigest(bars: readonly Bar[]): string {
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2));
 
-/** Evaluates one model kind walk-forward, fits it on all labeled rows and records everything as a tracked run. */
+/**
+ * Evaluates one model kind walk-forward, fits it on all labeled rows and records everything as a tracked run.
+ * The run is RUNNING while the fit works (on `deps.fitter`); input errors are said before it exists.
+ */
 export async function trainTracked(
   deps: PipelineDeps,
   input: TrainInput,
+  options: TrainOptions = {},
 ): Promise<TrackedTraining & { model: ModelJson }> {
   const symbol = normalizeSymbol(input.ticker);
   const bars = await deps.prices.getBars(symbol);
   if (bars.length === 0) {
     throw new UnknownTickerError(symbol);
   }
-  // Features, walk-forward evaluation with intervals and the final fit: CPU only, before any run exists.
-  const fit = fitAndEvaluate(symbol, bars, input);
-  const { featureSet, report, final, modelJson } = fit;
+  const needed = barsNeeded(input);
+  if (bars.length < needed) {
+    throw new InsufficientHistoryError(symbol, needed, bars.length);
+  }
   const name = modelName(symbol, input.horizon);
   const experiment = await deps.tracker.getOrCreateExperiment(name);
   // The bars go into a Parquet snapshot named by its digest (etl-snapshot.ts): the run traces back to exact bytes.
@@ -123,9 +140,28 @@ export async function trainTracked(
       'stockops.model': input.model,
       'stockops.version': STOCKOPS_VERSION,
       'stockops.data.digest': digest,
+      ...options.tags,
     },
   });
   try {
+    // Features, walk-forward evaluation with intervals and the final fit: the CPU part, off this thread.
+    const fit = await (deps.fitter ?? inThreadFitter).fit(
+      symbol,
+      bars,
+      {
+        model: input.model,
+        horizon: input.horizon,
+        ...(input.walkForward ? { walkForward: input.walkForward } : {}),
+        ...(input.featureSet !== undefined ? { featureSet: input.featureSet } : {}),
+        ...(input.modelOptions ? { modelOptions: input.modelOptions } : {}),
+        ...(input.conformal ? { conformal: input.conformal } : {}),
+      },
+      {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onFold ? { onFold: options.onFold } : {}),
+      },
+    );
+    const { featureSet, report, final, modelJson } = fit;
     const metrics = summarize(report);
     await deps.tracker.logParams(run.id, {
       model: input.model,
@@ -202,7 +238,8 @@ export async function trainTracked(
     await deps.tracker.endRun(run.id, 'FINISHED');
     return { runId: run.id, modelName: name, metrics, report, model: modelJson };
   } catch (e) {
-    await deps.tracker.endRun(run.id, 'FAILED');
+    // MLflow's statuses: KILLED for a run stopped on purpose (cancel, timeout), FAILED for an error.
+    await deps.tracker.endRun(run.id, options.signal?.aborted ? 'KILLED' : 'FAILED');
     throw e;
   }
 }

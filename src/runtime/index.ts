@@ -3,7 +3,13 @@ import { ConfigError, type ManagedJobQueue } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { openJobs, type FlowEngine, type Jobs } from '../jobs/index.js';
 import { createMetrics, registerFlowGauges, type AppMetrics } from '../metrics/index.js';
-import { createFlows, ModelCache, type EtlDeps, type PipelineDeps } from '../pipelines/index.js';
+import {
+  createFitter,
+  createFlows,
+  ModelCache,
+  type EtlDeps,
+  type PipelineDeps,
+} from '../pipelines/index.js';
 import {
   bundledSample,
   checkStoreUrls,
@@ -62,7 +68,10 @@ export async function openRuntime(
     clickhouseUrl: config.clickhouseUrl,
     priceSourceUrl: config.priceSourceUrl,
   });
+  // Fits run on worker threads (started on first use), so training never blocks this event loop.
+  const fitter = createFitter(config.fitThreads);
   const pipeline: PipelineDeps = {
+    fitter,
     prices: stores.prices,
     tracker: stores.tracker,
     registry: stores.registry,
@@ -89,6 +98,8 @@ export async function openRuntime(
       prefix: config.queuePrefix,
       leaseMs: config.flowLeaseMs,
       schedules: config.schedules,
+      // The in-process runner executes as many flow runs at once as there are fit threads (retrain-all's children).
+      inProcessConcurrency: Math.max(1, config.fitThreads),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       leaseKeeper: (workerId, everyMs) => openLeaseKeeper(config.databaseUrl, workerId, everyMs),
       onRunEnded: (run) => {
@@ -103,6 +114,7 @@ export async function openRuntime(
       },
     });
   } catch (e) {
+    await fitter.close();
     await stores.close();
     throw e;
   }
@@ -123,6 +135,7 @@ export async function openRuntime(
     modelCache: new ModelCache(),
     close: async () => {
       await jobs.close();
+      await fitter.close();
       await stores.close();
     },
   };

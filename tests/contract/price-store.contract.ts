@@ -92,6 +92,36 @@ export function priceStoreContract(name: string, make: () => Promise<PriceStore>
       ]);
     });
 
+    it('counts each new date once when upserts of the same bars run at the same time', async () => {
+      const bars = [bar('2024-01-02', 10), bar('2024-01-03', 11), bar('2024-01-04', 12)];
+      const t = '2024-01-05T21:00:00.000Z';
+      // Connections opened first, so the four transactions overlap instead of each waiting for its connection.
+      await Promise.all(Array.from({ length: 4 }, () => store.getRawSummary('AAA')));
+      const counts = await Promise.all(
+        Array.from({ length: 4 }, () => store.upsertRawBars('AAA', bars, 'yahoo', t)),
+      );
+      const sum = (k: 'inserted' | 'unchanged') => counts.reduce((n, c) => n + c[k], 0);
+      expect(sum('inserted')).toBe(3);
+      expect(sum('unchanged')).toBe(9);
+      expect((await store.getRawBars('AAA')).map((r) => [r.close, r.fetchedAt])).toEqual([
+        [10, t],
+        [11, t],
+        [12, t],
+      ]);
+    });
+
+    it('refuses a date that does not exist and stores nothing of the batch', async () => {
+      await expect(
+        store.upsertRawBars(
+          'AAA',
+          [bar('2023-02-28', 10), bar('2023-02-29', 11)],
+          'yahoo',
+          '2024-01-05T21:00:00.000Z',
+        ),
+      ).rejects.toThrow(/2023-02-29/);
+      expect(await store.getRawSummary('AAA')).toBeNull();
+    });
+
     it('upserts corporate actions and returns them with their fetch time', async () => {
       const t = '2020-09-01T12:00:00.000Z';
       const actions = [

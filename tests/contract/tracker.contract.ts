@@ -104,6 +104,24 @@ export function trackerContract(name: string, make: () => Promise<Tracker>): voi
       expect(await tracker.searchRuns({})).toHaveLength(3);
     });
 
+    it('ends a run left RUNNING as KILLED, found by experiment and tag (a crashed attempt clean-up)', async () => {
+      const e = await tracker.getOrCreateExperiment('K.h1');
+      const run = await tracker.createRun({
+        experimentId: e.id,
+        name: 'abandoned',
+        tags: { 'stockops.flow_run': 'flow-1' },
+      });
+      const [found] = await tracker.searchRuns({
+        experimentNames: ['K.h1'],
+        tags: { 'stockops.flow_run': 'flow-1' },
+      });
+      expect(found).toMatchObject({ id: run.id, status: 'RUNNING', endTime: null });
+      await tracker.endRun(run.id, 'KILLED');
+      const killed = await tracker.getRun(run.id);
+      expect(killed.status).toBe('KILLED');
+      expect(killed.endTime).not.toBeNull();
+    });
+
     it('fails with RUN_NOT_FOUND for an unknown run', async () => {
       await expect(tracker.getRun('0'.repeat(32))).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
     });

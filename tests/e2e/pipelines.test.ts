@@ -1,40 +1,19 @@
 // Browser test of the Pipelines page: the real app (`node bin/stockops.js start`) driven by Debian chromium.
 // Real: the stockops server with its in-process flow runner, its embedded store, the built UI, chromium.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServerProcess, type RunningServer } from '../cli/run.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function chromiumPath(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error(
-      'Debian chromium is not installed: run `apt-get install -y chromium` (bash .ci/run does this)',
-    );
-  }
-}
+import { launchChromium } from './browser.js';
 
 let server: RunningServer;
 let browser: Browser;
 beforeAll(async () => {
   const home = mkdtempSync(path.join(tmpdir(), 'stockops-e2e-flows-'));
   server = await startServerProcess({ STOCKOPS_HOME: home, STOCKOPS_BOOTSTRAP: 'false' });
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -1,13 +1,14 @@
 // Browser end-to-end test: the real app (`node bin/stockops.js start`) driven by Debian chromium.
 // Real: the stockops server, its embedded store and models, the built UI in web/dist, chromium.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from './browser.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const screenshotPath = path.join(repoRoot, 'tests/e2e/__screenshots__/viewer.png');
@@ -17,41 +18,6 @@ const START_TIMEOUT_MS = 120_000;
 const READY_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 240_000;
 const KILL_GRACE_MS = 5_000;
-
-// Flags that keep chromium from reaching out to the network: this machine has none to reach.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const CHROMIUM_MISSING =
-  'Debian chromium is not installed: run `apt-get install -y chromium` (bash .ci/run does this)';
-
-/** Debian's chromium only: playwright's own browser download cannot work offline. */
-function findChromium(): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    if (!existsSync(fromEnv)) {
-      throw new Error(`CHROMIUM_PATH is ${fromEnv}, which does not exist. ${CHROMIUM_MISSING}`);
-    }
-    return fromEnv;
-  }
-  try {
-    const found = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-    if (found !== '') {
-      return found;
-    }
-  } catch {
-    // `which` exits non-zero when it finds nothing; the error below says what to do.
-  }
-  throw new Error(CHROMIUM_MISSING);
-}
 
 interface RunningApp {
   child: ChildProcess;
@@ -200,7 +166,8 @@ describe('viewer page', () => {
   it(
     'shows the ^GSPC chart and a predicted price',
     async () => {
-      const executablePath = findChromium();
+      // Before the app starts: a missing browser fails at once, naming the fix.
+      findChromium();
       home = mkdtempSync(path.join(tmpdir(), 'stockops-e2e-'));
       app = startApp(home);
       const url = await app.listening;
@@ -210,7 +177,7 @@ describe('viewer page', () => {
       }
       const facts = await waitForPrediction(url);
 
-      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+      browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const pageErrors: string[] = [];
       page.on('pageerror', (err) => {

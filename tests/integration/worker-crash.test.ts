@@ -1,7 +1,8 @@
 // Crash safety with real processes: an API and two `stockops worker`s on real Redis (scripts/services/redis.sh)
-// and real PostgreSQL (scripts/services/postgres.sh). The worker running a training is SIGKILLed; the run must
-// be found Crashed by its lease, finish on the other worker, and leave one completed tracked run and at most
-// one new model version.
+// and real PostgreSQL (scripts/services/postgres.sh). The worker running a training is SIGKILLed while its tracked
+// run is RUNNING (the fit works on a worker thread); the flow run must be found Crashed by its lease, its tracked
+// run ended KILLED, and the retry on the other worker must leave one completed tracked run and at most one new
+// model version.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,12 @@ import {
   until,
   type Proc,
 } from './jobs-env.js';
+
+interface TrackedRun {
+  id: string;
+  status: string;
+  tags: Record<string, string>;
+}
 
 interface Run {
   id: string;
@@ -102,6 +109,22 @@ describe('a worker killed mid-training', () => {
     );
     const victim = procs.find((p) => running.worker?.endsWith(`:${p.pid}`));
     expect(victim, `worker ${running.worker ?? ''} is one of ours`).toBeDefined();
+    const trackedOf = async () =>
+      (await api<TrackedRun[]>(base, 'GET', '/api/runs?ticker=%5EGSPC')).filter(
+        (r) => r.tags['stockops.flow_run'] === id,
+      );
+    // Killed mid-fit: the attempt's tracked run exists and is RUNNING while the fit thread works.
+    const abandoned = await until(
+      'the tracked run of the first attempt',
+      async () => {
+        const [r] = await trackedOf();
+        if (r && r.status !== 'RUNNING') {
+          throw new Error(`the first attempt's tracked run ended ${r.status} before the kill`);
+        }
+        return r ?? null;
+      },
+      60_000,
+    );
     victim?.child.kill('SIGKILL');
     const killedAt = Date.now();
 
@@ -138,12 +161,23 @@ describe('a worker killed mid-training', () => {
       '/api/runs?ticker=%5EGSPC',
     );
     expect(runs.filter((r) => r.status === 'FINISHED')).toHaveLength(1);
+    // The killed attempt's run was ended KILLED by the sweep that found the flow run Crashed.
+    const tracked = await trackedOf();
+    expect(tracked.map((r) => [r.id === abandoned.id, r.status]).sort()).toEqual([
+      [false, 'FINISHED'],
+      [true, 'KILLED'],
+    ]);
+    expect(
+      done.logs.some((l) =>
+        l.message.includes(`${abandoned.id} of the crashed attempt ended KILLED`),
+      ),
+    ).toBe(true);
     const models = await api<{ name: string; versions: unknown[] }[]>(base, 'GET', '/api/models');
     expect(models.find((m) => m.name === '^GSPC.h1')?.versions.length ?? 0).toBeLessThanOrEqual(1);
     expect(done.result?.modelVersion).toBe(1);
   });
 
-  it('keeps the lease of a long CPU-bound training (gbdt blocks the event loop for tens of seconds)', async () => {
+  it('keeps the lease of a long CPU-bound gbdt training, fitted on a worker thread, without a crash or a second attempt', async () => {
     dumpOnFailure();
     const { id } = await api<{ id: string }>(base, 'POST', '/api/flows/train/runs', {
       ticker: '^GSPC',

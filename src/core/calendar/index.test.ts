@@ -3,7 +3,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays, dayOfWeek } from '../data/index.js';
-import { calendarFor, historyCalendar, nyseCalendar, tradingDayAfter } from './index.js';
+import {
+  calendarFor,
+  historyCalendar,
+  nyseCalendar,
+  tradingDayAfter,
+  twseHolidays,
+  TWSE_RULE_YEARS,
+} from './index.js';
 
 const sampleDates = (): string[] => {
   const require = createRequire(import.meta.url);
@@ -73,8 +80,68 @@ describe('historyCalendar', () => {
     expect(cal.isTradingDay('2022-10-10')).toBe(false);
     expect(cal.isTradingDay('2022-10-11')).toBe(true);
     expect(cal.isTradingDay('2021-01-01')).toBe(false);
-    expect(calendarFor('2330.TW', sessions).isTradingDay('2021-03-01')).toBe(true);
-    expect(tradingDayAfter(calendarFor('2330.TW', sessions), '2022-10-07', 1)).toBe('2022-10-11');
+    expect(cal.isTradingDay('2021-03-01')).toBe(true);
+    expect(historyCalendar('0050.HK', sessions).isTradingDay('2022-10-10')).toBe(false);
+    expect(calendarFor('0700.HK', sessions).name).toContain('from its history');
     expect(calendarFor('AAPL', sessions)).toBe(nyseCalendar);
+  });
+});
+
+describe('TWSE calendar', () => {
+  const weekdaysOff = (year: number) => [...(twseHolidays(year) ?? [])].sort();
+
+  it('closes on exactly the weekdays of the exchange’s published 2019 and 2024 holiday schedules', () => {
+    expect(weekdaysOff(2019)).toEqual([
+      '2019-01-01',
+      '2019-01-31',
+      '2019-02-01',
+      '2019-02-04',
+      '2019-02-05',
+      '2019-02-06',
+      '2019-02-07',
+      '2019-02-08',
+      '2019-02-28',
+      '2019-03-01',
+      '2019-04-04',
+      '2019-04-05',
+      '2019-05-01',
+      '2019-06-07',
+      '2019-09-13',
+      '2019-10-10',
+      '2019-10-11',
+    ]);
+    expect(weekdaysOff(2024)).toEqual([
+      '2024-01-01',
+      '2024-02-06',
+      '2024-02-07',
+      '2024-02-08',
+      '2024-02-09',
+      '2024-02-12',
+      '2024-02-13',
+      '2024-02-14',
+      '2024-02-28',
+      '2024-04-04',
+      '2024-04-05',
+      '2024-05-01',
+      '2024-06-10',
+      '2024-09-17',
+      '2024-10-10',
+    ]);
+  });
+
+  it('forecasts .TW dates past the history by those rules: 2025 amendment holidays, Lunar New Year 2027', () => {
+    const sessions = ['2026-11-20', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26'];
+    const tw = calendarFor('2330.TW', sessions);
+    expect(tw.name).toBe('TWSE');
+    expect(tw.isTradingDay('2026-11-21')).toBe(false);
+    // Constitution Day (25 December) is a holiday again from 2025.
+    expect(tradingDayAfter(tw, '2026-12-24', 1)).toBe('2026-12-28');
+    expect(tradingDayAfter(tw, '2026-12-31', 1)).toBe('2027-01-04');
+    // Lunar New Year 2027 falls on Saturday 6 February: closed from Tuesday 2nd (two settlement-only
+    // days, the day before the eve, the eve) through the two days owed for the weekend.
+    expect(tradingDayAfter(tw, '2027-01-29', 1)).toBe('2027-02-01');
+    expect(tradingDayAfter(tw, '2027-02-01', 1)).toBe('2027-02-11');
+    expect(twseHolidays(2031)).toBeNull();
+    expect(TWSE_RULE_YEARS.to).toBeGreaterThanOrEqual(2030);
   });
 });

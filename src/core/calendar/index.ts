@@ -1,5 +1,8 @@
 // Exchange trading calendars: which dates trade, so forecast target dates are real sessions.
 import { addDays, dayOfWeek } from '../data/index.js';
+import { twseTradesByRule } from './twse.js';
+
+export { TWSE_RULE_YEARS, twseHolidays } from './twse.js';
 
 export interface TradingCalendar {
   readonly name: string;
@@ -124,8 +127,8 @@ export const nyseCalendar: TradingCalendar = {
 };
 
 /**
- * A calendar learned from a ticker's own sessions, for exchanges without a holiday table here (TWSE
- * and every other non-US market). Inside the history a date trades exactly when it has a bar. After
+ * A calendar learned from a ticker's own sessions, for exchanges without a holiday table here (and
+ * for TWSE beyond the years its rules cover). Inside the history a date trades exactly when it has a bar. After
  * the last bar it is a weekday that is not a recurring closure: a month-day that was a weekday without
  * a session in at least two of the last five years of history (New Year, national days, Christmas).
  * Holidays that move with the lunar calendar (Lunar New Year, Dragon Boat, Mid-Autumn) cannot be
@@ -163,13 +166,37 @@ export function historyCalendar(name: string, sessions: readonly string[]): Trad
 }
 
 /**
- * NYSE for US symbols (no exchange suffix, and indices like ^GSPC); for other exchanges (e.g. `.TW`)
- * the calendar learned from the ticker's own sessions when they are given, else weekdays.
+ * TWSE: exactly the ticker's own sessions inside its history; after it, the holiday rules of
+ * `twse.ts` for the years they cover, and the history-learned closures beyond those years.
+ */
+export function twseCalendar(symbol: string, sessions: readonly string[] = []): TradingCalendar {
+  const learned = historyCalendar(symbol, sessions);
+  let last = '';
+  for (const d of sessions) {
+    last = d > last ? d : last;
+  }
+  return {
+    name: 'TWSE',
+    isTradingDay(date) {
+      if (sessions.length > 0 && date <= last) {
+        return learned.isTradingDay(date);
+      }
+      return twseTradesByRule(date) ?? learned.isTradingDay(date);
+    },
+  };
+}
+
+/**
+ * NYSE for US symbols (no exchange suffix, and indices like ^GSPC); TWSE for `.TW` and `.TWO`; for
+ * other exchanges the calendar learned from the ticker's own sessions when they are given, else weekdays.
  */
 export function calendarFor(symbol: string, sessions?: readonly string[]): TradingCalendar {
   const suffix = symbol.includes('.') ? symbol.slice(symbol.lastIndexOf('.') + 1) : '';
   if (suffix === '') {
     return nyseCalendar;
+  }
+  if (suffix === 'TW' || suffix === 'TWO') {
+    return twseCalendar(symbol, sessions);
   }
   return sessions && sessions.length > 0 ? historyCalendar(symbol, sessions) : weekdayCalendar;
 }

@@ -101,6 +101,36 @@ describe('alphaFeatureSet', () => {
     }
   });
 
+  it('computes the same values from any starting row (`from`), as serving asks for the last row alone', () => {
+    const cases = [
+      ...fixture.series.map((s) => toSeries(s.symbol, s.bars)),
+      toSeries('T', randomWalkBars(200, 5)),
+    ];
+    for (const series of cases) {
+      const n = series.dates.length;
+      const full = computeFeatureColumns(series, alphaFeatureSet);
+      const differ: string[] = [];
+      for (const from of [1, 59, 61, 120, n - 2, n - 1]) {
+        const part = computeFeatureColumns(series, alphaFeatureSet, from);
+        full.forEach((col, c) => {
+          for (let i = from; i < n; i++) {
+            if (!Object.is(part[c]?.[i], col[i])) {
+              differ.push(`${alphaFeatureSet.features[c]?.name ?? c} at ${i} from ${from}`);
+            }
+          }
+        });
+      }
+      expect(differ.slice(0, 20), series.symbol).toEqual([]);
+      const live = buildDataset(series, alphaFeatureSet, 1, { from: n - 1 });
+      const whole = buildDataset(series, alphaFeatureSet, 1);
+      expect(live.labeled.nRows).toBe(0);
+      expect([...live.latest.X]).toEqual([...whole.latest.X]);
+      const tail = buildDataset(series, alphaFeatureSet, 1, { from: n - 30 });
+      expect(tail.labeled.dates).toEqual(whole.labeled.dates.slice(-29));
+      expect([...tail.labeled.X]).toEqual([...whole.labeled.X.slice(-29 * whole.labeled.nCols)]);
+    }
+  });
+
   it('has no look-ahead: a row is identical whether or not later bars exist', () => {
     const bars = randomWalkBars(300, 8);
     const full = computeFeatureColumns(toSeries('T', bars), alphaFeatureSet);

@@ -23,16 +23,18 @@ export const ALPHA_WINDOWS = [5, 10, 20, 60] as const;
 /** Horizons of the plain return family, in trading days. */
 export const ALPHA_RETURN_LAGS = [1, 2, 3, 5, 10, 20] as const;
 
-// Intermediate columns are shared by many features; they are memoised per series object (a WeakMap,
-// so nothing outlives the series) and never mutated after creation.
-const memo = new WeakMap<PriceSeries, Map<string, Float64Array>>();
+// Intermediate columns are shared by many features and never mutated after creation. They are
+// memoised for the most recent series object only: features are computed one series at a time, and a
+// WeakMap entry per series made garbage collection the largest cost of the live row.
+let memoSeries: PriceSeries | null = null;
+let memo = new Map<string, Float64Array>();
 
 function cached(s: PriceSeries, key: string, make: () => Float64Array): Float64Array {
-  let m = memo.get(s);
-  if (!m) {
-    m = new Map();
-    memo.set(s, m);
+  if (memoSeries !== s) {
+    memoSeries = s;
+    memo = new Map();
   }
+  const m = memo;
   const hit = m.get(key);
   if (hit) {
     return hit;
@@ -63,16 +65,18 @@ const logVolume = (s: PriceSeries) =>
   cached(s, 'logVolume', () => mapTyped(s.volume, (v) => (v > 0 ? Math.log(v) : Number.NaN)));
 
 /** The 20% and 80% quantiles of daily returns share one sort per window. */
-function retQuantile(s: PriceSeries, w: number, q: 20 | 80): Float64Array {
-  const key = `retq.${w}`;
+function retQuantile(s: PriceSeries, w: number, q: 20 | 80, from: number): Float64Array {
+  const key = `retq.${w}.${from}`;
   const lo = cached(s, `${key}.20`, () => {
-    const [q20, q80] = rollingQuantiles(ret(s), w, [0.2, 0.8]);
+    const [q20, q80] = rollingQuantiles(ret(s), w, [0.2, 0.8], from);
     if (q80) {
       cached(s, `${key}.80`, () => q80);
     }
     return q20 ?? new Float64Array(0);
   });
-  return q === 20 ? lo : cached(s, `${key}.80`, () => rollingQuantiles(ret(s), w, [0.8])[0] ?? lo);
+  return q === 20
+    ? lo
+    : cached(s, `${key}.80`, () => rollingQuantiles(ret(s), w, [0.8], from)[0] ?? lo);
 }
 
 /**
@@ -80,9 +84,10 @@ function retQuantile(s: PriceSeries, w: number, q: 20 | 80): Float64Array {
  * TypedArray.prototype.map goes through the species constructor and measured three times slower
  * on 61-value columns, the size of the live row.
  */
-function mapTyped(a: Float64Array, fn: (v: number, i: number) => number): Float64Array {
+function mapTyped(a: Float64Array, fn: (v: number, i: number) => number, from = 0): Float64Array {
   const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
+  out.fill(Number.NaN, 0, from);
+  for (let i = from; i < a.length; i++) {
     out[i] = fn(a[i] as number, i);
   }
   return out;
@@ -91,44 +96,52 @@ function mapTyped(a: Float64Array, fn: (v: number, i: number) => number): Float6
 /** Divides where the denominator is a real spread; a zero spread leaves the feature undefined. */
 const safeRatio = (num: number, den: number): number => (den > 0 ? num / den : Number.NaN);
 
-function kbar(s: PriceSeries, part: 'mid' | 'len' | 'up' | 'low' | 'sft'): Float64Array {
+function kbar(
+  s: PriceSeries,
+  part: 'mid' | 'len' | 'up' | 'low' | 'sft',
+  from: number,
+): Float64Array {
   const o = adj(s, 'open');
   const h = adj(s, 'high');
   const l = adj(s, 'low');
-  return mapTyped(s.adjClose, (c, i) => {
-    const oi = o[i] ?? Number.NaN;
-    const hi = h[i] ?? Number.NaN;
-    const li = l[i] ?? Number.NaN;
-    switch (part) {
-      case 'mid':
-        return (c - oi) / oi;
-      case 'len':
-        return (hi - li) / oi;
-      case 'up':
-        return (hi - Math.max(oi, c)) / oi;
-      case 'low':
-        return (Math.min(oi, c) - li) / oi;
-      case 'sft':
-        return (2 * c - hi - li) / oi;
-    }
-  });
+  return mapTyped(
+    s.adjClose,
+    (c, i) => {
+      const oi = o[i] ?? Number.NaN;
+      const hi = h[i] ?? Number.NaN;
+      const li = l[i] ?? Number.NaN;
+      switch (part) {
+        case 'mid':
+          return (c - oi) / oi;
+        case 'len':
+          return (hi - li) / oi;
+        case 'up':
+          return (hi - Math.max(oi, c)) / oi;
+        case 'low':
+          return (Math.min(oi, c) - li) / oi;
+        case 'sft':
+          return (2 * c - hi - li) / oi;
+      }
+    },
+    from,
+  );
 }
 
-function gap(s: PriceSeries): Float64Array {
+function gap(s: PriceSeries, from: number): Float64Array {
   const o = adj(s, 'open');
   const out = new Float64Array(o.length).fill(Number.NaN);
-  for (let i = 1; i < o.length; i++) {
+  for (let i = Math.max(1, from); i < o.length; i++) {
     out[i] = Math.log((o[i] ?? Number.NaN) / (s.adjClose[i - 1] ?? Number.NaN));
   }
   return out;
 }
 
 /** Wilder's RSI (alpha = 1/14) over the last 60 price changes: 100 * avgGain / (avgGain + avgLoss). */
-function rsiWindow(s: PriceSeries, period: number, w: number): Float64Array {
+function rsiWindow(s: PriceSeries, period: number, w: number, from: number): Float64Array {
   const c = s.adjClose;
   const weights = ewmWeights(1 / period, w);
   const out = new Float64Array(c.length).fill(Number.NaN);
-  for (let i = w; i < c.length; i++) {
+  for (let i = Math.max(w, from); i < c.length; i++) {
     let gain = 0;
     let loss = 0;
     for (let k = 0; k < w; k++) {
@@ -157,48 +170,54 @@ const macdLine = (s: PriceSeries) =>
 const macdSignal = (s: PriceSeries) =>
   cached(s, 'macdSignal', () => ewmWindow(macdLine(s), 0.2, 20));
 
-function bollingerB(s: PriceSeries, w: number): Float64Array {
-  const m = rollingMean(s.adjClose, w);
-  const sd = rollingStd(s.adjClose, w);
-  const span = rollingSpanValid(s.adjClose, w);
+function bollingerB(s: PriceSeries, w: number, from: number): Float64Array {
+  const m = rollingMean(s.adjClose, w, from);
+  const sd = rollingStd(s.adjClose, w, from);
+  const span = rollingSpanValid(s.adjClose, w, from);
   // %B = (C - lower) / (upper - lower) with bands at +-2 sd, centred on 0; a constant window has no bands.
-  return mapTyped(s.adjClose, (c, i) =>
-    span[i] === 0 ? Number.NaN : safeRatio(c - (m[i] ?? Number.NaN), 4 * (sd[i] ?? Number.NaN)),
+  return mapTyped(
+    s.adjClose,
+    (c, i) =>
+      span[i] === 0 ? Number.NaN : safeRatio(c - (m[i] ?? Number.NaN), 4 * (sd[i] ?? Number.NaN)),
+    from,
   );
 }
 
-function atrRatio(s: PriceSeries, w: number): Float64Array {
+function atrRatio(s: PriceSeries, w: number, from: number): Float64Array {
   const h = adj(s, 'high');
   const l = adj(s, 'low');
   const c = s.adjClose;
   const tr = new Float64Array(c.length).fill(Number.NaN);
-  for (let i = 1; i < c.length; i++) {
+  for (let i = Math.max(1, from - w + 1); i < c.length; i++) {
     const hi = h[i] ?? Number.NaN;
     const li = l[i] ?? Number.NaN;
     const pc = c[i - 1] ?? Number.NaN;
     tr[i] = Math.max(hi - li, Math.abs(hi - pc), Math.abs(li - pc));
   }
-  const atr = rollingMean(tr, w);
-  return mapTyped(c, (v, i) => (atr[i] ?? Number.NaN) / v);
+  const atr = rollingMean(tr, w, from);
+  return mapTyped(c, (v, i) => (atr[i] ?? Number.NaN) / v, from);
 }
 
-function stochasticK(s: PriceSeries, w: number): Float64Array {
-  const hh = rollingMax(adj(s, 'high'), w);
-  const ll = rollingMin(adj(s, 'low'), w);
+function stochasticK(s: PriceSeries, w: number, from: number): Float64Array {
+  const hh = rollingMax(adj(s, 'high'), w, from);
+  const ll = rollingMin(adj(s, 'low'), w, from);
   return mapTyped(
     s.adjClose,
     (c, i) =>
       safeRatio(c - (ll[i] ?? Number.NaN), (hh[i] ?? Number.NaN) - (ll[i] ?? Number.NaN)) - 0.5,
+    from,
   );
 }
 
-function volumeZ(s: PriceSeries, w: number): Float64Array {
+function volumeZ(s: PriceSeries, w: number, from: number): Float64Array {
   const lv = logVolume(s);
-  const { mean, std } = rollingMeanStdValid(lv, w, Math.ceil(w / 2));
-  const span = rollingSpanValid(lv, w);
+  const { mean, std } = rollingMeanStdValid(lv, w, Math.ceil(w / 2), from);
+  const span = rollingSpanValid(lv, w, from);
   // Constant volume has no z-score (undefined, not 0): the imputer decides, on training data only.
-  return mapTyped(lv, (v, i) =>
-    span[i] === 0 ? Number.NaN : (v - (mean[i] ?? Number.NaN)) / (std[i] ?? Number.NaN),
+  return mapTyped(
+    lv,
+    (v, i) => (span[i] === 0 ? Number.NaN : (v - (mean[i] ?? Number.NaN)) / (std[i] ?? Number.NaN)),
+    from,
   );
 }
 
@@ -213,113 +232,129 @@ function weekdayOf(date: string): number {
   );
 }
 
-function dayOfWeekIndicator(s: PriceSeries, weekday: number): Float64Array {
-  const dow = cached(s, 'dow', () => Float64Array.from(s.dates, weekdayOf));
-  return mapTyped(dow, (d) => (d === weekday ? 1 : 0));
+function dayOfWeekIndicator(s: PriceSeries, weekday: number, from: number): Float64Array {
+  const dow = cached(s, `dow.${from}`, () => {
+    const out = new Float64Array(s.dates.length);
+    for (let i = from; i < out.length; i++) {
+      out[i] = weekdayOf(s.dates[i] ?? '');
+    }
+    return out;
+  });
+  return mapTyped(dow, (d) => (d === weekday ? 1 : 0), from);
 }
 
 const f = (
   name: string,
   description: string,
-  compute: (s: PriceSeries) => Float64Array,
+  compute: (s: PriceSeries, from: number) => Float64Array,
 ): FeatureSpec => ({
   name,
   description,
-  compute,
+  compute: (s, from = 0) => compute(s, from),
 });
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
 
 function alphaFeatures(): FeatureSpec[] {
   const out: FeatureSpec[] = [
-    f('kmid', '(close - open) / open of the day', (s) => kbar(s, 'mid')),
-    f('klen', '(high - low) / open of the day', (s) => kbar(s, 'len')),
-    f('kup', 'upper shadow (high - max(open, close)) / open', (s) => kbar(s, 'up')),
-    f('klow', 'lower shadow (min(open, close) - low) / open', (s) => kbar(s, 'low')),
-    f('ksft', '(2 close - high - low) / open: where the close sits in the bar', (s) =>
-      kbar(s, 'sft'),
+    f('kmid', '(close - open) / open of the day', (s, from) => kbar(s, 'mid', from)),
+    f('klen', '(high - low) / open of the day', (s, from) => kbar(s, 'len', from)),
+    f('kup', 'upper shadow (high - max(open, close)) / open', (s, from) => kbar(s, 'up', from)),
+    f('klow', 'lower shadow (min(open, close) - low) / open', (s, from) => kbar(s, 'low', from)),
+    f('ksft', '(2 close - high - low) / open: where the close sits in the bar', (s, from) =>
+      kbar(s, 'sft', from),
     ),
     f('gap', 'log of open / previous close: the overnight gap', gap),
   ];
   for (const k of ALPHA_RETURN_LAGS) {
     out.push(
-      f(`ret_${k}`, `log return of the adjusted close over ${k} day(s)`, (s) =>
-        k === 1 ? ret(s) : logChange(s.adjClose, k),
+      f(`ret_${k}`, `log return of the adjusted close over ${k} day(s)`, (s, from) =>
+        k === 1 ? ret(s) : logChange(s.adjClose, k, from),
       ),
     );
   }
   for (const w of ALPHA_WINDOWS) {
     out.push(
-      f(`ret_mean_${w}`, `mean daily log return over ${w} days`, (s) => rollingMean(ret(s), w)),
-      f(`ret_std_${w}`, `std (ddof 1) of daily log returns over ${w} days`, (s) =>
-        rollingStd(ret(s), w),
+      f(`ret_mean_${w}`, `mean daily log return over ${w} days`, (s, from) =>
+        rollingMean(ret(s), w, from),
       ),
-      f(`ret_min_${w}`, `lowest daily log return over ${w} days`, (s) => rollingMin(ret(s), w)),
-      f(`ret_max_${w}`, `highest daily log return over ${w} days`, (s) => rollingMax(ret(s), w)),
-      f(`ret_q20_${w}`, `20% quantile (linear) of daily log returns over ${w} days`, (s) =>
-        retQuantile(s, w, 20),
+      f(`ret_std_${w}`, `std (ddof 1) of daily log returns over ${w} days`, (s, from) =>
+        rollingStd(ret(s), w, from),
       ),
-      f(`ret_q80_${w}`, `80% quantile (linear) of daily log returns over ${w} days`, (s) =>
-        retQuantile(s, w, 80),
+      f(`ret_min_${w}`, `lowest daily log return over ${w} days`, (s, from) =>
+        rollingMin(ret(s), w, from),
       ),
-      f(`range_mean_${w}`, `mean of (high - low) / close over ${w} days`, (s) =>
-        rollingMean(range(s), w),
+      f(`ret_max_${w}`, `highest daily log return over ${w} days`, (s, from) =>
+        rollingMax(ret(s), w, from),
       ),
-      f(`range_std_${w}`, `std (ddof 1) of (high - low) / close over ${w} days`, (s) =>
-        rollingStd(range(s), w),
+      f(`ret_q20_${w}`, `20% quantile (linear) of daily log returns over ${w} days`, (s, from) =>
+        retQuantile(s, w, 20, from),
       ),
-      f(`range_max_${w}`, `largest (high - low) / close over ${w} days`, (s) =>
-        rollingMax(range(s), w),
+      f(`ret_q80_${w}`, `80% quantile (linear) of daily log returns over ${w} days`, (s, from) =>
+        retQuantile(s, w, 80, from),
       ),
-      f(`close_sma_${w}`, `adjusted close / ${w}-day simple mean - 1`, (s) => {
-        const m = rollingMean(s.adjClose, w);
-        return mapTyped(s.adjClose, (c, i) => c / (m[i] ?? Number.NaN) - 1);
+      f(`range_mean_${w}`, `mean of (high - low) / close over ${w} days`, (s, from) =>
+        rollingMean(range(s), w, from),
+      ),
+      f(`range_std_${w}`, `std (ddof 1) of (high - low) / close over ${w} days`, (s, from) =>
+        rollingStd(range(s), w, from),
+      ),
+      f(`range_max_${w}`, `largest (high - low) / close over ${w} days`, (s, from) =>
+        rollingMax(range(s), w, from),
+      ),
+      f(`close_sma_${w}`, `adjusted close / ${w}-day simple mean - 1`, (s, from) => {
+        const m = rollingMean(s.adjClose, w, from);
+        return mapTyped(s.adjClose, (c, i) => c / (m[i] ?? Number.NaN) - 1, from);
       }),
       f(
         `close_ema_${w}`,
         `adjusted close / exponential mean (span ${w}, last 60 bars) - 1`,
-        (s) => {
-          const m = ewmWindow(s.adjClose, 2 / (w + 1), ALPHA_LOOKBACK);
-          return mapTyped(s.adjClose, (c, i) => c / (m[i] ?? Number.NaN) - 1);
+        (s, from) => {
+          const m = ewmWindow(s.adjClose, 2 / (w + 1), ALPHA_LOOKBACK, from);
+          return mapTyped(s.adjClose, (c, i) => c / (m[i] ?? Number.NaN) - 1, from);
         },
       ),
     );
   }
   out.push(
-    f('rsi_14', "Wilder's RSI (alpha 1/14) over 60 changes, rescaled to [-0.5, 0.5]", (s) =>
-      rsiWindow(s, 14, ALPHA_LOOKBACK),
+    f('rsi_14', "Wilder's RSI (alpha 1/14) over 60 changes, rescaled to [-0.5, 0.5]", (s, from) =>
+      rsiWindow(s, 14, ALPHA_LOOKBACK, from),
     ),
     f('macd', 'MACD line (EWM spans 12/26 over 40 bars) / close', macdLine),
     f('macd_signal', 'MACD signal (EWM span 9 of the line over 20 values) / close', macdSignal),
-    f('macd_hist', '(MACD line - signal) / close', (s) => {
+    f('macd_hist', '(MACD line - signal) / close', (s, from) => {
       const sig = macdSignal(s);
-      return mapTyped(macdLine(s), (v, i) => v - (sig[i] ?? Number.NaN));
+      return mapTyped(macdLine(s), (v, i) => v - (sig[i] ?? Number.NaN), from);
     }),
-    f('bb_pct_20', 'Bollinger %B over 20 days (bands at +-2 sd, ddof 1), centred on 0', (s) =>
-      bollingerB(s, 20),
+    f('bb_pct_20', 'Bollinger %B over 20 days (bands at +-2 sd, ddof 1), centred on 0', (s, from) =>
+      bollingerB(s, 20, from),
     ),
-    f('atr_14', 'mean true range over 14 days / close', (s) => atrRatio(s, 14)),
-    f('stoch_k_14', 'stochastic %K over 14 days, centred on 0', (s) => stochasticK(s, 14)),
+    f('atr_14', 'mean true range over 14 days / close', (s, from) => atrRatio(s, 14, from)),
+    f('stoch_k_14', 'stochastic %K over 14 days, centred on 0', (s, from) =>
+      stochasticK(s, 14, from),
+    ),
   );
   for (const w of [20, 60]) {
     out.push(
-      f(`high_age_${w}`, `days since the highest high of the last ${w} days, / ${w}`, (s) =>
-        barsSinceExtreme(adj(s, 'high'), w, 1).map((v) => v / w),
+      f(`high_age_${w}`, `days since the highest high of the last ${w} days, / ${w}`, (s, from) =>
+        mapTyped(barsSinceExtreme(adj(s, 'high'), w, 1, from), (v) => v / w, from),
       ),
-      f(`low_age_${w}`, `days since the lowest low of the last ${w} days, / ${w}`, (s) =>
-        barsSinceExtreme(adj(s, 'low'), w, -1).map((v) => v / w),
+      f(`low_age_${w}`, `days since the lowest low of the last ${w} days, / ${w}`, (s, from) =>
+        mapTyped(barsSinceExtreme(adj(s, 'low'), w, -1, from), (v) => v / w, from),
       ),
     );
   }
   out.push(
-    f('pv_corr_20', 'correlation of daily log return and log volume over 20 days', (s) =>
-      rollingCorr(ret(s), logVolume(s), 20),
+    f('pv_corr_20', 'correlation of daily log return and log volume over 20 days', (s, from) =>
+      rollingCorr(ret(s), logVolume(s), 20, from),
     ),
-    f('pv_corr_60', 'correlation of daily log return and log volume over 60 days', (s) =>
-      rollingCorr(ret(s), logVolume(s), 60),
+    f('pv_corr_60', 'correlation of daily log return and log volume over 60 days', (s, from) =>
+      rollingCorr(ret(s), logVolume(s), 60, from),
     ),
-    f('pv_cord_20', 'correlation of daily log return and log volume change over 20 days', (s) =>
-      rollingCorr(ret(s), diff1(logVolume(s)), 20),
+    f(
+      'pv_cord_20',
+      'correlation of daily log return and log volume change over 20 days',
+      (s, from) => rollingCorr(ret(s), diff1(logVolume(s)), 20, from),
     ),
   );
   for (const w of [5, 20, 60]) {
@@ -327,12 +362,14 @@ function alphaFeatures(): FeatureSpec[] {
       f(
         `volume_z_${w}`,
         `z-score of log volume against the valid days of the last ${w} (needs half of them)`,
-        (s) => volumeZ(s, w),
+        (s, from) => volumeZ(s, w, from),
       ),
     );
   }
   WEEKDAYS.forEach((d, i) => {
-    out.push(f(`dow_${d}`, `1 on ${d}days, else 0`, (s) => dayOfWeekIndicator(s, i + 1)));
+    out.push(
+      f(`dow_${d}`, `1 on ${d}days, else 0`, (s, from) => dayOfWeekIndicator(s, i + 1, from)),
+    );
   });
   return out;
 }

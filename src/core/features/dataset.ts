@@ -59,19 +59,41 @@ export function sliceRows(
   };
 }
 
-/** Computes every feature column once; the same code path serves training and the live row. */
-export function computeFeatureColumns(series: PriceSeries, set: FeatureSet): Float64Array[] {
-  return set.features.map((f) => f.compute(series));
+/**
+ * Computes every feature column once; the same code path serves training and the live row. Values
+ * before index `from` may be left NaN (see FeatureSpec.compute).
+ */
+export function computeFeatureColumns(
+  series: PriceSeries,
+  set: FeatureSet,
+  from = 0,
+): Float64Array[] {
+  return set.features.map((f) => f.compute(series, from));
 }
 
-export function buildDataset(series: PriceSeries, set: FeatureSet, horizon: number): BuiltData {
+export interface BuildOptions {
+  /**
+   * First series index to emit a labeled row for (rows before the look-back never are). Serving
+   * passes the first row it has not seen, or the last index for the live row alone, and skips the
+   * feature windows of every earlier row.
+   * @defaultValue 0
+   */
+  from?: number;
+}
+
+export function buildDataset(
+  series: PriceSeries,
+  set: FeatureSet,
+  horizon: number,
+  options: BuildOptions = {},
+): BuiltData {
   const n = series.dates.length;
-  const cols = computeFeatureColumns(series, set);
-  const nCols = cols.length;
   // Rows before the look-back are incomplete by construction and are not emitted. After it a feature
   // may still be undefined (no volume, a constant window): it stays NaN, and the model's imputer,
   // fitted on its training window only, decides what to do with it. Infinity is never a value.
-  const first = set.lookback;
+  const first = Math.max(set.lookback, Math.min(options.from ?? 0, n - 1));
+  const cols = computeFeatureColumns(series, set, first);
+  const nCols = cols.length;
   const labeledEnd = n - horizon;
   const labeledRows = Math.max(0, labeledEnd - first);
   const X = new Float64Array(labeledRows * nCols);

@@ -6,7 +6,11 @@ export interface FeatureSpec {
   name: string;
   /** One line: what the column measures. */
   description: string;
-  compute(s: PriceSeries): Float64Array;
+  /**
+   * The column for every bar of the series. Values at indices below `from` may be left NaN: callers
+   * that need only recent rows (serving) pass it, and the values from `from` on are the same.
+   */
+  compute(s: PriceSeries, from?: number): Float64Array;
 }
 
 export interface FeatureSet {

@@ -1,9 +1,12 @@
 // Rolling-window primitives on typed arrays; NaN marks positions without a full window.
+// Each takes `from`: only windows ending at index >= from are computed (the rest stay NaN). Every
+// window is computed from its own values, so a value is the same whatever `from` is; serving asks
+// for the last row only (from = n - 1) and pays for one window instead of the whole look-back.
 
 /** Rolling mean over `w` values ending at each index (inclusive). */
-export function rollingMean(x: Float64Array, w: number): Float64Array {
+export function rollingMean(x: Float64Array, w: number, from = 0): Float64Array {
   const out = new Float64Array(x.length).fill(Number.NaN);
-  for (let i = w - 1; i < x.length; i++) {
+  for (let i = Math.max(w - 1, from); i < x.length; i++) {
     let s = 0;
     for (let j = i - w + 1; j <= i; j++) {
       s += x[j] ?? Number.NaN;
@@ -14,9 +17,9 @@ export function rollingMean(x: Float64Array, w: number): Float64Array {
 }
 
 /** Rolling sample standard deviation (ddof = 1, as pandas), two-pass per window for accuracy. */
-export function rollingStd(x: Float64Array, w: number): Float64Array {
+export function rollingStd(x: Float64Array, w: number, from = 0): Float64Array {
   const out = new Float64Array(x.length).fill(Number.NaN);
-  for (let i = w - 1; i < x.length; i++) {
+  for (let i = Math.max(w - 1, from); i < x.length; i++) {
     let s = 0;
     for (let j = i - w + 1; j <= i; j++) {
       s += x[j] ?? Number.NaN;
@@ -42,9 +45,9 @@ export function lag(x: Float64Array, k: number): Float64Array {
 }
 
 /** Log change over k steps: ln(x[t] / x[t-k]). */
-export function logChange(x: Float64Array, k: number): Float64Array {
+export function logChange(x: Float64Array, k: number, from = 0): Float64Array {
   const out = new Float64Array(x.length).fill(Number.NaN);
-  for (let i = k; i < x.length; i++) {
+  for (let i = Math.max(k, from); i < x.length; i++) {
     out[i] = Math.log((x[i] ?? Number.NaN) / (x[i - k] ?? Number.NaN));
   }
   return out;
@@ -80,20 +83,40 @@ export function rsiWilder(x: Float64Array, period: number): Float64Array {
 // across rows), so a row is bit-identical whether it is computed from the full history or from just
 // its look-back: the property that keeps training rows and the live serving row the same.
 
+const scratch = [new Int32Array(256), new Int32Array(256)];
+
+/**
+ * Reusable index buffers for the deques: the live row calls these a dozen times per request, where
+ * allocating is most of the cost. Safe because nothing here re-enters or yields while using one.
+ */
+function scratchInts(n: number, slot: 0 | 1 = 0): Int32Array {
+  let buf = scratch[slot] ?? new Int32Array(0);
+  if (buf.length < n) {
+    buf = new Int32Array(Math.max(n, 2 * buf.length));
+    scratch[slot] = buf;
+  }
+  return buf;
+}
+
 /** Rolling minimum over `w` values; NaN when the window holds a NaN. */
-export function rollingMin(x: Float64Array, w: number): Float64Array {
-  return rollingExtreme(x, w, -1);
+export function rollingMin(x: Float64Array, w: number, from = 0): Float64Array {
+  return rollingExtreme(x, w, -1, from);
 }
 
 /** Rolling maximum over `w` values; NaN when the window holds a NaN. */
-export function rollingMax(x: Float64Array, w: number): Float64Array {
-  return rollingExtreme(x, w, 1);
+export function rollingMax(x: Float64Array, w: number, from = 0): Float64Array {
+  return rollingExtreme(x, w, 1, from);
 }
 
 /** Rolling extreme value from `extremeIndex`: exact (no arithmetic). `sign` 1 = max, -1 = min. */
-function rollingExtreme(x: Float64Array, w: number, sign: 1 | -1): Float64Array {
-  const idx = extremeIndex(x, w, sign);
-  return Float64Array.from(idx, (j) => (j < 0 ? Number.NaN : (x[j] ?? Number.NaN)));
+function rollingExtreme(x: Float64Array, w: number, sign: 1 | -1, from: number): Float64Array {
+  const idx = extremeIndex(x, w, sign, from);
+  const out = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i] as number;
+    out[i] = j < 0 ? Number.NaN : (x[j] as number);
+  }
+  return out;
 }
 
 /**
@@ -101,14 +124,14 @@ function rollingExtreme(x: Float64Array, w: number, sign: 1 | -1): Float64Array 
  * holds a NaN. A monotonic deque that drops older equal values keeps it at the head: O(n), and a
  * window's result never depends on the values before it. `sign` 1 = max, -1 = min.
  */
-function extremeIndex(x: Float64Array, w: number, sign: 1 | -1): Int32Array {
+function extremeIndex(x: Float64Array, w: number, sign: 1 | -1, from: number): Int32Array {
   const n = x.length;
   const out = new Int32Array(n).fill(-1);
-  const dq = new Int32Array(n);
+  const dq = scratchInts(n);
   let head = 0;
   let tail = 0;
   let lastNaN = -1;
-  for (let i = 0; i < n; i++) {
+  for (let i = Math.max(0, from - w + 1); i < n; i++) {
     const v = x[i] ?? Number.NaN;
     if (Number.isNaN(v)) {
       lastNaN = i;
@@ -121,7 +144,7 @@ function extremeIndex(x: Float64Array, w: number, sign: 1 | -1): Int32Array {
     while (tail > head && (dq[head] ?? 0) <= i - w) {
       head++;
     }
-    if (i >= w - 1 && lastNaN <= i - w && tail > head) {
+    if (i >= w - 1 && i >= from && lastNaN <= i - w && tail > head) {
       out[i] = dq[head] ?? -1;
     }
   }
@@ -138,6 +161,7 @@ export function rollingQuantiles(
   x: Float64Array,
   w: number,
   qs: readonly number[],
+  from = 0,
 ): Float64Array[] {
   const n = x.length;
   const outs = qs.map(() => new Float64Array(n).fill(Number.NaN));
@@ -157,9 +181,10 @@ export function rollingQuantiles(
     }
     return lo;
   };
-  for (let i = 0; i < n; i++) {
+  const start = Math.max(0, from - w + 1);
+  for (let i = start; i < n; i++) {
     // The value leaving the window goes first, so the buffer never holds more than w values.
-    if (i >= w) {
+    if (i - w >= start) {
       const old = x[i - w] ?? Number.NaN;
       if (Number.isNaN(old)) {
         nans--;
@@ -178,7 +203,7 @@ export function rollingQuantiles(
       sorted[at] = v;
       size++;
     }
-    if (i < w - 1 || nans > 0) {
+    if (i < w - 1 || i < from || nans > 0) {
       continue;
     }
     for (let k = 0; k < qs.length; k++) {
@@ -203,10 +228,11 @@ export function rollingMeanStdValid(
   x: Float64Array,
   w: number,
   minValid: number,
+  from = 0,
 ): { mean: Float64Array; std: Float64Array } {
   const mean = new Float64Array(x.length).fill(Number.NaN);
   const std = new Float64Array(x.length).fill(Number.NaN);
-  for (let i = 0; i < x.length; i++) {
+  for (let i = from; i < x.length; i++) {
     const from = Math.max(0, i - w + 1);
     let s = 0;
     let n = 0;
@@ -242,9 +268,9 @@ export function rollingMeanStdValid(
  * constant (a correlation with a constant is undefined, not zero). Constancy is tested exactly (all
  * values equal), not by a variance threshold that rounding could cross either way.
  */
-export function rollingCorr(x: Float64Array, y: Float64Array, w: number): Float64Array {
+export function rollingCorr(x: Float64Array, y: Float64Array, w: number, from = 0): Float64Array {
   const out = new Float64Array(x.length).fill(Number.NaN);
-  for (let i = w - 1; i < x.length; i++) {
+  for (let i = Math.max(w - 1, from); i < x.length; i++) {
     let sx = 0;
     let sy = 0;
     let xConst = true;
@@ -280,16 +306,16 @@ export function rollingCorr(x: Float64Array, y: Float64Array, w: number): Float6
 }
 
 /** Largest minus smallest finite value of each window (NaN when it has none): 0 means constant. */
-export function rollingSpanValid(x: Float64Array, w: number): Float64Array {
+export function rollingSpanValid(x: Float64Array, w: number, from = 0): Float64Array {
   const n = x.length;
   const out = new Float64Array(n).fill(Number.NaN);
-  const hiQ = new Int32Array(n);
-  const loQ = new Int32Array(n);
+  const hiQ = scratchInts(n, 0);
+  const loQ = scratchInts(n, 1);
   let hiHead = 0;
   let hiTail = 0;
   let loHead = 0;
   let loTail = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = Math.max(0, from - w + 1); i < n; i++) {
     const v = x[i] ?? Number.NaN;
     if (!Number.isNaN(v)) {
       while (hiTail > hiHead && (x[hiQ[hiTail - 1] ?? 0] ?? 0) <= v) {
@@ -307,7 +333,7 @@ export function rollingSpanValid(x: Float64Array, w: number): Float64Array {
     while (loTail > loHead && (loQ[loHead] ?? 0) <= i - w) {
       loHead++;
     }
-    if (hiTail > hiHead && loTail > loHead) {
+    if (i >= from && hiTail > hiHead && loTail > loHead) {
       out[i] = (x[hiQ[hiHead] ?? 0] ?? 0) - (x[loQ[loHead] ?? 0] ?? 0);
     }
   }
@@ -319,10 +345,10 @@ export function rollingSpanValid(x: Float64Array, w: number): Float64Array {
  * newest, normalised to sum 1 (pandas' `ewm(alpha=alpha, adjust=True).mean()` of the window's values).
  * A finite window keeps the feature a function of its look-back only.
  */
-export function ewmWindow(x: Float64Array, alpha: number, w: number): Float64Array {
+export function ewmWindow(x: Float64Array, alpha: number, w: number, from = 0): Float64Array {
   const weights = ewmWeights(alpha, w);
   const out = new Float64Array(x.length).fill(Number.NaN);
-  for (let i = w - 1; i < x.length; i++) {
+  for (let i = Math.max(w - 1, from); i < x.length; i++) {
     let s = 0;
     for (let k = 0; k < w; k++) {
       s += (weights[k] ?? 0) * (x[i - k] ?? Number.NaN);
@@ -357,7 +383,12 @@ function computeEwmWeights(alpha: number, w: number): Float64Array {
 }
 
 /** Bars since the window's extreme (0 = today), the most recent one on ties; `sign` 1 = max, -1 = min. */
-export function barsSinceExtreme(x: Float64Array, w: number, sign: 1 | -1): Float64Array {
-  const idx = extremeIndex(x, w, sign);
-  return Float64Array.from(idx, (j, i) => (j < 0 ? Number.NaN : i - j));
+export function barsSinceExtreme(x: Float64Array, w: number, sign: 1 | -1, from = 0): Float64Array {
+  const idx = extremeIndex(x, w, sign, from);
+  const out = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i] as number;
+    out[i] = j < 0 ? Number.NaN : i - j;
+  }
+  return out;
 }

@@ -380,6 +380,11 @@ export interface FlowDefinition<P> {
   tasks: readonly TaskDefinition<P>[];
   /** The run's result summary from the task results. @defaultValue the last task's result */
   summarize?(results: Readonly<Record<string, unknown>>): unknown;
+  /**
+   * Cleans up after an attempt whose worker died (lease expired): called by the sweep that marks the run
+   * Crashed, before its retry is queued or it is Failed. Errors are logged on the run, not thrown.
+   */
+  onCrashed?(params: P, run: FlowRunRecord, log: (message: string) => void): Promise<void>;
 }
 
 /**

@@ -12,6 +12,15 @@ function wrap(db: Queryable, root: PGlite | null): SqlClient {
       const res = await db.query<T>(sql, params as unknown[]);
       return res.rows;
     },
+    async copyFrom(table: string, columns: readonly string[], data: Uint8Array): Promise<number> {
+      // PGlite's COPY reads the `blob` query option through the virtual file /dev/blob (it has no STDIN).
+      const res = await db.query(
+        `copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format binary)`,
+        [],
+        { blob: new Blob([data]) },
+      );
+      return res.affectedRows ?? 0;
+    },
     async exec(sql: string): Promise<void> {
       await db.exec(sql);
     },

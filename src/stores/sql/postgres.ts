@@ -1,5 +1,8 @@
 // PostgreSQL server adapter (`pg` pool): the stack-mode SQL store, shared by any number of processes.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import type { SqlClient, SqlValue } from './client.js';
 
 const DATE_OID = 1082;
@@ -14,6 +17,29 @@ function wrap(q: pg.Pool | pg.PoolClient, pool: pg.Pool | null): SqlClient {
     async query<T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
       const res = await q.query<T>(sql, params as unknown[]);
       return res.rows;
+    },
+    async copyFrom(table: string, columns: readonly string[], data: Uint8Array): Promise<number> {
+      // COPY holds its connection until the server acknowledges the data, so a pool lends one for the duration.
+      const client = q instanceof pg.Pool ? await q.connect() : q;
+      let failed = false;
+      try {
+        const copy = client.query(
+          copyFromStdin(`copy ${table} (${columns.join(', ')}) from stdin with (format binary)`),
+        );
+        await pipeline(
+          Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]),
+          copy,
+        );
+        return copy.rowCount;
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        if (client !== q) {
+          // A connection whose COPY failed midway is dropped rather than lent again.
+          client.release(failed);
+        }
+      }
     },
     async exec(sql: string): Promise<void> {
       // Without parameters pg uses the simple query protocol, which runs a script of several statements.

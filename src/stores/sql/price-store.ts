@@ -13,10 +13,12 @@ import {
   type UpsertCounts,
 } from '../../core/index.js';
 import type { SqlClient } from './client.js';
+import { BinaryCopyWriter, pgDate, pgTimestamptz } from './copy-binary.js';
 
 /**
- * Rows per statement. Each column travels as one array parameter through unnest(), so the size is bounded by memory,
- * not by PostgreSQL's 65535-parameter limit; 10k rows keeps one statement's arrays at about a megabyte.
+ * Rows per statement or COPY. Each column travels as one array parameter through unnest() (or the rows as one COPY
+ * payload), so the size is bounded by memory, not by PostgreSQL's 65535-parameter limit; 10k rows keeps one
+ * statement's data at about a megabyte.
  */
 const BATCH = 10_000;
 
@@ -48,12 +50,65 @@ const columns = (bars: readonly Bar[]) => [
   arrayLiteral(bars.map((b) => b.volume)),
 ];
 
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** Bytes per bar in a COPY payload besides the text fields: field count, a date and six float8, each with its length. */
+const BAR_BYTES = 2 + 8 + 6 * 12;
+
+/**
+ * New bars of one symbol as a binary COPY payload: symbol, date, the six values, then `extra` (source and fetch
+ * time for raw bars). Binary spares the server parsing 3 million numbers from text per 500k bars, which in PGlite's
+ * WebAssembly costs more than storing them.
+ */
+function barsCopy(
+  symbol: string,
+  bars: readonly Bar[],
+  extra?: { source: string; fetchedAt: string },
+): Uint8Array {
+  const sym = utf8(symbol);
+  const src = extra ? utf8(extra.source) : null;
+  const at = extra ? pgTimestamptz(extra.fetchedAt) : 0n;
+  const w = new BinaryCopyWriter(
+    bars.length,
+    BAR_BYTES + 4 + sym.length + (src ? 16 + src.length : 0),
+  );
+  for (const b of bars) {
+    w.row(src ? 10 : 8)
+      .text(sym)
+      .date(pgDate(b.date))
+      .float8(b.open)
+      .float8(b.high)
+      .float8(b.low)
+      .float8(b.close)
+      .float8(b.adjClose)
+      .float8(b.volume);
+    if (src) {
+      w.text(src).timestamptz(at);
+    }
+  }
+  return w.finish();
+}
+
+const BAR_COLUMNS = ['symbol', 'date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'];
+
+/**
+ * Holds, until commit, the right to write one symbol's rows in `table`. Every writer of the table takes it before
+ * reading, so dates the read finds missing are still missing when COPY (which has no `on conflict`) inserts them,
+ * and the counts returned are exact even with concurrent writers. Taken in a statement of its own: under READ
+ * COMMITTED the next statement's snapshot then includes whatever the previous holder committed.
+ */
+async function lockSymbol(
+  tx: SqlClient,
+  table: 'raw_bars' | 'clean_bars',
+  symbol: string,
+): Promise<void> {
+  await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))::text as locked', [
+    `${table}:${symbol}`,
+  ]);
+}
+
 const UNNEST_BARS = `unnest($2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
   as t(d, o, h, l, c, a, v)`;
-
-const VALUES_DIFFER = (table: string) =>
-  `(${table}.open, ${table}.high, ${table}.low, ${table}.close, ${table}.adj_close, ${table}.volume)
-   is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.adj_close, excluded.volume)`;
 
 const summarize = (
   r: { first: string | null; last: string | null; n: string | number },
@@ -111,7 +166,8 @@ async function readBars(
 /**
  * Splits bars into new dates, changed values and unchanged rows against what one table holds for the symbol in
  * their date range. Reading first and writing only the difference is what makes a re-run cheap (nothing is
- * written) and a first load fast (plain inserts): both engines store float8 exactly, so equality is exact.
+ * written) and a first load fast (a COPY, with no per-row `on conflict` check, which costs more than the insert
+ * itself): both engines store float8 exactly, so equality is exact. Callers hold `lockSymbol` for the table.
  */
 async function diffAgainst(
   tx: SqlClient,
@@ -207,6 +263,7 @@ export class SqlPriceStore implements PriceStore {
   async insertBars(symbol: string, bars: readonly Bar[], source: string): Promise<number> {
     let inserted = 0;
     await this.db.transaction(async (tx) => {
+      await lockSymbol(tx, 'raw_bars', symbol);
       for (let i = 0; i < bars.length; i += BATCH) {
         const chunk = bars.slice(i, i + BATCH);
         const res = await tx.query<{ n: number }>(
@@ -231,18 +288,13 @@ export class SqlPriceStore implements PriceStore {
     fetchedAt: string,
   ): Promise<UpsertCounts> {
     return this.db.transaction(async (tx) => {
+      await lockSymbol(tx, 'raw_bars', symbol);
       const { fresh, changed } = await diffAgainst(tx, 'raw_bars', symbol, bars);
       for (let i = 0; i < fresh.length; i += BATCH) {
-        // `on conflict` only matters when another writer inserted the same date since the read above.
-        await tx.query(
-          `insert into raw_bars (symbol, date, open, high, low, close, adj_close, volume, source, fetched_at)
-           select $1, d::date, o, h, l, c, a, v, $9, $10::timestamptz from ${UNNEST_BARS}
-           on conflict (symbol, date) do update set
-             open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-             adj_close = excluded.adj_close, volume = excluded.volume, source = excluded.source,
-             fetched_at = excluded.fetched_at
-           where ${VALUES_DIFFER('raw_bars')}`,
-          [symbol, ...columns(fresh.slice(i, i + BATCH)), source, fetchedAt],
+        await tx.copyFrom(
+          'raw_bars',
+          [...BAR_COLUMNS, 'source', 'fetched_at'],
+          barsCopy(symbol, fresh.slice(i, i + BATCH), { source, fetchedAt }),
         );
       }
       for (let i = 0; i < changed.length; i += BATCH) {
@@ -263,17 +315,11 @@ export class SqlPriceStore implements PriceStore {
 
   async writeClean(symbol: string, bars: readonly Bar[]): Promise<number> {
     return this.db.transaction(async (tx) => {
+      await lockSymbol(tx, 'clean_bars', symbol);
       const { fresh, changed } = await diffAgainst(tx, 'clean_bars', symbol, bars);
       for (let i = 0; i < fresh.length; i += BATCH) {
-        await tx.query(
-          `insert into clean_bars (symbol, date, open, high, low, close, adj_close, volume)
-           select $1, d::date, o, h, l, c, a, v from ${UNNEST_BARS}
-           on conflict (symbol, date) do update set
-             open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-             adj_close = excluded.adj_close, volume = excluded.volume, cleaned_at = now()
-           where ${VALUES_DIFFER('clean_bars')}`,
-          [symbol, ...columns(fresh.slice(i, i + BATCH))],
-        );
+        // cleaned_at takes its default, now().
+        await tx.copyFrom('clean_bars', BAR_COLUMNS, barsCopy(symbol, fresh.slice(i, i + BATCH)));
       }
       for (let i = 0; i < changed.length; i += BATCH) {
         await tx.query(

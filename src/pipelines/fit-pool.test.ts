@@ -1,0 +1,129 @@
+// FitPool on real worker threads (the tsc output in dist/, built by the global setup) against fits on this thread.
+import { afterAll, describe, expect, it } from 'vitest';
+import { InsufficientHistoryError, isStockopsError, type Bar } from '../core/index.js';
+import { randomWalkBars } from '../core/testing/index.js';
+import { FitPool } from './fit-pool.js';
+import { fitAndEvaluate, fitParams, type FitSettings } from './model-fit.js';
+
+const pool = new FitPool(2);
+afterAll(async () => {
+  await pool.close();
+});
+
+const bars = randomWalkBars(3000, 7);
+/** A small GBDT (few trees, one grid point per axis) so the comparison stays quick. */
+const smallGbdt: FitSettings = {
+  model: 'gbdt',
+  horizon: 5,
+  modelOptions: { gbdt: { maxIter: 25, grid: { maxLeafNodes: [7, 15], minSamplesLeaf: [40] } } },
+};
+
+/** Largest gap between ticks of a 20 ms timer while `work` runs. */
+async function maxTickGap(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let gap = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    last = now;
+  }, 20);
+  try {
+    await work();
+    gap = Math.max(gap, performance.now() - last);
+  } finally {
+    clearInterval(timer);
+  }
+  return gap;
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the fit to fail');
+}
+
+describe('FitPool', () => {
+  it('keeps the event loop ticking (< 200 ms gaps) while a training fits, unlike a fit on this thread', async () => {
+    const settings: FitSettings = { model: 'ridge', horizon: 1 };
+    const onThread = await maxTickGap(async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      fitAndEvaluate('RW', bars, settings);
+    });
+    let folds = 0;
+    const inPool = await maxTickGap(() =>
+      pool.fit('RW', bars, settings, {
+        onFold: () => {
+          folds++;
+        },
+      }),
+    );
+    expect(onThread).toBeGreaterThan(200);
+    expect(inPool).toBeLessThan(200);
+    expect(folds).toBeGreaterThan(0);
+  });
+
+  it('returns the same model, report, intervals and tuning trials as a fit on this thread', async () => {
+    const cases: [Bar[], FitSettings][] = [
+      [bars, { model: 'ridge', horizon: 1 }],
+      [bars.slice(0, 1500), smallGbdt],
+    ];
+    for (const [some, settings] of cases) {
+      const [mine, theirs] = [
+        fitAndEvaluate('RW', some, settings),
+        await pool.fit('RW', some, settings),
+      ];
+      expect(theirs.modelJson).toEqual(mine.modelJson);
+      expect(theirs.report).toEqual(mine.report);
+      expect(theirs.conformal).toEqual(mine.conformal);
+      expect(theirs.built).toEqual(mine.built);
+      expect(theirs.featureSet).toBe(mine.featureSet);
+      expect(fitParams(theirs)).toEqual(fitParams(mine));
+      expect(theirs.final.params()).toEqual(mine.final.params());
+      expect(theirs.final.tuningTrials()).toEqual(mine.final.tuningTrials());
+      expect(theirs.final.tuningTrials().length).toBeGreaterThan(0);
+      // The rebuilt model predicts what the fitted one does.
+      expect(theirs.final.predict(mine.built.latest)).toEqual(
+        mine.final.predict(mine.built.latest),
+      );
+    }
+  });
+
+  it('rejects with the error class, code and details the fit threw on its thread', async () => {
+    const short: Bar[] = bars.slice(0, 100);
+    const e = await rejection(pool.fit('SHORT', short, { model: 'ridge', horizon: 1 }));
+    expect(e).toBeInstanceOf(InsufficientHistoryError);
+    expect(isStockopsError(e) && e.code).toBe('INSUFFICIENT_HISTORY');
+    expect(isStockopsError(e) && e.details).toEqual({ symbol: 'SHORT', needed: 132, found: 100 });
+    expect((e as Error).message).toBe(
+      'Ticker "SHORT" has 100 usable rows; at least 132 are needed.',
+    );
+    const plain = await rejection(
+      pool.fit('RW', bars, { model: 'ridge', horizon: 1, featureSet: 'nope@1' }),
+    );
+    expect(plain).toBeInstanceOf(Error);
+    expect(isStockopsError(plain)).toBe(false);
+    expect((plain as Error).message).toMatch(/Unknown feature set "nope@1"/);
+  });
+
+  it('stops a fit when its signal aborts, rejecting with the reason, and goes on with the next fit', async () => {
+    const ac = new AbortController();
+    const reason = new Error('cancelled on request');
+    const started = performance.now();
+    const fit = pool.fit('RW', bars, { ...smallGbdt, modelOptions: {} }, { signal: ac.signal });
+    setTimeout(() => {
+      ac.abort(reason);
+    }, 300);
+    expect(await rejection(fit)).toBe(reason);
+    expect(performance.now() - started).toBeLessThan(2000);
+    const queued = new AbortController();
+    queued.abort(reason);
+    expect(await rejection(pool.fit('RW', bars, smallGbdt, { signal: queued.signal }))).toBe(
+      reason,
+    );
+    const next = await pool.fit('RW', bars.slice(0, 400), { model: 'ridge', horizon: 1 });
+    expect(next.report.folds.length).toBeGreaterThan(0);
+  });
+});
