@@ -2,6 +2,8 @@
 // Each takes `from`: only windows ending at index >= from are computed (the rest stay NaN). Every
 // window is computed from its own values, so a value is the same whatever `from` is; serving asks
 // for the last row only (from = n - 1) and pays for one window instead of the whole look-back.
+// Window loops read typed arrays with `as number`, not `?? NaN`: their indices are inside the array by
+// construction, and V8 compiles the plain read markedly faster.
 
 /** Rolling mean over `w` values ending at each index (inclusive). */
 export function rollingMean(x: Float64Array, w: number, from = 0): Float64Array {
@@ -9,7 +11,7 @@ export function rollingMean(x: Float64Array, w: number, from = 0): Float64Array 
   for (let i = Math.max(w - 1, from); i < x.length; i++) {
     let s = 0;
     for (let j = i - w + 1; j <= i; j++) {
-      s += x[j] ?? Number.NaN;
+      s += x[j] as number;
     }
     out[i] = s / w;
   }
@@ -22,12 +24,12 @@ export function rollingStd(x: Float64Array, w: number, from = 0): Float64Array {
   for (let i = Math.max(w - 1, from); i < x.length; i++) {
     let s = 0;
     for (let j = i - w + 1; j <= i; j++) {
-      s += x[j] ?? Number.NaN;
+      s += x[j] as number;
     }
     const m = s / w;
     let ss = 0;
     for (let j = i - w + 1; j <= i; j++) {
-      const d = (x[j] ?? Number.NaN) - m;
+      const d = (x[j] as number) - m;
       ss += d * d;
     }
     out[i] = Math.sqrt(ss / (w - 1));
@@ -237,7 +239,7 @@ export function rollingMeanStdValid(
     let s = 0;
     let n = 0;
     for (let j = from; j <= i; j++) {
-      const v = x[j] ?? Number.NaN;
+      const v = x[j] as number;
       if (Number.isFinite(v)) {
         s += v;
         n++;
@@ -253,7 +255,7 @@ export function rollingMeanStdValid(
     }
     let ss = 0;
     for (let j = from; j <= i; j++) {
-      const v = x[j] ?? Number.NaN;
+      const v = x[j] as number;
       if (Number.isFinite(v)) {
         ss += (v - m) * (v - m);
       }
@@ -275,11 +277,11 @@ export function rollingCorr(x: Float64Array, y: Float64Array, w: number, from = 
     let sy = 0;
     let xConst = true;
     let yConst = true;
-    const x0 = x[i] ?? Number.NaN;
-    const y0 = y[i] ?? Number.NaN;
+    const x0 = x[i] as number;
+    const y0 = y[i] as number;
     for (let j = i - w + 1; j <= i; j++) {
-      const xj = x[j] ?? Number.NaN;
-      const yj = y[j] ?? Number.NaN;
+      const xj = x[j] as number;
+      const yj = y[j] as number;
       sx += xj;
       sy += yj;
       xConst &&= xj === x0;
@@ -294,8 +296,8 @@ export function rollingCorr(x: Float64Array, y: Float64Array, w: number, from = 
     let syy = 0;
     let sxy = 0;
     for (let j = i - w + 1; j <= i; j++) {
-      const dx = (x[j] ?? 0) - mx;
-      const dy = (y[j] ?? 0) - my;
+      const dx = (x[j] as number) - mx;
+      const dy = (y[j] as number) - my;
       sxx += dx * dx;
       syy += dy * dy;
       sxy += dx * dy;
@@ -351,7 +353,7 @@ export function ewmWindow(x: Float64Array, alpha: number, w: number, from = 0): 
   for (let i = Math.max(w - 1, from); i < x.length; i++) {
     let s = 0;
     for (let k = 0; k < w; k++) {
-      s += (weights[k] ?? 0) * (x[i - k] ?? Number.NaN);
+      s += (weights[k] as number) * (x[i - k] as number);
     }
     out[i] = s;
   }
