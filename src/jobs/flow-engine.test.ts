@@ -1,7 +1,13 @@
 // The flow engine on the in-process runner and the SQL store (PGlite in memory): retries, timeouts,
 // cancellation, crash recovery by lease expiry, fan-out with a summary step, and schedules firing once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowDefinition, FlowRunRecord, FlowStore, TaskDefinition } from '../core/index.js';
+import {
+  InsufficientHistoryError,
+  type FlowDefinition,
+  type FlowRunRecord,
+  type FlowStore,
+  type TaskDefinition,
+} from '../core/index.js';
 import { migrate, openPglite, SqlFlowStore, type SqlClient } from '../stores/sql/index.js';
 import { FlowEngine } from './flow-engine.js';
 import { InProcessQueue } from './in-process-queue.js';
@@ -78,6 +84,32 @@ describe('FlowEngine', () => {
     const detail = await e.get(id);
     expect(detail?.taskRuns).toMatchObject([{ task: 'step', state: 'Completed', attempts: 3 }]);
     expect(detail?.logs.some((l) => l.message.includes('retrying in'))).toBe(true);
+    await q.close();
+  });
+
+  it('does not retry an error a retry cannot fix (too little history), and says why', async () => {
+    const { e, q } = engine([
+      flow('short', [
+        {
+          name: 'fit',
+          retries: 3,
+          retryDelayMs: 10,
+          run: () => {
+            count('short');
+            return Promise.reject(new InsufficientHistoryError('X', 132, 65));
+          },
+        },
+      ]),
+    ]);
+    const id = await e.start('short', {});
+    const run = await until(e, id, ['Completed', 'Failed']);
+    expect(run.state).toBe('Failed');
+    expect(calls.short).toBe(1);
+    const detail = await e.get(id);
+    expect(detail?.taskRuns).toMatchObject([{ task: 'fit', state: 'Failed', attempts: 1 }]);
+    expect(detail?.logs.some((l) => l.message.includes('not retried: INSUFFICIENT_HISTORY'))).toBe(
+      true,
+    );
     await q.close();
   });
 

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import {
   FlowNotFoundError,
   FlowRunNotFoundError,
+  isRetryable,
   isStockopsError,
   ScheduleNotFoundError,
   type FlowDefinition,
@@ -560,12 +561,15 @@ export class FlowEngine implements FlowService {
               throw e;
             }
             const err = errorOf(e);
-            if (attempt > retries) {
+            const retryable = isRetryable(e);
+            if (attempt > retries || !retryable) {
               record.state = 'Failed';
               record.error = `${err.code}: ${err.message}`;
               record.endedAt = Date.now();
               await this.store.saveTaskRun(record);
-              log(`failed: ${err.message}`, 'error', task.name);
+              const why =
+                attempt <= retries ? ` (not retried: ${err.code} does not change on a retry)` : '';
+              log(`failed: ${err.message}${why}`, 'error', task.name);
               throw e;
             }
             const delay = retryDelay(attempt, task.retryDelayMs ?? 1000, 5 * 60_000, this.random);

@@ -11,6 +11,7 @@ import {
 import { chartInterval, cleanBars, type RangeKey } from './chart-data';
 import { ErrorBanner, type BannerMessage } from './error-banner';
 import { ExperimentsPage } from './experiments-page';
+import { fetchModels } from './mlops-api';
 import { ModelsPage } from './models-page';
 import { PipelinesPage } from './pipelines-page';
 import { TopNav, usePath } from './nav';
@@ -121,9 +122,24 @@ function ForecastPage() {
   }, []);
 
   const tickers = useApi('tickers', fetchTickers);
+  const models = useApi('models', fetchModels);
   const list = tickers.status === 'ok' ? tickers.data : undefined;
   const known = list?.some((t) => t.symbol === requested) ?? false;
-  const symbol = known ? requested : list?.[0]?.symbol;
+  // Without a ticker in the URL, open on one that has a champion to forecast with (the longest such
+  // history), rather than on whichever sorts first; the list alone decides once models have failed to load.
+  const served = new Set(
+    models.status === 'ok'
+      ? models.data
+          .filter((m) => m.aliases.champion !== undefined)
+          .map((m) => m.name.replace(/\.h\d+$/, ''))
+      : [],
+  );
+  const fallback =
+    models.status === 'loading'
+      ? undefined
+      : ([...(list ?? [])].filter((t) => served.has(t.symbol)).sort((a, b) => b.rows - a.rows)[0]
+          ?.symbol ?? list?.[0]?.symbol);
+  const symbol = known ? requested : fallback;
 
   const history = useApi(
     symbol,

@@ -3,9 +3,12 @@ import {
   errorFromJSON,
   errorToJSON,
   InsufficientHistoryError,
+  InvalidInputError,
+  isRetryable,
   isStockopsError,
   SourceError,
   StockopsError,
+  StoreBusyError,
 } from './index.js';
 
 // Plain data on the way, as a worker thread's postMessage carries it.
@@ -33,5 +36,16 @@ describe('errorToJSON / errorFromJSON', () => {
     expect(isStockopsError(coded)).toBe(false);
     expect((coded as Error & { code?: string }).code).toBe('TASK_FAILED');
     expect(roundTrip('a string').message).toBe('a string');
+  });
+});
+
+describe('isRetryable', () => {
+  it('retries what may pass next time and not what cannot', () => {
+    expect(isRetryable(new Error('socket hang up'))).toBe(true);
+    expect(isRetryable(new StoreBusyError('busy'))).toBe(true);
+    expect(isRetryable(new SourceError('rate_limited', 'AAPL', '429'))).toBe(true);
+    expect(isRetryable(new SourceError('not_found', 'NOPE', 'no such symbol'))).toBe(false);
+    expect(isRetryable(new InsufficientHistoryError('X', 132, 65))).toBe(false);
+    expect(isRetryable(new InvalidInputError('horizon', 'must be 1, 5 or 20'))).toBe(false);
   });
 });

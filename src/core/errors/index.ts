@@ -140,6 +140,32 @@ export class SourceError extends StockopsError {
   }
 }
 
+/** Codes a retry with the same inputs cannot change: the input, the data present or the configuration is wrong. */
+const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'UNKNOWN_TICKER',
+  'INVALID_INPUT',
+  'INVALID_CSV',
+  'INSUFFICIENT_HISTORY',
+  'UNAUTHORIZED',
+  'CONFIG_ERROR',
+  'FLOW_NOT_FOUND',
+  'SCHEDULE_NOT_FOUND',
+]);
+
+/**
+ * Whether a task that failed with `e` may succeed on a retry. Unknown errors, busy stores, conflicts
+ * and a source's rate limits or outages may; a bad input or a symbol the source does not know may not.
+ */
+export function isRetryable(e: unknown): boolean {
+  if (!isStockopsError(e)) {
+    return true;
+  }
+  if (e instanceof SourceError) {
+    return e.kind === 'rate_limited' || e.kind === 'unavailable';
+  }
+  return !PERMANENT.has(e.code);
+}
+
 export class EtlRunNotFoundError extends StockopsError {
   constructor(id: string) {
     super('ETL_RUN_NOT_FOUND', `No ETL run with id "${id}".`, { id });
