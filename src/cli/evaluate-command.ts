@@ -9,7 +9,8 @@ import {
   type ModelKind,
 } from '../core/index.js';
 import {
-  compareModels,
+  compareModelsOn,
+  createFitter,
   evaluateModels,
   type CompareProgress,
   type Comparison,
@@ -202,7 +203,13 @@ export function registerEvaluateCommand(program: Command, emit: Emit): void {
                 if (bars.length === 0) {
                   throw new UnknownTickerError(opts.ticker);
                 }
-                return compareModels(opts.ticker, bars, input, bar.update);
+                // Each model's walk-forward on its own thread, as the runtime path does.
+                const fitter = createFitter(config.fitThreads);
+                try {
+                  return await compareModelsOn(fitter, opts.ticker, bars, input, bar.update);
+                } finally {
+                  await fitter.close();
+                }
               },
               (rt) => evaluateModels(rt.pipeline, input, bar.update),
             );

@@ -1,49 +1,29 @@
 // Model comparison: several model kinds on one walk-forward (same features, folds and calibration), side by side.
 import {
-  buildDataset,
-  createModel,
   DEFAULT_FEATURE_SET,
-  evaluateWalkForward,
   featureSetKey,
   getFeatureSet,
   InsufficientHistoryError,
+  InvalidInputError,
   normalizeSymbol,
-  resolveWalkForward,
-  toSeries,
   UnknownTickerError,
   type Bar,
   type ModelKind,
   type WalkForwardOptions,
 } from '../core/index.js';
 import type { PipelineDeps } from './deps.js';
+import { inThreadFitter, type Fitter } from './fit-pool.js';
 import {
   barsNeeded,
-  coverageByLevel,
-  walkForwardOf,
-  widthByLevel,
+  scoreModel,
   type FitSettings,
+  type ModelScore,
+  type ScoredModel,
 } from './model-fit.js';
 
 export interface CompareInput extends Omit<FitSettings, 'model' | 'onFold'> {
   ticker: string;
   models: readonly ModelKind[];
-}
-
-export interface ModelScore {
-  model: ModelKind;
-  rmse: number;
-  rmseNaive: number;
-  skill: number;
-  mae: number;
-  mape: number;
-  directionAccuracy: number;
-  upRate: number;
-  dmPValue: number;
-  coverage: Record<string, number>;
-  intervalWidth: Record<string, number>;
-  folds: number;
-  /** Wall-clock seconds for this model's walk-forward (fits, tuning and predictions). */
-  seconds: number;
 }
 
 export interface Comparison {
@@ -60,56 +40,17 @@ export interface Comparison {
 /** Progress of a comparison: which model, and folds done of the total over all models. */
 export type CompareProgress = (p: { model: ModelKind; done: number; total: number }) => void;
 
-/** Runs every model on the same walk-forward of one ticker's bars. Pure CPU; no tracking. */
-export function compareModels(
+function comparisonOf(
   symbol: string,
   bars: readonly Bar[],
   input: CompareInput,
-  onProgress?: CompareProgress,
+  scored: readonly ScoredModel[],
 ): Comparison {
   const featureSet = getFeatureSet(input.featureSet ?? DEFAULT_FEATURE_SET);
-  const needed = barsNeeded(input);
-  if (bars.length < needed) {
-    throw new InsufficientHistoryError(symbol, needed, bars.length);
+  const first = scored[0];
+  if (!first) {
+    throw new InvalidInputError('models', 'name at least one model kind to compare');
   }
-  const built = buildDataset(toSeries(symbol, bars), featureSet, input.horizon);
-  const wf = walkForwardOf(input);
-  const resolved = resolveWalkForward(built.labeled.nRows, wf, symbol);
-  let done = 0;
-  let total = 0;
-  const models: ModelScore[] = input.models.map((kind) => {
-    const started = Date.now();
-    const report = evaluateWalkForward(
-      built.labeled,
-      () => createModel(kind, input.modelOptions),
-      wf,
-      symbol,
-      {
-        ...(input.conformal ? { conformal: input.conformal } : {}),
-        onFold: (_d, perModel) => {
-          total = perModel * input.models.length;
-          done++;
-          onProgress?.({ model: kind, done, total });
-        },
-      },
-    );
-    const o = report.overall;
-    return {
-      model: kind,
-      rmse: o.rmse,
-      rmseNaive: o.rmseNaive,
-      skill: o.skill,
-      mae: o.mae,
-      mape: o.mape,
-      directionAccuracy: o.directionAccuracy,
-      upRate: o.upRate,
-      dmPValue: o.dmPValue,
-      coverage: coverageByLevel(report),
-      intervalWidth: widthByLevel(report),
-      folds: report.folds.length,
-      seconds: (Date.now() - started) / 1000,
-    };
-  });
   return {
     ticker: symbol,
     horizon: input.horizon,
@@ -117,14 +58,74 @@ export function compareModels(
     rows: bars.length,
     from: bars[0]?.date ?? '',
     to: bars[bars.length - 1]?.date ?? '',
-    walkForward: resolved,
-    models,
+    walkForward: first.walkForward,
+    models: scored.map((m) => m.score),
   };
+}
+
+const perModel = (input: CompareInput, kind: ModelKind) => {
+  const { ticker: _ticker, models: _models, ...settings } = input;
+  return { ...settings, model: kind };
+};
+
+/** Progress over all models of a comparison from each model's own fold counts. */
+function progressOf(input: CompareInput, onProgress?: CompareProgress) {
+  let done = 0;
+  return (kind: ModelKind) =>
+    onProgress
+      ? (_done: number, folds: number) => {
+          done++;
+          onProgress({ model: kind, done, total: folds * input.models.length });
+        }
+      : undefined;
+}
+
+/** Runs every model on the same walk-forward of one ticker's bars, one after the other on this thread. */
+export function compareModels(
+  symbol: string,
+  bars: readonly Bar[],
+  input: CompareInput,
+  onProgress?: CompareProgress,
+): Comparison {
+  const progress = progressOf(input, onProgress);
+  const scored = input.models.map((kind) =>
+    scoreModel(symbol, bars, perModel(input, kind), progress(kind)),
+  );
+  return comparisonOf(symbol, bars, input, scored);
+}
+
+/**
+ * The same comparison with each model's walk-forward on the fitter: side by side on a pool's threads,
+ * and without blocking this thread's event loop.
+ */
+export async function compareModelsOn(
+  fitter: Fitter,
+  symbol: string,
+  bars: readonly Bar[],
+  input: CompareInput,
+  onProgress?: CompareProgress,
+  signal?: AbortSignal,
+): Promise<Comparison> {
+  const needed = barsNeeded(input);
+  if (bars.length < needed) {
+    throw new InsufficientHistoryError(symbol, needed, bars.length);
+  }
+  const progress = progressOf(input, onProgress);
+  const scored = await Promise.all(
+    input.models.map((kind) => {
+      const onFold = progress(kind);
+      return fitter.score(symbol, bars, perModel(input, kind), {
+        ...(onFold ? { onFold } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    }),
+  );
+  return comparisonOf(symbol, bars, input, scored);
 }
 
 /** Reads the ticker's bars from the store and compares the models on them. */
 export async function evaluateModels(
-  deps: Pick<PipelineDeps, 'prices'>,
+  deps: Pick<PipelineDeps, 'prices' | 'fitter'>,
   input: CompareInput,
   onProgress?: CompareProgress,
 ): Promise<Comparison> {
@@ -133,5 +134,5 @@ export async function evaluateModels(
   if (bars.length === 0) {
     throw new UnknownTickerError(symbol);
   }
-  return compareModels(symbol, bars, input, onProgress);
+  return compareModelsOn(deps.fitter ?? inThreadFitter, symbol, bars, input, onProgress);
 }

@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { InsufficientHistoryError, isStockopsError, type Bar } from '../core/index.js';
 import { randomWalkBars } from '../core/testing/index.js';
+import { compareModels, compareModelsOn } from './evaluate.js';
 import { FitPool } from './fit-pool.js';
 import { fitAndEvaluate, fitParams, type FitSettings } from './model-fit.js';
 
@@ -125,5 +126,37 @@ describe('FitPool', () => {
     );
     const next = await pool.fit('RW', bars.slice(0, 400), { model: 'ridge', horizon: 1 });
     expect(next.report.folds.length).toBeGreaterThan(0);
+  });
+
+  it('compares models with each walk-forward on its own thread, scoring exactly as on this thread', async () => {
+    const input = {
+      ticker: 'T',
+      horizon: 5,
+      models: ['naive', 'ridge', 'gbdt'] as const,
+      modelOptions: smallGbdt.modelOptions ?? {},
+    };
+    const seen: string[] = [];
+    const off = await compareModelsOn(
+      pool,
+      'T',
+      bars,
+      { ...input, models: [...input.models] },
+      (p) => seen.push(`${p.model}:${String(p.done)}/${String(p.total)}`),
+    );
+    const on = compareModels('T', bars, { ...input, models: [...input.models] });
+    const withoutTimes = (c: typeof on) => ({
+      ...c,
+      models: c.models.map(({ seconds: _s, ...m }) => m),
+    });
+    expect(withoutTimes(off)).toEqual(withoutTimes(on));
+    expect(off.models.map((m) => m.model)).toEqual(['naive', 'ridge', 'gbdt']);
+    // Progress counts every fold of every model once, whichever thread finished it.
+    const total = on.models.reduce((n, m) => n + m.folds, 0);
+    expect(seen).toHaveLength(total);
+    expect(seen.at(-1)).toMatch(new RegExp(`:${String(total)}/${String(total)}$`));
+    const e = await rejection(
+      compareModelsOn(pool, 'SHORT', bars.slice(0, 40), { ...input, models: ['ridge'] }),
+    );
+    expect(e).toBeInstanceOf(InsufficientHistoryError);
   });
 });

@@ -13,7 +13,13 @@ import {
   type TuningTrial,
   type WalkForwardReport,
 } from '../core/index.js';
-import { fitAndEvaluate, type FitOutcome, type FitSettings } from './model-fit.js';
+import {
+  fitAndEvaluate,
+  scoreModel,
+  type FitOutcome,
+  type FitSettings,
+  type ScoredModel,
+} from './model-fit.js';
 
 /** What a fit needs besides its settings; neither crosses to the worker thread. */
 export interface FitCallOptions {
@@ -33,12 +39,22 @@ export interface Fitter {
     settings: Omit<FitSettings, 'onFold'>,
     options?: FitCallOptions,
   ): Promise<FitOutcome>;
+  /** One model's walk-forward scores for a comparison (`scoreModel`), without a final fit. */
+  score(
+    symbol: string,
+    bars: readonly Bar[],
+    settings: ScoreSettings,
+    options?: FitCallOptions,
+  ): Promise<ScoredModel>;
   /** Stops the threads; fits still running reject. */
   close(): Promise<void>;
 }
 
-/** The task posted to a fit thread. */
+export type ScoreSettings = Omit<FitSettings, 'onFold'>;
+
+/** The task posted to a fit thread: a training fit, or one model's scores for a comparison. */
 export interface FitRequest {
+  task: 'fit' | 'score';
   symbol: string;
   bars: readonly Bar[];
   settings: Omit<FitSettings, 'onFold'>;
@@ -49,6 +65,7 @@ export interface FitRequest {
 export type FitReply =
   | { type: 'fold'; done: number; total: number }
   | { type: 'error'; error: ErrorJson }
+  | { type: 'scored'; scored: ScoredModel }
   | {
       type: 'done';
       /** `id@version`: the feature set holds functions, so it is looked up again on this side. */
@@ -84,6 +101,14 @@ export const inThreadFitter: Fitter = {
       );
     });
   },
+  score(symbol, bars, settings, options = {}) {
+    return new Promise((resolve) => {
+      if (options.signal?.aborted) {
+        throw abortReason(options.signal);
+      }
+      resolve(scoreModel(symbol, bars, settings, options.onFold));
+    });
+  },
   close: () => Promise.resolve(),
 };
 
@@ -111,7 +136,8 @@ function outcomeOf(r: Extract<FitReply, { type: 'done' }>): FitOutcome {
 interface Job {
   request: FitRequest;
   options: FitCallOptions;
-  resolve: (o: FitOutcome) => void;
+  /** Settles with what the thread replied (the outcome or the scores), rebuilt on this side. */
+  resolve: (reply: Extract<FitReply, { type: 'done' | 'scored' }>) => void;
   reject: (e: Error) => void;
 }
 
@@ -141,6 +167,36 @@ export class FitPool implements Fitter {
     settings: Omit<FitSettings, 'onFold'>,
     options: FitCallOptions = {},
   ): Promise<FitOutcome> {
+    return this.submit({ task: 'fit', symbol, bars, settings, progress: false }, options).then(
+      (reply) => {
+        if (reply.type !== 'done') {
+          throw new Error(`fit thread replied ${reply.type} to a fit`);
+        }
+        return outcomeOf(reply);
+      },
+    );
+  }
+
+  score(
+    symbol: string,
+    bars: readonly Bar[],
+    settings: ScoreSettings,
+    options: FitCallOptions = {},
+  ): Promise<ScoredModel> {
+    return this.submit({ task: 'score', symbol, bars, settings, progress: false }, options).then(
+      (reply) => {
+        if (reply.type !== 'scored') {
+          throw new Error(`fit thread replied ${reply.type} to a comparison`);
+        }
+        return reply.scored;
+      },
+    );
+  }
+
+  private submit(
+    request: FitRequest,
+    options: FitCallOptions,
+  ): Promise<Extract<FitReply, { type: 'done' | 'scored' }>> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         throw new Error('FitPool is closed');
@@ -153,11 +209,11 @@ export class FitPool implements Fitter {
       };
       const settle = () => options.signal?.removeEventListener('abort', onAbort);
       const job: Job = {
-        request: { symbol, bars, settings, progress: options.onFold !== undefined },
+        request: { ...request, progress: options.onFold !== undefined },
         options,
-        resolve: (o) => {
+        resolve: (reply) => {
           settle();
-          resolve(o);
+          resolve(reply);
         },
         reject: (e: Error) => {
           settle();
@@ -215,14 +271,10 @@ export class FitPool implements Fitter {
         return;
       }
       this.release(slot);
-      if (reply.type === 'done') {
-        try {
-          job.resolve(outcomeOf(reply));
-        } catch (e) {
-          job.reject(e instanceof Error ? e : new Error(String(e)));
-        }
-      } else {
+      if (reply.type === 'error') {
         job.reject(errorFromJSON(reply.error));
+      } else {
+        job.resolve(reply);
       }
     });
     // An uncaught error or an exit mid-fit (out of memory, a script that does not load) fails that fit only.

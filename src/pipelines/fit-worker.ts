@@ -1,9 +1,9 @@
-// Worker-thread body of FitPool (fit-pool.ts, which loads it from dist/): runs fitAndEvaluate for each posted
-// request and posts fold progress, then the outcome (its typed arrays transferred) or the error as plain data.
+// Worker-thread body of FitPool (fit-pool.ts, which loads it from dist/): runs fitAndEvaluate (or scoreModel)
+// for each posted request and posts fold progress, then the outcome (its typed arrays transferred) or the error as plain data.
 import { parentPort } from 'node:worker_threads';
 import { errorToJSON, featureSetKey, type Dataset } from '../core/index.js';
 import type { FitReply, FitRequest } from './fit-pool.js';
-import { fitAndEvaluate } from './model-fit.js';
+import { fitAndEvaluate, scoreModel } from './model-fit.js';
 
 const port = parentPort;
 if (!port) {
@@ -25,15 +25,18 @@ const buffersOf = (...sets: Dataset[]): ArrayBuffer[] => [
 
 port.on('message', (req: FitRequest) => {
   try {
+    const onFold = req.progress
+      ? (done: number, total: number) => {
+          post({ type: 'fold', done, total });
+        }
+      : undefined;
+    if (req.task === 'score') {
+      post({ type: 'scored', scored: scoreModel(req.symbol, req.bars, req.settings, onFold) });
+      return;
+    }
     const o = fitAndEvaluate(req.symbol, req.bars, {
       ...req.settings,
-      ...(req.progress
-        ? {
-            onFold: (done: number, total: number) => {
-              post({ type: 'fold', done, total });
-            },
-          }
-        : {}),
+      ...(onFold ? { onFold } : {}),
     });
     post(
       {

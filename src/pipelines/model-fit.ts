@@ -8,6 +8,7 @@ import {
   getFeatureSet,
   InsufficientHistoryError,
   minimumRows,
+  resolveWalkForward,
   toSeries,
   type Bar,
   type BuiltData,
@@ -216,4 +217,79 @@ export async function trackTuningTrials(
     ids.push(child.id);
   }
   return ids;
+}
+
+/** One model's scores beside naive on a walk-forward, as `stockops evaluate` prints them. */
+export interface ModelScore {
+  model: ModelKind;
+  rmse: number;
+  rmseNaive: number;
+  skill: number;
+  mae: number;
+  mape: number;
+  directionAccuracy: number;
+  upRate: number;
+  dmPValue: number;
+  coverage: Record<string, number>;
+  intervalWidth: Record<string, number>;
+  folds: number;
+  /** Wall-clock seconds for this model's walk-forward (fits, tuning and predictions). */
+  seconds: number;
+}
+
+/** One model's walk-forward for a comparison: its scores and the windows the data allowed. */
+export interface ScoredModel {
+  score: ModelScore;
+  walkForward: Required<WalkForwardOptions>;
+}
+
+/**
+ * Evaluates one model kind walk-forward on a ticker's bars, as `compareModels` does for each of its
+ * models (features, folds and calibration depend on the bars and settings only, so every model of a
+ * comparison sees the same ones wherever it runs). Pure CPU; no tracking.
+ */
+export function scoreModel(
+  symbol: string,
+  bars: readonly Bar[],
+  input: Omit<FitSettings, 'onFold'> & { model: ModelKind },
+  onFold?: (done: number, total: number) => void,
+): ScoredModel {
+  const featureSet = getFeatureSet(input.featureSet ?? DEFAULT_FEATURE_SET);
+  const needed = barsNeeded(input);
+  if (bars.length < needed) {
+    throw new InsufficientHistoryError(symbol, needed, bars.length);
+  }
+  const built = buildDataset(toSeries(symbol, bars), featureSet, input.horizon);
+  const wf = walkForwardOf(input);
+  const walkForward = resolveWalkForward(built.labeled.nRows, wf, symbol);
+  const started = Date.now();
+  const report = evaluateWalkForward(
+    built.labeled,
+    () => createModel(input.model, input.modelOptions),
+    wf,
+    symbol,
+    {
+      ...(input.conformal ? { conformal: input.conformal } : {}),
+      ...(onFold ? { onFold } : {}),
+    },
+  );
+  const o = report.overall;
+  return {
+    walkForward,
+    score: {
+      model: input.model,
+      rmse: o.rmse,
+      rmseNaive: o.rmseNaive,
+      skill: o.skill,
+      mae: o.mae,
+      mape: o.mape,
+      directionAccuracy: o.directionAccuracy,
+      upRate: o.upRate,
+      dmPValue: o.dmPValue,
+      coverage: coverageByLevel(report),
+      intervalWidth: widthByLevel(report),
+      folds: report.folds.length,
+      seconds: (Date.now() - started) / 1000,
+    },
+  };
 }
