@@ -2,7 +2,8 @@
 import { importCsv, type ImportResult } from './import-csv.js';
 import { modelName, type PipelineDeps } from './deps.js';
 import { promoteIfBetter } from './promote.js';
-import { registerVersion, trainTracked, type TrainMetrics } from './train.js';
+import type { TrainMetrics } from './model-fit.js';
+import { registerVersion, trainTracked } from './train.js';
 
 export interface SampleData {
   symbol: string;

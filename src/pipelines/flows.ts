@@ -16,7 +16,8 @@ import { bootstrap, type SampleData } from './bootstrap.js';
 import { modelName, type PipelineDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { promoteIfBetter } from './promote.js';
-import { trainTracked, type TrainMetrics, type TrainOptions } from './train.js';
+import type { TrainMetrics } from './model-fit.js';
+import { trainTracked, type TrainOptions } from './train.js';
 
 const HORIZONS = [1, 5, 20];
 

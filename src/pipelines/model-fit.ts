@@ -219,20 +219,40 @@ export async function trackTuningTrials(
   return ids;
 }
 
-/** One model's scores beside naive on a walk-forward, as `stockops evaluate` prints them. */
-export interface ModelScore {
-  model: ModelKind;
+/** A walk-forward's overall scores beside naive, as training runs record and the CLI prints them. */
+export interface TrainMetrics {
   rmse: number;
   rmseNaive: number;
   skill: number;
-  mae: number;
-  mape: number;
   directionAccuracy: number;
   upRate: number;
+  mae: number;
+  mape: number;
   dmPValue: number;
-  coverage: Record<string, number>;
-  intervalWidth: Record<string, number>;
   folds: number;
+  /** Walk-forward empirical coverage of the conformal intervals, keyed by level in percent ("80", "95"). */
+  coverage: Record<string, number>;
+  /** Mean interval width in log-return units, keyed like coverage. */
+  intervalWidth: Record<string, number>;
+}
+
+export const summarizeReport = (r: WalkForwardReport): TrainMetrics => ({
+  rmse: r.overall.rmse,
+  rmseNaive: r.overall.rmseNaive,
+  skill: r.overall.skill,
+  directionAccuracy: r.overall.directionAccuracy,
+  upRate: r.overall.upRate,
+  mae: r.overall.mae,
+  mape: r.overall.mape,
+  dmPValue: r.overall.dmPValue,
+  folds: r.folds.length,
+  coverage: coverageByLevel(r),
+  intervalWidth: widthByLevel(r),
+});
+
+/** One model's scores in a comparison (`stockops evaluate`). */
+export interface ModelScore extends TrainMetrics {
+  model: ModelKind;
   /** Wall-clock seconds for this model's walk-forward (fits, tuning and predictions). */
   seconds: number;
 }
@@ -273,22 +293,11 @@ export function scoreModel(
       ...(onFold ? { onFold } : {}),
     },
   );
-  const o = report.overall;
   return {
     walkForward,
     score: {
       model: input.model,
-      rmse: o.rmse,
-      rmseNaive: o.rmseNaive,
-      skill: o.skill,
-      mae: o.mae,
-      mape: o.mape,
-      directionAccuracy: o.directionAccuracy,
-      upRate: o.upRate,
-      dmPValue: o.dmPValue,
-      coverage: coverageByLevel(report),
-      intervalWidth: widthByLevel(report),
-      folds: report.folds.length,
+      ...summarizeReport(report),
       seconds: (Date.now() - started) / 1000,
     },
   };

@@ -19,11 +19,11 @@ import { snapshotDataset } from './etl-snapshot.js';
 import { inThreadFitter } from './fit-pool.js';
 import {
   barsNeeded,
-  coverageByLevel,
   fitParams,
   intervalMetricPoints,
+  summarizeReport,
   trackTuningTrials,
-  widthByLevel,
+  type TrainMetrics,
 } from './model-fit.js';
 import { promoteIfBetter } from './promote.js';
 
@@ -53,22 +53,6 @@ export interface TrainOptions {
   onFold?: (done: number, total: number) => void;
 }
 
-export interface TrainMetrics {
-  rmse: number;
-  rmseNaive: number;
-  skill: number;
-  directionAccuracy: number;
-  upRate: number;
-  mae: number;
-  mape: number;
-  dmPValue: number;
-  folds: number;
-  /** Walk-forward empirical coverage of the conformal intervals, keyed by level in percent ("80", "95"). */
-  coverage: Record<string, number>;
-  /** Mean interval width in log-return units, keyed like coverage. */
-  intervalWidth: Record<string, number>;
-}
-
 export interface TrackedTraining {
   runId: string;
   modelName: string;
@@ -82,20 +66,6 @@ export interface TrainResult extends TrackedTraining {
   /** Why the new version did or did not become champion. */
   decision: string;
 }
-
-const summarize = (r: WalkForwardReport): TrainMetrics => ({
-  rmse: r.overall.rmse,
-  rmseNaive: r.overall.rmseNaive,
-  skill: r.overall.skill,
-  directionAccuracy: r.overall.directionAccuracy,
-  upRate: r.overall.upRate,
-  mae: r.overall.mae,
-  mape: r.overall.mape,
-  dmPValue: r.overall.dmPValue,
-  folds: r.folds.length,
-  coverage: coverageByLevel(r),
-  intervalWidth: widthByLevel(r),
-});
 
 /** Content digest of the bars a run used, so a model version traces back to its exact data. */
 export function barsDigest(bars: readonly Bar[]): string {
@@ -162,7 +132,7 @@ export async function trainTracked(
       },
     );
     const { featureSet, report, final, modelJson } = fit;
-    const metrics = summarize(report);
+    const metrics = summarizeReport(report);
     await deps.tracker.logParams(run.id, {
       model: input.model,
       horizon: String(input.horizon),
