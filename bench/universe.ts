@@ -1,22 +1,11 @@
 // The benchmark universe: tickers block-bootstrapped from S&P 500 bars, draw for draw as bench/reference/universe.py.
-import { addDays, dayOfWeek, type Bar } from '../src/core/index.js';
+import { addDays, dayOfWeek, mulberry32, type Bar } from '../src/core/index.js';
 
 export interface UniverseConfig {
   tickers: number;
   days: number;
   blockLength: number;
   seed: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Ticker k: blocks of `blockLength` consecutive S&P days, prices rebuilt from their returns. */

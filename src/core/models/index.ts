@@ -7,6 +7,7 @@ import { NaiveModel } from './naive.js';
 import { RidgeModel, type RidgeOptions } from './ridge.js';
 
 export * from './model.js';
+export { mulberry32 } from './rng.js';
 export { DriftModel } from './drift.js';
 export { DEFAULT_ENSEMBLE_MEMBERS, EnsembleModel } from './ensemble.js';
 export type { EnsembleOptions, MemberKind } from './ensemble.js';

@@ -1,4 +1,4 @@
-// Seeded pseudo-random numbers for models that sample (GBDT row subsampling): same seed, same model.
+// Seeded pseudo-random numbers: GBDT row subsampling (same seed, same model), synthetic test data, the bench universe.
 
 /** Mulberry32: 32-bit state, fast, and good enough for sampling rows. Returns values in [0, 1). */
 export function mulberry32(seed: number): () => number {

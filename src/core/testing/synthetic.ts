@@ -1,18 +1,10 @@
 // Deterministic synthetic price series for tests (a seeded random walk with volume); not part of the product surface.
 import type { Bar } from '../data/index.js';
 import { addDays, dayOfWeek } from '../data/index.js';
+import { mulberry32 } from '../models/index.js';
 
-/** Mulberry32: small, fast, seedable; good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The models' seeded generator (Mulberry32), under the name the tests use for their data. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 export function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
