@@ -1,11 +1,12 @@
 // Histogram gradient-boosted regression trees on typed arrays: quantile bins, leaf-wise growth, squared loss.
 import type { Dataset } from '../features/index.js';
-import { applyImputer, fitImputer, sliceRows, type ImputerState } from '../features/index.js';
+import { applyImputer, sliceRows, type ImputerState } from '../features/index.js';
 import {
   checkSignature,
   jsonHeader,
+  learnInputs,
+  preprocessingOf,
   signatureFromJson,
-  signatureOf,
   type FitSignature,
   type Model,
   type ModelJson,
@@ -790,16 +791,13 @@ export class HistogramGbdtModel implements Model {
   }
 
   preprocessing(): { dropped: string[]; imputed: string[] } {
-    return { dropped: this.imputer?.dropped ?? [], imputed: this.imputer?.imputed ?? [] };
+    return preprocessingOf(this.imputer);
   }
 
   fit(train: Dataset): void {
-    if (!train.y) {
-      throw new Error('HistogramGbdtModel.fit needs labels');
-    }
-    this.sig = signatureOf(train);
-    this.imputer = fitImputer(train);
-    const clean = applyImputer(this.imputer, train);
+    const { sig, imputer, clean } = learnInputs('HistogramGbdtModel', train);
+    this.sig = sig;
+    this.imputer = imputer;
     this.trials = [];
     const combos = gridCombos(this.base, this.grid);
     const split = this.earlyStopping

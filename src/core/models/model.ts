@@ -1,5 +1,5 @@
 // The model contract: fit on a dataset from the feature pipeline, predict log returns, round-trip through JSON.
-import type { Dataset } from '../features/index.js';
+import { applyImputer, fitImputer, type Dataset, type ImputerState } from '../features/index.js';
 
 export type ModelKind = 'naive' | 'drift' | 'ridge' | 'gbdt' | 'ensemble';
 export const MODEL_KINDS: readonly ModelKind[] = ['naive', 'drift', 'ridge', 'gbdt', 'ensemble'];
@@ -55,6 +55,29 @@ export const signatureOf = (ds: Dataset): FitSignature => ({
   featureSet: ds.featureSet,
   featureNames: [...ds.featureNames],
   horizon: ds.horizon,
+});
+
+/**
+ * The first step of every model that reads features: labels are required, and the signature and the
+ * imputer are learned from this training window and nothing else. Returns them with the imputed rows.
+ */
+export function learnInputs(
+  model: string,
+  train: Dataset,
+): { sig: FitSignature; imputer: ImputerState; clean: Dataset } {
+  if (!train.y) {
+    throw new Error(`${model}.fit needs labels`);
+  }
+  const imputer = fitImputer(train);
+  return { sig: signatureOf(train), imputer, clean: applyImputer(imputer, train) };
+}
+
+/** What a fitted imputer dropped and imputed, as `Model.preprocessing()` reports it (nothing before a fit). */
+export const preprocessingOf = (
+  imputer: ImputerState | null,
+): { dropped: string[]; imputed: string[] } => ({
+  dropped: imputer?.dropped ?? [],
+  imputed: imputer?.imputed ?? [],
 });
 
 /**

@@ -1,12 +1,13 @@
 // Ridge regression on standardised features; the penalty is tuned on a purged tail of the training window only.
 import type { Dataset } from '../features/index.js';
-import { applyImputer, fitImputer, sliceRows, type ImputerState } from '../features/index.js';
+import { applyImputer, sliceRows, type ImputerState } from '../features/index.js';
 import { choleskySolve } from './linalg.js';
 import {
   checkSignature,
   jsonHeader,
+  learnInputs,
+  preprocessingOf,
   signatureFromJson,
-  signatureOf,
   type FitSignature,
   type Model,
   type ModelJson,
@@ -63,17 +64,14 @@ export class RidgeModel implements Model {
   }
 
   preprocessing(): { dropped: string[]; imputed: string[] } {
-    return { dropped: this.imputer?.dropped ?? [], imputed: this.imputer?.imputed ?? [] };
+    return preprocessingOf(this.imputer);
   }
 
   fit(train: Dataset): void {
-    if (!train.y) {
-      throw new Error('RidgeModel.fit needs labels');
-    }
-    this.sig = signatureOf(train);
-    // The imputer, the scaler and alpha are all learned from this training window and nothing else.
-    this.imputer = fitImputer(train);
-    const clean = applyImputer(this.imputer, train);
+    // The imputer (learnInputs), the scaler and alpha are all learned from this training window and nothing else.
+    const { sig, imputer, clean } = learnInputs('RidgeModel', train);
+    this.sig = sig;
+    this.imputer = imputer;
     const alpha = this.chooseAlpha(clean);
     const [state] = fitRidgePath(clean, [alpha]);
     this.state = state ?? null;
