@@ -1,9 +1,14 @@
 // Where the real Redis (and PostgreSQL) of the job-queue stack tests are; a missing one fails naming its start script.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { ensureBuilt } from '../../scripts/ensure-built.mjs';
+import { importCsv } from '../../src/pipelines/index.js';
+import { bundledSample, openStores } from '../../src/stores/index.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'stockops.js');
@@ -72,6 +77,44 @@ export async function freshDatabase(name: string): Promise<string> {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/**
+ * Settings for a stack of real `stockops` processes on the running Redis and a fresh PostgreSQL database
+ * named `name`, with their own home and artifacts and the bundled S&P 500 already imported; `extra` adds
+ * to them. Builds dist/ first, which the processes run.
+ */
+export async function stackEnv(
+  name: string,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const redis = await requireRedis();
+  const database = await freshDatabase(name);
+  const home = mkdtempSync(join(tmpdir(), `${name}-`));
+  const env = {
+    REDIS_URL: redis,
+    DATABASE_URL: database,
+    ARTIFACTS_URL: `file://${join(home, 'artifacts')}`,
+    STOCKOPS_HOME: home,
+    STOCKOPS_QUEUE_PREFIX: testPrefix(),
+    STOCKOPS_BOOTSTRAP: 'false',
+    ...extra,
+  };
+  ensureBuilt({ quiet: true });
+  const stores = await openStores({
+    databaseUrl: env.DATABASE_URL,
+    artifactsUrl: env.ARTIFACTS_URL,
+  });
+  try {
+    await importCsv(stores, {
+      ticker: bundledSample.symbol,
+      bytes: await bundledSample.read(),
+      source: bundledSample.source,
+    });
+  } finally {
+    await stores.close();
+  }
+  return env;
 }
 
 export interface Proc {

@@ -1,23 +1,9 @@
 // Schedules with two API replicas: both upsert the same BullMQ job schedulers on real Redis
 // (scripts/services/redis.sh) over one real PostgreSQL (scripts/services/postgres.sh), and each tick of a
 // schedule starts exactly one flow run, executed by a real `stockops worker`.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCsv } from '../../src/pipelines/index.js';
-import { bundledSample, openStores } from '../../src/stores/index.js';
-import { ensureBuilt } from '../../scripts/ensure-built.mjs';
-import {
-  api,
-  freshDatabase,
-  requireRedis,
-  startProcess,
-  testPrefix,
-  until,
-  type Proc,
-} from './jobs-env.js';
+import { api, stackEnv, startProcess, until, type Proc } from './jobs-env.js';
 
 interface Run {
   id: string;
@@ -32,28 +18,7 @@ const bases: string[] = [];
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  const redisUrl = await requireRedis();
-  const databaseUrl = await freshDatabase(`stockops_sched_${process.pid}`);
-  const home = mkdtempSync(join(tmpdir(), 'stockops-sched-'));
-  env = {
-    REDIS_URL: redisUrl,
-    DATABASE_URL: databaseUrl,
-    ARTIFACTS_URL: `file://${join(home, 'artifacts')}`,
-    STOCKOPS_HOME: home,
-    STOCKOPS_QUEUE_PREFIX: testPrefix(),
-    STOCKOPS_BOOTSTRAP: 'false',
-  };
-  ensureBuilt({ quiet: true });
-  const stores = await openStores({
-    databaseUrl: env.DATABASE_URL ?? '',
-    artifactsUrl: env.ARTIFACTS_URL ?? '',
-  });
-  await importCsv(stores, {
-    ticker: bundledSample.symbol,
-    bytes: await bundledSample.read(),
-    source: bundledSample.source,
-  });
-  await stores.close();
+  env = await stackEnv(`stockops_sched_${process.pid}`);
   for (let i = 0; i < 2; i++) {
     const p = await startProcess(['start'], { ...env, PORT: '0' }, /listening on (http:\/\/\S+)/);
     procs.push(p);

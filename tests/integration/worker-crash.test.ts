@@ -3,22 +3,8 @@
 // run is RUNNING (the fit works on a worker thread); the flow run must be found Crashed by its lease, its tracked
 // run ended KILLED, and the retry on the other worker must leave one completed tracked run and at most one new
 // model version.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { importCsv } from '../../src/pipelines/index.js';
-import { bundledSample, openStores } from '../../src/stores/index.js';
-import { ensureBuilt } from '../../scripts/ensure-built.mjs';
-import {
-  api,
-  freshDatabase,
-  requireRedis,
-  startProcess,
-  testPrefix,
-  until,
-  type Proc,
-} from './jobs-env.js';
+import { api, stackEnv, startProcess, until, type Proc } from './jobs-env.js';
 
 interface TrackedRun {
   id: string;
@@ -41,31 +27,11 @@ let env: Record<string, string>;
 let base = '';
 
 beforeAll(async () => {
-  const redisUrl = await requireRedis();
-  const databaseUrl = await freshDatabase(`stockops_crash_${process.pid}`);
-  const home = mkdtempSync(join(tmpdir(), 'stockops-crash-'));
-  env = {
-    REDIS_URL: redisUrl,
-    DATABASE_URL: databaseUrl,
-    ARTIFACTS_URL: `file://${join(home, 'artifacts')}`,
-    STOCKOPS_HOME: home,
-    STOCKOPS_QUEUE_PREFIX: testPrefix(),
+  env = await stackEnv(`stockops_crash_${process.pid}`, {
     STOCKOPS_FLOW_LEASE_MS: String(LEASE_MS),
     STOCKOPS_SCHEDULES: 'false',
-    STOCKOPS_BOOTSTRAP: 'false',
     LOG_LEVEL: 'error',
-  };
-  ensureBuilt({ quiet: true });
-  const stores = await openStores({
-    databaseUrl: env.DATABASE_URL ?? '',
-    artifactsUrl: env.ARTIFACTS_URL ?? '',
   });
-  await importCsv(stores, {
-    ticker: bundledSample.symbol,
-    bytes: await bundledSample.read(),
-    source: bundledSample.source,
-  });
-  await stores.close();
   const server = await startProcess(
     ['start'],
     { ...env, PORT: '0' },
