@@ -14,22 +14,13 @@ PIDFILE="$STATE/server.pid"
 PORTFILE="$STATE/server.port"
 CREDS="$STATE/credentials"
 LOG="$STATE/server.log"
+NAME=MinIO
 BUCKET="${S3_BUCKET:-stockops}"
 REGION="us-east-1"
 
 log() { echo "minio.sh: $*" >&2; }
-
-running_pid() {
-  if [[ -f "$PIDFILE" ]]; then
-    local pid
-    pid="$(cat "$PIDFILE")"
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      echo "$pid"
-      return 0
-    fi
-  fi
-  return 1
-}
+# shellcheck source=scripts/services/setsid-server.sh
+source "scripts/services/setsid-server.sh"
 
 endpoint() { echo "http://127.0.0.1:$(cat "$PORTFILE")"; }
 
@@ -101,49 +92,9 @@ start() {
     setsid "$BIN" server "$STATE/data" --address "127.0.0.1:$port" \
     --console-address "127.0.0.1:$console" --quiet >"$LOG" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
-  for _ in $(seq 1 120); do
-    if healthy; then
-      make_bucket
-      print_env
-      return 0
-    fi
-    if ! running_pid >/dev/null; then
-      log "MinIO exited during start; last log lines:"
-      tail -n 30 "$LOG" >&2
-      return 1
-    fi
-    sleep 0.5
-  done
-  log "MinIO did not become live within 60 s"
-  tail -n 30 "$LOG" >&2
-  return 1
+  await_healthy 120 || return 1
+  make_bucket
+  print_env
 }
 
-stop_server() {
-  local pid
-  if pid="$(running_pid)"; then
-    kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.25
-    done
-    kill -9 -- "-$pid" 2>/dev/null || true
-    [[ "${1:-}" == quiet ]] || log "stopped MinIO (pid $pid)"
-  fi
-  rm -f "$PIDFILE"
-}
-
-case "${1:-start}" in
-  start) start ;;
-  stop) stop_server ;;
-  env)
-    if running_pid >/dev/null && healthy; then print_env; else
-      log "not running; start it with scripts/services/minio.sh"
-      exit 1
-    fi
-    ;;
-  *)
-    echo "usage: $0 [start|stop|env]" >&2
-    exit 2
-    ;;
-esac
+service_main "$@"

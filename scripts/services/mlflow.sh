@@ -12,21 +12,12 @@ STATE="$ROOT/mlflow"
 PIDFILE="$STATE/server.pid"
 PORTFILE="$STATE/server.port"
 LOG="$STATE/server.log"
+NAME=MLflow
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 
 log() { echo "mlflow.sh: $*" >&2; }
-
-running_pid() {
-  if [[ -f "$PIDFILE" ]]; then
-    local pid
-    pid="$(cat "$PIDFILE")"
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      echo "$pid"
-      return 0
-    fi
-  fi
-  return 1
-}
+# shellcheck source=scripts/services/setsid-server.sh
+source "scripts/services/setsid-server.sh"
 
 healthy() {
   [[ -f "$PORTFILE" ]] && curl -fsS -m 2 "http://127.0.0.1:$(cat "$PORTFILE")/health" >/dev/null 2>&1
@@ -72,49 +63,8 @@ start() {
     --serve-artifacts --artifacts-destination "$STATE/artifacts" \
     >"$LOG" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
-  for _ in $(seq 1 240); do
-    if healthy; then
-      print_env
-      return 0
-    fi
-    if ! running_pid >/dev/null; then
-      log "MLflow exited during start; last log lines:"
-      tail -n 30 "$LOG" >&2
-      return 1
-    fi
-    sleep 0.5
-  done
-  log "MLflow did not answer /health within 120 s; last log lines:"
-  tail -n 30 "$LOG" >&2
-  return 1
+  await_healthy 240 || return 1
+  print_env
 }
 
-stop_server() {
-  local pid
-  if pid="$(running_pid)"; then
-    # The server was started with setsid, so its PID is also its process group: stop the group.
-    kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.25
-    done
-    kill -9 -- "-$pid" 2>/dev/null || true
-    [[ "${1:-}" == quiet ]] || log "stopped MLflow (pid $pid)"
-  fi
-  rm -f "$PIDFILE"
-}
-
-case "${1:-start}" in
-  start) start ;;
-  stop) stop_server ;;
-  env)
-    if running_pid >/dev/null && healthy; then print_env; else
-      log "not running; start it with scripts/services/mlflow.sh"
-      exit 1
-    fi
-    ;;
-  *)
-    echo "usage: $0 [start|stop|env]" >&2
-    exit 2
-    ;;
-esac
+service_main "$@"
