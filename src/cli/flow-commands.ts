@@ -1,7 +1,13 @@
 // `stockops flow run|list|logs|cancel`, `stockops schedule list|enable|disable|set` and `stockops worker`.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config/index.js';
-import type { FlowRunDetail, FlowRunRecord, FlowRunState, ScheduleRecord } from '../core/index.js';
+import {
+  FlowRunNotFoundError,
+  type FlowRunDetail,
+  type FlowRunRecord,
+  type FlowRunState,
+  type ScheduleRecord,
+} from '../core/index.js';
 import { openRuntime, type Runtime } from '../runtime/index.js';
 import type { HttpBackend } from './backend.js';
 import { runCommand } from './backend.js';
@@ -191,7 +197,7 @@ export function registerFlowCommands(
             async (rt) => {
               const r = await rt.flows.get(id);
               if (!r) {
-                throw new Error(`No flow run with id "${id}".`);
+                throw new FlowRunNotFoundError(id);
               }
               return r;
             },
