@@ -212,10 +212,21 @@ async function readJson(res: Response): Promise<unknown> {
   }
 }
 
-async function getJson<T>(path: string, parse: (body: unknown) => T, signal?: AbortSignal) {
+/**
+ * One request to the API, its JSON body returned. Failures are ApiErrors: the server's
+ * `{ error: { code, message } }` when it sent one, else `HTTP_<status>`, or `NETWORK` when it was not
+ * reached; an abort is rethrown as is.
+ */
+export async function request<T>(
+  path: string,
+  init: RequestInit = {},
+  signal?: AbortSignal,
+): Promise<T> {
+  const headers = new Headers(init.headers);
+  headers.set('accept', 'application/json');
   let res: Response;
   try {
-    res = await fetch(path, { headers: { accept: 'application/json' }, signal: signal ?? null });
+    res = await fetch(path, { ...init, headers, signal: signal ?? null });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') {
       throw err;
@@ -236,7 +247,11 @@ async function getJson<T>(path: string, parse: (body: unknown) => T, signal?: Ab
         : `The server answered ${res.status} ${res.statusText} for ${path}`;
     throw new ApiError(code, message, res.status);
   }
-  return parse(body);
+  return body as T;
+}
+
+async function getJson<T>(path: string, parse: (body: unknown) => T, signal?: AbortSignal) {
+  return parse(await request<unknown>(path, {}, signal));
 }
 
 export function isAbort(err: unknown): boolean {

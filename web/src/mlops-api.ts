@@ -1,5 +1,5 @@
 // Typed fetch helpers for tracked runs, registered models, the alias audit log and manual champion moves.
-import { ApiError } from './api';
+import { request } from './api';
 
 export interface Run {
   id: string;
@@ -54,36 +54,6 @@ export interface TrackingInfo {
   backend: 'built-in' | 'mlflow';
   mlflowUrl: string | null;
   namePrefix: string;
-}
-
-async function request<T>(path: string, init: RequestInit = {}, signal?: AbortSignal): Promise<T> {
-  let res: Response;
-  try {
-    const headers = new Headers(init.headers);
-    headers.set('accept', 'application/json');
-    res = await fetch(path, { ...init, headers, signal: signal ?? null });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') {
-      throw err;
-    }
-    throw new ApiError('NETWORK', `Could not reach the stockops API at ${path}`);
-  }
-  const text = await res.text();
-  let body: unknown = undefined;
-  try {
-    body = text === '' ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    body = text;
-  }
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(
-      e?.code ?? `HTTP_${res.status}`,
-      e?.message ?? `The server answered ${res.status} for ${path}`,
-      res.status,
-    );
-  }
-  return body as T;
 }
 
 export function fetchRuns(ticker: string, horizon: number, signal?: AbortSignal) {

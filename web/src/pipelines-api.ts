@@ -1,5 +1,5 @@
 // Typed calls of the flow API: flows, flow runs (pipeline runs, not tracked experiment runs) and schedules.
-import { ApiError } from './api';
+import { request } from './api';
 
 export type FlowRunState =
   | 'Scheduled'
@@ -77,31 +77,6 @@ export interface Schedule {
   enabled: boolean;
   description: string;
   nextRunAt: number | null;
-}
-
-async function request<T>(path: string, init: RequestInit = {}, signal?: AbortSignal): Promise<T> {
-  const headers = new Headers(init.headers);
-  headers.set('accept', 'application/json');
-  let res: Response;
-  try {
-    res = await fetch(path, { ...init, headers, signal: signal ?? null });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') {
-      throw err;
-    }
-    throw new ApiError('NETWORK', `Could not reach the stockops API at ${path}`);
-  }
-  const text = await res.text();
-  const body = text === '' ? undefined : (JSON.parse(text) as unknown);
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(
-      e?.code ?? `HTTP_${res.status}`,
-      e?.message ?? `The server answered ${res.status} for ${path}`,
-      res.status,
-    );
-  }
-  return body as T;
 }
 
 const mutating = (method: string, body: unknown, apiKey: string): RequestInit => ({
