@@ -92,6 +92,23 @@ describe('FitPool', () => {
     }
   });
 
+  it("spreads one ticker's folds and final fit over every thread, reporting progress over all folds", async () => {
+    let most = 0;
+    const progress: [number, number][] = [];
+    const fit = pool.fit('RW', bars.slice(0, 1500), smallGbdt, {
+      onFold: (done, total) => {
+        progress.push([done, total]);
+        most = Math.max(most, pool.busy);
+      },
+    });
+    const out = await fit;
+    expect(most).toBe(2);
+    expect(pool.busy).toBe(0);
+    const total = out.report.folds.length;
+    expect(progress.map(([d]) => d)).toEqual(Array.from({ length: total }, (_, k) => k + 1));
+    expect(progress.every(([, t]) => t === total)).toBe(true);
+  });
+
   it('rejects with the error class, code and details the fit threw on its thread', async () => {
     const short: Bar[] = bars.slice(0, 100);
     const e = await rejection(pool.fit('SHORT', short, { model: 'ridge', horizon: 1 }));

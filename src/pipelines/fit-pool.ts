@@ -3,22 +3,24 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   errorFromJSON,
-  getFeatureSet,
   modelFromJSON,
   type Bar,
   type BuiltData,
-  type ConformalState,
   type ErrorJson,
+  type FoldFit,
   type ModelJson,
   type TuningTrial,
-  type WalkForwardReport,
 } from '../core/index.js';
 import {
   fitAndEvaluate,
+  outcomeOfShares,
+  scoredOfShares,
   scoreModel,
   type FitOutcome,
   type FitSettings,
+  type FitShare,
   type ScoredModel,
+  type ShareResult,
 } from './model-fit.js';
 
 /** What a fit needs besides its settings; neither crosses to the worker thread. */
@@ -52,34 +54,35 @@ export interface Fitter {
 
 export type ScoreSettings = Omit<FitSettings, 'onFold'>;
 
-/** The task posted to a fit thread: a training fit, or one model's scores for a comparison. */
+/** The task posted to a fit thread: its share of a training fit, or of one model's scores for a comparison. */
 export interface FitRequest {
   task: 'fit' | 'score';
   symbol: string;
   bars: readonly Bar[];
   settings: Omit<FitSettings, 'onFold'>;
+  share: FitShare;
   progress: boolean;
 }
 
-/** What a fit thread posts back: fold progress, then either the outcome or the error. */
+/** The final fit as it crosses threads: toJSON keeps only what serving needs (no tuning trials). */
+export interface FinalFitJson {
+  modelJson: ModelJson;
+  params: Record<string, number | string>;
+  preprocessing: { dropped: string[]; imputed: string[] };
+  trials: readonly TuningTrial[];
+}
+
+/** What a fit thread posts back: fold progress, then either its share's results or the error. */
 export type FitReply =
   | { type: 'fold'; done: number; total: number }
   | { type: 'error'; error: ErrorJson }
-  | { type: 'scored'; scored: ScoredModel }
   | {
-      type: 'done';
-      /** `id@version`: the feature set holds functions, so it is looked up again on this side. */
-      featureSet: string;
-      built: BuiltData;
-      report: WalkForwardReport;
-      modelJson: ModelJson;
-      conformal: ConformalState;
-      /** What the final fit learned and tried; toJSON keeps only what serving needs (no tuning trials). */
-      final: {
-        params: Record<string, number | string>;
-        preprocessing: { dropped: string[]; imputed: string[] };
-        trials: readonly TuningTrial[];
-      };
+      type: 'share';
+      built: BuiltData | null;
+      folds: FoldFit[];
+      final: FinalFitJson | null;
+      startedAt: number;
+      endedAt: number;
     };
 
 const abortReason = (signal: AbortSignal): Error =>
@@ -117,27 +120,24 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('../../dist/pipelines/fit-worker.js', import.meta.url)
   : new URL('./fit-worker.js', import.meta.url);
 
-/** Rebuilds the outcome from a worker's reply; the final model comes back from its own JSON. */
-function outcomeOf(r: Extract<FitReply, { type: 'done' }>): FitOutcome {
-  const final = modelFromJSON(r.modelJson);
-  final.params = () => r.final.params;
-  final.preprocessing = () => r.final.preprocessing;
-  final.tuningTrials = () => r.final.trials;
-  return {
-    featureSet: getFeatureSet(r.featureSet),
-    built: r.built,
-    report: r.report,
-    final,
-    modelJson: r.modelJson,
-    conformal: r.conformal,
-  };
+/** Rebuilds a share from a worker's reply; the final model comes back from its own JSON. */
+function shareOf(r: Extract<FitReply, { type: 'share' }>): ShareResult {
+  let final = null;
+  if (r.final) {
+    const f = r.final;
+    final = modelFromJSON(f.modelJson);
+    final.params = () => f.params;
+    final.preprocessing = () => f.preprocessing;
+    final.tuningTrials = () => f.trials;
+  }
+  return { built: r.built, folds: r.folds, final, startedAt: r.startedAt, endedAt: r.endedAt };
 }
 
 interface Job {
   request: FitRequest;
   options: FitCallOptions;
-  /** Settles with what the thread replied (the outcome or the scores), rebuilt on this side. */
-  resolve: (reply: Extract<FitReply, { type: 'done' | 'scored' }>) => void;
+  /** Settles with the share the thread replied, rebuilt on this side. */
+  resolve: (share: ShareResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -167,13 +167,8 @@ export class FitPool implements Fitter {
     settings: Omit<FitSettings, 'onFold'>,
     options: FitCallOptions = {},
   ): Promise<FitOutcome> {
-    return this.submit({ task: 'fit', symbol, bars, settings, progress: false }, options).then(
-      (reply) => {
-        if (reply.type !== 'done') {
-          throw new Error(`fit thread replied ${reply.type} to a fit`);
-        }
-        return outcomeOf(reply);
-      },
+    return this.shares({ task: 'fit', symbol, bars, settings }, options).then((shares) =>
+      outcomeOfShares(symbol, settings, shares),
     );
   }
 
@@ -183,20 +178,46 @@ export class FitPool implements Fitter {
     settings: ScoreSettings,
     options: FitCallOptions = {},
   ): Promise<ScoredModel> {
-    return this.submit({ task: 'score', symbol, bars, settings, progress: false }, options).then(
-      (reply) => {
-        if (reply.type !== 'scored') {
-          throw new Error(`fit thread replied ${reply.type} to a comparison`);
-        }
-        return reply.scored;
-      },
+    return this.shares({ task: 'score', symbol, bars, settings }, options).then((shares) =>
+      scoredOfShares(symbol, settings, shares),
     );
   }
 
-  private submit(
-    request: FitRequest,
+  /**
+   * One share per thread: a ticker's walk-forward folds and final fit spread over every thread (the
+   * results are the same as on one). With several fits at once, their shares queue in order.
+   */
+  private shares(
+    request: Omit<FitRequest, 'share' | 'progress'>,
     options: FitCallOptions,
-  ): Promise<Extract<FitReply, { type: 'done' | 'scored' }>> {
+  ): Promise<ShareResult[]> {
+    const of = this.threads;
+    const onFold = options.onFold;
+    const done = new Array<number>(of).fill(0);
+    return Promise.all(
+      Array.from({ length: of }, (_, index) =>
+        this.submit(
+          { ...request, share: { index, of }, progress: false },
+          {
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(onFold
+              ? {
+                  onFold: (d: number, total: number) => {
+                    done[index] = d;
+                    onFold(
+                      done.reduce((a, b) => a + b, 0),
+                      total,
+                    );
+                  },
+                }
+              : {}),
+          },
+        ),
+      ),
+    );
+  }
+
+  private submit(request: FitRequest, options: FitCallOptions): Promise<ShareResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         throw new Error('FitPool is closed');
@@ -224,6 +245,11 @@ export class FitPool implements Fitter {
       this.waiting.push(job);
       this.dispatch();
     });
+  }
+
+  /** Threads fitting right now. */
+  get busy(): number {
+    return [...this.slots].filter((s) => s.job !== null).length;
   }
 
   async close(): Promise<void> {
@@ -274,7 +300,7 @@ export class FitPool implements Fitter {
       if (reply.type === 'error') {
         job.reject(errorFromJSON(reply.error));
       } else {
-        job.resolve(reply);
+        job.resolve(shareOf(reply));
       }
     });
     // An uncaught error or an exit mid-fit (out of memory, a script that does not load) fails that fit only.

@@ -1,9 +1,9 @@
-// Worker-thread body of FitPool (fit-pool.ts, which loads it from dist/): runs fitAndEvaluate (or scoreModel)
-// for each posted request and posts fold progress, then the outcome (its typed arrays transferred) or the error as plain data.
+// Worker-thread body of FitPool (fit-pool.ts, which loads it from dist/): runs its share of a fit (fitShare) for
+// each posted request and posts fold progress, then the share (its typed arrays transferred) or the error as plain data.
 import { parentPort } from 'node:worker_threads';
-import { errorToJSON, featureSetKey, type Dataset } from '../core/index.js';
+import { errorToJSON, type Dataset } from '../core/index.js';
 import type { FitReply, FitRequest } from './fit-pool.js';
-import { fitAndEvaluate, scoreModel } from './model-fit.js';
+import { fitShare } from './model-fit.js';
 
 const port = parentPort;
 if (!port) {
@@ -30,29 +30,32 @@ port.on('message', (req: FitRequest) => {
           post({ type: 'fold', done, total });
         }
       : undefined;
-    if (req.task === 'score') {
-      post({ type: 'scored', scored: scoreModel(req.symbol, req.bars, req.settings, onFold) });
-      return;
-    }
-    const o = fitAndEvaluate(req.symbol, req.bars, {
-      ...req.settings,
+    const r = fitShare(req.symbol, req.bars, req.settings, {
+      share: req.share,
+      final: req.task === 'fit',
       ...(onFold ? { onFold } : {}),
     });
+    const final = r.final
+      ? {
+          modelJson: r.final.toJSON(),
+          params: r.final.params(),
+          preprocessing: r.final.preprocessing(),
+          trials: r.final.tuningTrials(),
+        }
+      : null;
     post(
       {
-        type: 'done',
-        featureSet: featureSetKey(o.featureSet),
-        built: o.built,
-        report: o.report,
-        modelJson: o.modelJson,
-        conformal: o.conformal,
-        final: {
-          params: o.final.params(),
-          preprocessing: o.final.preprocessing(),
-          trials: o.final.tuningTrials(),
-        },
+        type: 'share',
+        built: r.built,
+        folds: r.folds,
+        final,
+        startedAt: r.startedAt,
+        endedAt: r.endedAt,
       },
-      buffersOf(o.built.labeled, o.built.latest),
+      [
+        ...(r.built ? buffersOf(r.built.labeled, r.built.latest) : []),
+        ...new Set(r.folds.map((f) => f.predicted.buffer).filter((b) => b instanceof ArrayBuffer)),
+      ],
     );
   } catch (e) {
     post({ type: 'error', error: errorToJSON(e) });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { InsufficientHistoryError } from '../core/index.js';
 import { randomWalkBars } from '../core/testing/index.js';
 import { compareModels } from './evaluate.js';
-import { barsNeeded, fitAndEvaluate } from './model-fit.js';
+import {
+  barsNeeded,
+  combineShares,
+  fitAndEvaluate,
+  fitShare,
+  outcomeOfShares,
+  planShares,
+} from './model-fit.js';
 
 describe('fitAndEvaluate', () => {
   it('states the minimum history per horizon and refuses below it, naming the bars needed', () => {
@@ -21,6 +28,38 @@ describe('fitAndEvaluate', () => {
     expect(out.report.folds.length).toBeGreaterThan(0);
     expect(out.modelJson.featureSet).toBe('alpha@1');
     expect(out.report.options.initialTrain).toBeLessThan(1000);
+  });
+});
+
+describe('fit shares', () => {
+  it('plans the largest fits first, each to the least loaded share', () => {
+    expect(planShares([1000, 1250, 1500, 1750, 2000], 2)).toEqual([0, 0, 1, 1, 0]);
+    expect(planShares([5, 5, 5], 1)).toEqual([0, 0, 0]);
+    expect(planShares([3], 4)).toEqual([0]);
+  });
+
+  it('puts shares together into the very fit one thread makes, whatever the number of shares', () => {
+    const bars = randomWalkBars(900, 3);
+    const s = {
+      model: 'ridge',
+      horizon: 5,
+      walkForward: { initialTrain: 300, step: 100 },
+    } as const;
+    const whole = fitAndEvaluate('RW', bars, s);
+    for (const of of [2, 3, 7]) {
+      const shares = Array.from({ length: of }, (_, index) =>
+        fitShare('RW', bars, s, { share: { index, of }, final: true }),
+      );
+      expect(shares.filter((r) => r.final)).toHaveLength(1);
+      expect(shares.reduce((n, r) => n + r.folds.length, 0)).toBe(whole.report.folds.length);
+      const out = outcomeOfShares('RW', s, shares);
+      expect(out.report).toEqual(whole.report);
+      expect(out.modelJson).toEqual(whole.modelJson);
+    }
+    const missing = [0, 1].map((index) =>
+      fitShare('RW', bars, s, { share: { index, of: 2 }, final: false }),
+    );
+    expect(() => combineShares('RW', s, missing.slice(0, 1))).toThrow(/no predictions for fold/);
   });
 });
 

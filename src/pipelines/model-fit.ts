@@ -3,7 +3,8 @@ import {
   buildDataset,
   createModel,
   DEFAULT_FEATURE_SET,
-  evaluateWalkForward,
+  assembleWalkForward,
+  fitFold,
   featureSetKey,
   getFeatureSet,
   InsufficientHistoryError,
@@ -15,6 +16,7 @@ import {
   type ConformalOptions,
   type ConformalState,
   type FeatureSet,
+  type FoldFit,
   type MetricPoint,
   type Model,
   type ModelJson,
@@ -24,6 +26,7 @@ import {
   type TuningTrial,
   type WalkForwardOptions,
   type WalkForwardReport,
+  walkForwardSplits,
 } from '../core/index.js';
 
 /** What a training needs besides the bars; every field has a default. */
@@ -65,24 +68,136 @@ export function walkForwardOf(settings: Pick<FitSettings, 'horizon' | 'walkForwa
   } satisfies WalkForwardOptions;
 }
 
+/** Which share of a fit's model fits one thread takes (`index` of `of`); a fit on one thread is 0 of 1. */
+export interface FitShare {
+  index: number;
+  of: number;
+}
+
+export const WHOLE_FIT: FitShare = { index: 0, of: 1 };
+
 /**
- * Builds features, evaluates the model walk-forward beside naive with conformal intervals, then fits
- * it on every labeled row. Throws InsufficientHistoryError (naming the bars needed) for short histories.
+ * The share of each task, by the LPT rule: largest first, each to the share with the least work so far
+ * (ties to the lower share). Tasks are model fits; a fit's cost grows with its training rows.
  */
-export function fitAndEvaluate(symbol: string, bars: readonly Bar[], s: FitSettings): FitOutcome {
+export function planShares(costs: readonly number[], of: number): number[] {
+  const load = new Array<number>(Math.max(1, of)).fill(0);
+  const share = new Array<number>(costs.length).fill(0);
+  const order = costs.map((c, k) => ({ c, k })).sort((x, y) => y.c - x.c || x.k - y.k);
+  for (const { c, k } of order) {
+    let best = 0;
+    for (let j = 1; j < load.length; j++) {
+      if ((load[j] ?? 0) < (load[best] ?? 0)) {
+        best = j;
+      }
+    }
+    share[k] = best;
+    load[best] = (load[best] ?? 0) + c;
+  }
+  return share;
+}
+
+/** What one share of a fit produced; `combineShares` puts the shares together. */
+export interface ShareResult {
+  /** Share 0 returns the features it built (every share builds the same ones). */
+  built: BuiltData | null;
+  folds: FoldFit[];
+  /** The fit on every labeled row, from the share that was given it. */
+  final: Model | null;
+  /** Date.now() when the share started and ended its model fits. */
+  startedAt: number;
+  endedAt: number;
+}
+
+function prepare(symbol: string, bars: readonly Bar[], s: Omit<FitSettings, 'onFold'>) {
   const featureSet = getFeatureSet(s.featureSet ?? DEFAULT_FEATURE_SET);
   const needed = barsNeeded(s);
   if (bars.length < needed) {
     throw new InsufficientHistoryError(symbol, needed, bars.length);
   }
-  const built = buildDataset(toSeries(symbol, bars), featureSet, s.horizon);
+  return { featureSet, built: buildDataset(toSeries(symbol, bars), featureSet, s.horizon) };
+}
+
+/**
+ * One share of a fit: the walk-forward folds (and, with `final`, the fit on every labeled row) that the
+ * plan gives to `share`. The model fits of a training are independent, so threads can each take a share
+ * and one ticker's training uses every core; the results are the same wherever a fit ran.
+ */
+export function fitShare(
+  symbol: string,
+  bars: readonly Bar[],
+  s: Omit<FitSettings, 'onFold'>,
+  options: { share: FitShare; final: boolean; onFold?: (done: number, total: number) => void },
+): ShareResult {
+  const { built } = prepare(symbol, bars, s);
+  const ds = built.labeled;
+  const folds = walkForwardSplits(ds.nRows, walkForwardOf(s), symbol);
+  // Task k < folds.length is fold k; the last task (when asked) is the final fit.
+  const costs = [
+    ...folds.map((f) => f.trainEnd - f.trainStart),
+    ...(options.final ? [ds.nRows] : []),
+  ];
+  const plan = planShares(costs, options.share.of);
+  const mine = (k: number) => plan[k] === options.share.index;
   const make = () => createModel(s.model, s.modelOptions);
-  const report = evaluateWalkForward(built.labeled, make, walkForwardOf(s), symbol, {
-    ...(s.conformal ? { conformal: s.conformal } : {}),
-    ...(s.onFold ? { onFold: s.onFold } : {}),
-  });
-  const final = make();
-  final.fit(built.labeled);
+  const startedAt = Date.now();
+  const fits: FoldFit[] = [];
+  let done = 0;
+  for (const fold of folds) {
+    if (mine(fold.index)) {
+      fits.push(fitFold(ds, fold, make));
+      options.onFold?.(++done, folds.length);
+    }
+  }
+  let final: Model | null = null;
+  if (options.final && mine(folds.length)) {
+    final = make();
+    final.fit(ds);
+  }
+  return {
+    built: options.share.index === 0 ? built : null,
+    folds: fits,
+    final,
+    startedAt,
+    endedAt: Date.now(),
+  };
+}
+
+/** The walk-forward report (and the final model) of a fit from all of its shares. */
+export function combineShares(
+  symbol: string,
+  s: Omit<FitSettings, 'onFold'>,
+  shares: readonly ShareResult[],
+): { featureSet: FeatureSet; built: BuiltData; report: WalkForwardReport; final: Model | null } {
+  const built = shares.find((r) => r.built)?.built;
+  if (!built) {
+    throw new Error('combineShares: no share returned the features');
+  }
+  const report = assembleWalkForward(
+    built.labeled,
+    walkForwardOf(s),
+    symbol,
+    shares.flatMap((r) => r.folds),
+    s.conformal ? { conformal: s.conformal } : {},
+  );
+  return {
+    featureSet: getFeatureSet(s.featureSet ?? DEFAULT_FEATURE_SET),
+    built,
+    report,
+    final: shares.find((r) => r.final)?.final ?? null,
+  };
+}
+
+/** A whole training from its shares; the final model is the one a share returned. */
+export function outcomeOfShares(
+  symbol: string,
+  s: Omit<FitSettings, 'onFold'>,
+  shares: readonly ShareResult[],
+): FitOutcome {
+  const { featureSet, built, report, final } = combineShares(symbol, s, shares);
+  if (!final) {
+    throw new Error('outcomeOfShares: no share returned the final fit');
+  }
   return {
     featureSet,
     built,
@@ -91,6 +206,20 @@ export function fitAndEvaluate(symbol: string, bars: readonly Bar[], s: FitSetti
     modelJson: final.toJSON(),
     conformal: report.conformal,
   };
+}
+
+/**
+ * Builds features, evaluates the model walk-forward beside naive with conformal intervals, then fits
+ * it on every labeled row. Throws InsufficientHistoryError (naming the bars needed) for short histories.
+ */
+export function fitAndEvaluate(symbol: string, bars: readonly Bar[], s: FitSettings): FitOutcome {
+  const { onFold, ...settings } = s;
+  const share = fitShare(symbol, bars, settings, {
+    share: WHOLE_FIT,
+    final: true,
+    ...(onFold ? { onFold } : {}),
+  });
+  return outcomeOfShares(symbol, settings, [share]);
 }
 
 const pctKey = (level: number) => String(Math.round(level * 1000) / 10);
@@ -274,31 +403,29 @@ export function scoreModel(
   input: Omit<FitSettings, 'onFold'> & { model: ModelKind },
   onFold?: (done: number, total: number) => void,
 ): ScoredModel {
-  const featureSet = getFeatureSet(input.featureSet ?? DEFAULT_FEATURE_SET);
-  const needed = barsNeeded(input);
-  if (bars.length < needed) {
-    throw new InsufficientHistoryError(symbol, needed, bars.length);
-  }
-  const built = buildDataset(toSeries(symbol, bars), featureSet, input.horizon);
-  const wf = walkForwardOf(input);
-  const walkForward = resolveWalkForward(built.labeled.nRows, wf, symbol);
-  const started = Date.now();
-  const report = evaluateWalkForward(
-    built.labeled,
-    () => createModel(input.model, input.modelOptions),
-    wf,
-    symbol,
-    {
-      ...(input.conformal ? { conformal: input.conformal } : {}),
-      ...(onFold ? { onFold } : {}),
-    },
-  );
+  const share = fitShare(symbol, bars, input, {
+    share: WHOLE_FIT,
+    final: false,
+    ...(onFold ? { onFold } : {}),
+  });
+  return scoredOfShares(symbol, input, [share]);
+}
+
+/** A comparison's scores for one model from its shares; seconds run from the first share's start to the last's end. */
+export function scoredOfShares(
+  symbol: string,
+  input: Omit<FitSettings, 'onFold'> & { model: ModelKind },
+  shares: readonly ShareResult[],
+): ScoredModel {
+  const { built, report } = combineShares(symbol, input, shares);
+  const started = Math.min(...shares.map((r) => r.startedAt));
+  const ended = Math.max(...shares.map((r) => r.endedAt));
   return {
-    walkForward,
+    walkForward: resolveWalkForward(built.labeled.nRows, walkForwardOf(input), symbol),
     score: {
       model: input.model,
       ...summarizeReport(report),
-      seconds: (Date.now() - started) / 1000,
+      seconds: (ended - started) / 1000,
     },
   };
 }

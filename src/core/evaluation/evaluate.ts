@@ -59,6 +59,30 @@ export interface EvaluateExtras {
   onFold?: (done: number, total: number) => void;
 }
 
+/** What one fold's fit produced: its out-of-sample predictions and what the model learned and tried. */
+export interface FoldFit {
+  /** Index of the fold in `walkForwardSplits` order. */
+  index: number;
+  /** Predictions for the fold's test rows, in row order. */
+  predicted: Float64Array;
+  params: Record<string, number | string>;
+  trials: readonly TuningTrial[];
+  preprocessing: { dropped: string[]; imputed: string[] };
+}
+
+/** Fits a fresh model on the fold's training rows (nothing else) and predicts its test rows. */
+export function fitFold(ds: Dataset, fold: Fold, makeModel: () => Model): FoldFit {
+  const model = makeModel();
+  model.fit(sliceRows(ds, { start: fold.trainStart, end: fold.trainEnd }));
+  return {
+    index: fold.index,
+    predicted: model.predict(sliceRows(ds, { start: fold.testStart, end: fold.testEnd })),
+    params: model.params(),
+    trials: model.tuningTrials(),
+    preprocessing: model.preprocessing(),
+  };
+}
+
 export function evaluateWalkForward(
   ds: Dataset,
   makeModel: () => Model,
@@ -66,38 +90,55 @@ export function evaluateWalkForward(
   symbol = '?',
   extras: EvaluateExtras = {},
 ): WalkForwardReport {
+  const folds = walkForwardSplits(ds.nRows, options, symbol);
+  const fits = folds.map((fold, k) => {
+    const fit = fitFold(ds, fold, makeModel);
+    extras.onFold?.(k + 1, folds.length);
+    return fit;
+  });
+  return assembleWalkForward(ds, options, symbol, fits, extras);
+}
+
+/**
+ * The report of a walk-forward from its fold fits, wherever they ran (in any order): scores, and the
+ * intervals issued by one calibrator walked over the out-of-sample rows in date order.
+ */
+export function assembleWalkForward(
+  ds: Dataset,
+  options: WalkForwardOptions,
+  symbol: string,
+  foldFits: readonly FoldFit[],
+  extras: Pick<EvaluateExtras, 'conformal'> = {},
+): WalkForwardReport {
   if (!ds.y) {
-    throw new Error('evaluateWalkForward needs a labeled dataset');
+    throw new Error('assembleWalkForward needs a labeled dataset');
   }
   const folds = walkForwardSplits(ds.nRows, options, symbol);
-  const fitted: { fold: Fold; model: Model; rows: ConformalRow[] }[] = [];
+  const byIndex = new Map(foldFits.map((f) => [f.index, f]));
   const rows: ConformalRow[] = [];
-  for (const fold of folds) {
-    // The model (and its imputer, scaler and tuning) sees the training slice and nothing else.
-    const train = sliceRows(ds, { start: fold.trainStart, end: fold.trainEnd });
-    const test = sliceRows(ds, { start: fold.testStart, end: fold.testEnd });
-    const model = makeModel();
-    model.fit(train);
-    const pred = model.predict(test);
+  const fitted = folds.map((fold) => {
+    const fit = byIndex.get(fold.index);
+    if (fit?.predicted.length !== fold.testEnd - fold.testStart) {
+      throw new Error(`assembleWalkForward: no predictions for fold ${fold.index}`);
+    }
     const foldRows: ConformalRow[] = [];
-    for (let i = 0; i < test.nRows; i++) {
+    for (let i = 0; i < fit.predicted.length; i++) {
       foldRows.push({
-        date: test.dates[i] ?? '',
-        actual: test.y?.[i] ?? 0,
-        predicted: pred[i] ?? 0,
+        date: ds.dates[fold.testStart + i] ?? '',
+        actual: ds.y?.[fold.testStart + i] ?? 0,
+        predicted: fit.predicted[i] ?? 0,
       });
     }
     rows.push(...foldRows);
-    fitted.push({ fold, model, rows: foldRows });
-    extras.onFold?.(fitted.length, folds.length);
-  }
+    return { fold, fit, rows: foldRows };
+  });
   // Test windows tile consecutive rows, so one walk over all of them issues every interval from
   // outcomes that were known by its date (conformalWalk holds each outcome back `horizon` rows).
   const aci = AdaptiveConformal.create(extras.conformal);
   const issued = conformalWalk(aci, rows, ds.horizon);
   const levels = aci.levels;
   let offset = 0;
-  const reports: FoldReport[] = fitted.map(({ fold, model, rows: fr }) => {
+  const reports: FoldReport[] = fitted.map(({ fold, fit, rows: fr }) => {
     const foldIssued = issued.slice(offset, offset + fr.length);
     offset += fr.length;
     const train = { from: ds.dates[fold.trainStart] ?? '', to: ds.dates[fold.trainEnd - 1] ?? '' };
@@ -107,15 +148,15 @@ export function evaluateWalkForward(
       trainTo: train.to,
       testFrom: fr[0]?.date ?? '',
       testTo: fr[fr.length - 1]?.date ?? '',
-      params: model.params(),
+      params: fit.params,
       metrics: forecastMetrics(
         Float64Array.from(fr, (r) => r.actual),
         Float64Array.from(fr, (r) => r.predicted),
         ds.horizon,
       ),
       intervals: intervalMetrics(levels, fr, foldIssued),
-      trials: model.tuningTrials(),
-      preprocessing: model.preprocessing(),
+      trials: fit.trials,
+      preprocessing: fit.preprocessing,
     };
   });
   return {

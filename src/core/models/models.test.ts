@@ -205,6 +205,87 @@ describe('HistogramGbdtModel', () => {
     expect(Math.min(...counts.values())).toBeGreaterThanOrEqual(40);
   });
 
+  it('splits every node of a tree at its best candidate, as a brute-force search over its rows finds', () => {
+    // Slow-moving and low-cardinality columns (a trend, a weekday-like code, a 0/1 flag) beside noise:
+    // the shapes whose histograms have long runs of one bin or many empty bins.
+    const n = 3000;
+    const p = 5;
+    const rand = seededRandom(5);
+    const X = new Float64Array(n * p);
+    const y = new Float64Array(n);
+    let walk = 0;
+    for (let i = 0; i < n; i++) {
+      walk += gaussian(rand) * 0.1;
+      const row = [walk, i % 5, gaussian(rand) > 1 ? 1 : 0, gaussian(rand), gaussian(rand)];
+      row.forEach((x, c) => (X[i * p + c] = x));
+      y[i] = Math.sin(walk) + 0.3 * (row[1] ?? 0) * (row[2] ?? 0) + gaussian(rand);
+    }
+    const minLeaf = 20;
+    const tree = boost(
+      { X, y, n, p },
+      { ...DEFAULT_BOOSTING, maxIter: 1, maxLeafNodes: 31, minSamplesLeaf: minLeaf },
+    ).forest.trees[0];
+    if (!tree) {
+      throw new Error('no tree');
+    }
+    const mean = y.reduce((a, b) => a + b, 0) / n;
+    const g = Float64Array.from(y, (v) => mean - v);
+    const col = (f: number) => Float64Array.from({ length: n }, (_, i) => X[i * p + f] ?? 0);
+    const edges = Array.from({ length: p }, (_, f) => binThresholds(col(f), 255));
+    const gainOf = (rows: number[], left: (i: number) => boolean) => {
+      let gl = 0;
+      let nl = 0;
+      let gs = 0;
+      for (const i of rows) {
+        gs += g[i] ?? 0;
+        if (left(i)) {
+          gl += g[i] ?? 0;
+          nl++;
+        }
+      }
+      const nr = rows.length - nl;
+      if (nl < minLeaf || nr < minLeaf) {
+        return -Infinity;
+      }
+      return gl ** 2 / nl + (gs - gl) ** 2 / nr - gs ** 2 / rows.length;
+    };
+    let checked = 0;
+    const visit = (k: number, rows: number[]) => {
+      const l = tree.left[k] ?? -1;
+      if (l < 0) {
+        return;
+      }
+      const f = tree.feature[k] ?? 0;
+      const t = tree.threshold[k] ?? 0;
+      let best = -Infinity;
+      for (let c = 0; c < p; c++) {
+        for (const e of edges[c] ?? []) {
+          best = Math.max(
+            best,
+            gainOf(rows, (i) => (X[i * p + c] ?? 0) <= e),
+          );
+        }
+      }
+      const chosen = gainOf(rows, (i) => (X[i * p + f] ?? 0) <= t);
+      // Gains are found on gradients quantised to 2^-24 of the largest: near ties may go either way.
+      expect(chosen).toBeGreaterThanOrEqual(best * (1 - 1e-6));
+      checked++;
+      visit(
+        l,
+        rows.filter((i) => (X[i * p + f] ?? 0) <= t),
+      );
+      visit(
+        tree.right[k] ?? 0,
+        rows.filter((i) => (X[i * p + f] ?? 0) > t),
+      );
+    };
+    visit(
+      0,
+      Array.from({ length: n }, (_, i) => i),
+    );
+    expect(checked).toBe(30);
+  });
+
   it('is deterministic by seed, and subsampling makes the seed matter', () => {
     const ds = dataset(600, 3, linear([1, 0, 0]), 1, 9);
     const fit = (seed: number) => {
