@@ -64,6 +64,12 @@ const range = (s: PriceSeries) =>
 const logVolume = (s: PriceSeries) =>
   cached(s, 'logVolume', () => mapTyped(s.volume, (v) => (v > 0 ? Math.log(v) : Number.NaN)));
 
+/** Rolling means of the columns that also get a rolling std or a second use: computed once per series and `from`. */
+const meanOf = (s: PriceSeries, name: 'close' | 'ret' | 'range', w: number, from: number) =>
+  cached(s, `mean.${name}.${w}.${from}`, () =>
+    rollingMean(name === 'close' ? s.adjClose : name === 'ret' ? ret(s) : range(s), w, from),
+  );
+
 /** The 20% and 80% quantiles of daily returns share one sort per window. */
 function retQuantile(s: PriceSeries, w: number, q: 20 | 80, from: number): Float64Array {
   const key = `retq.${w}.${from}`;
@@ -171,8 +177,8 @@ const macdSignal = (s: PriceSeries) =>
   cached(s, 'macdSignal', () => ewmWindow(macdLine(s), 0.2, 20));
 
 function bollingerB(s: PriceSeries, w: number, from: number): Float64Array {
-  const m = rollingMean(s.adjClose, w, from);
-  const sd = rollingStd(s.adjClose, w, from);
+  const m = meanOf(s, 'close', w, from);
+  const sd = rollingStd(s.adjClose, w, from, m);
   const span = rollingSpanValid(s.adjClose, w, from);
   // %B = (C - lower) / (upper - lower) with bands at +-2 sd, centred on 0; a constant window has no bands.
   return mapTyped(
@@ -276,10 +282,10 @@ function alphaFeatures(): FeatureSpec[] {
   for (const w of ALPHA_WINDOWS) {
     out.push(
       f(`ret_mean_${w}`, `mean daily log return over ${w} days`, (s, from) =>
-        rollingMean(ret(s), w, from),
+        meanOf(s, 'ret', w, from),
       ),
       f(`ret_std_${w}`, `std (ddof 1) of daily log returns over ${w} days`, (s, from) =>
-        rollingStd(ret(s), w, from),
+        rollingStd(ret(s), w, from, meanOf(s, 'ret', w, from)),
       ),
       f(`ret_min_${w}`, `lowest daily log return over ${w} days`, (s, from) =>
         rollingMin(ret(s), w, from),
@@ -294,16 +300,16 @@ function alphaFeatures(): FeatureSpec[] {
         retQuantile(s, w, 80, from),
       ),
       f(`range_mean_${w}`, `mean of (high - low) / close over ${w} days`, (s, from) =>
-        rollingMean(range(s), w, from),
+        meanOf(s, 'range', w, from),
       ),
       f(`range_std_${w}`, `std (ddof 1) of (high - low) / close over ${w} days`, (s, from) =>
-        rollingStd(range(s), w, from),
+        rollingStd(range(s), w, from, meanOf(s, 'range', w, from)),
       ),
       f(`range_max_${w}`, `largest (high - low) / close over ${w} days`, (s, from) =>
         rollingMax(range(s), w, from),
       ),
       f(`close_sma_${w}`, `adjusted close / ${w}-day simple mean - 1`, (s, from) => {
-        const m = rollingMean(s.adjClose, w, from);
+        const m = meanOf(s, 'close', w, from);
         return mapTyped(s.adjClose, (c, i) => c / (m[i] ?? Number.NaN) - 1, from);
       }),
       f(

@@ -61,11 +61,19 @@ export function rollingMean(x: Float64Array, w: number, from = 0): Float64Array 
   return out;
 }
 
-/** Rolling sample standard deviation (ddof = 1, as pandas), two-pass per window for accuracy. */
-export function rollingStd(x: Float64Array, w: number, from = 0): Float64Array {
+/**
+ * Rolling sample standard deviation (ddof = 1, as pandas), two-pass per window for accuracy. `mean`,
+ * when given, is `rollingMean(x, w, from)` already computed: the first pass is then read, not redone.
+ */
+export function rollingStd(
+  x: Float64Array,
+  w: number,
+  from = 0,
+  mean: Float64Array | null = null,
+): Float64Array {
   const out = new Float64Array(x.length).fill(Number.NaN);
   for (let i = Math.max(w - 1, from); i < x.length; i++) {
-    const m = sumRange(x, i - w + 1, i) / w;
+    const m = mean ? (mean[i] as number) : sumRange(x, i - w + 1, i) / w;
     out[i] = Math.sqrt(sumSquaredDeviations(x, i - w + 1, i, m) / (w - 1));
   }
   return out;
