@@ -109,13 +109,14 @@ export interface ShareResult {
   endedAt: number;
 }
 
+/** The fit's features, after refusing a history below the stated minimum (InsufficientHistoryError). */
 function prepare(symbol: string, bars: readonly Bar[], s: Omit<FitSettings, 'onFold'>) {
   const featureSet = getFeatureSet(s.featureSet ?? DEFAULT_FEATURE_SET);
   const needed = barsNeeded(s);
   if (bars.length < needed) {
     throw new InsufficientHistoryError(symbol, needed, bars.length);
   }
-  return { featureSet, built: buildDataset(toSeries(symbol, bars), featureSet, s.horizon) };
+  return buildDataset(toSeries(symbol, bars), featureSet, s.horizon);
 }
 
 /**
@@ -129,7 +130,7 @@ export function fitShare(
   s: Omit<FitSettings, 'onFold'>,
   options: { share: FitShare; final: boolean; onFold?: (done: number, total: number) => void },
 ): ShareResult {
-  const { built } = prepare(symbol, bars, s);
+  const built = prepare(symbol, bars, s);
   const ds = built.labeled;
   const folds = walkForwardSplits(ds.nRows, walkForwardOf(s), symbol);
   // Task k < folds.length is fold k; the last task (when asked) is the final fit.

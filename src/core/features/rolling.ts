@@ -52,6 +52,32 @@ function sumSquaredDeviations(x: Float64Array, lo: number, hi: number, m: number
   return s0 + s1 + (s2 + s3);
 }
 
+/** Sum of (x[j] - mx)(y[j] - my) over j in [lo, hi] (inclusive). */
+function sumCrossDeviations(
+  x: Float64Array,
+  y: Float64Array,
+  lo: number,
+  hi: number,
+  mx: number,
+  my: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = lo;
+  for (; j + 3 <= hi; j += 4) {
+    s0 += ((x[j] as number) - mx) * ((y[j] as number) - my);
+    s1 += ((x[j + 1] as number) - mx) * ((y[j + 1] as number) - my);
+    s2 += ((x[j + 2] as number) - mx) * ((y[j + 2] as number) - my);
+    s3 += ((x[j + 3] as number) - mx) * ((y[j + 3] as number) - my);
+  }
+  for (; j <= hi; j++) {
+    s0 += ((x[j] as number) - mx) * ((y[j] as number) - my);
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
 /** Rolling mean over `w` values ending at each index (inclusive). */
 export function rollingMean(x: Float64Array, w: number, from = 0): Float64Array {
   const out = new Float64Array(x.length).fill(Number.NaN);
@@ -330,33 +356,10 @@ export function rollingCorr(x: Float64Array, y: Float64Array, w: number, from = 
     }
     const mx = sx / w;
     const my = sy / w;
-    let sxx0 = 0;
-    let syy0 = 0;
-    let sxy0 = 0;
-    let sxx1 = 0;
-    let syy1 = 0;
-    let sxy1 = 0;
-    let j = i - w + 1;
-    for (; j + 1 <= i; j += 2) {
-      const dx0 = (x[j] as number) - mx;
-      const dy0 = (y[j] as number) - my;
-      const dx1 = (x[j + 1] as number) - mx;
-      const dy1 = (y[j + 1] as number) - my;
-      sxx0 += dx0 * dx0;
-      syy0 += dy0 * dy0;
-      sxy0 += dx0 * dy0;
-      sxx1 += dx1 * dx1;
-      syy1 += dy1 * dy1;
-      sxy1 += dx1 * dy1;
-    }
-    for (; j <= i; j++) {
-      const dx = (x[j] as number) - mx;
-      const dy = (y[j] as number) - my;
-      sxx0 += dx * dx;
-      syy0 += dy * dy;
-      sxy0 += dx * dy;
-    }
-    out[i] = (sxy0 + sxy1) / Math.sqrt((sxx0 + sxx1) * (syy0 + syy1));
+    const lo = i - w + 1;
+    const sxx = sumSquaredDeviations(x, lo, i, mx);
+    const syy = sumSquaredDeviations(y, lo, i, my);
+    out[i] = sumCrossDeviations(x, y, lo, i, mx, my) / Math.sqrt(sxx * syy);
   }
   return out;
 }
