@@ -132,11 +132,13 @@ export class BullmqQueue implements ManagedJobQueue {
   }
 
   async get(id: string): Promise<JobInfo | null> {
-    const job = await this.queue.getJob(id);
+    // State first, then the hash: a job finishing between two reads the other way round reads
+    // as completed with the result it had before it finished (null).
+    const state = await this.queue.getJobState(id);
+    const job = state === 'unknown' ? undefined : await this.queue.getJob(id);
     if (!job) {
       return null;
     }
-    const state = await job.getState();
     const status = STATUS[state] ?? 'queued';
     return {
       id,

@@ -27,6 +27,28 @@ export function jobQueueContract(name: string, make: MakeQueue): void {
       expect(job.endedAt).toBeGreaterThanOrEqual(job.createdAt);
     });
 
+    it('never reads a job as completed without its result, even while it finishes', async () => {
+      const q = await queue({ add: (d) => Promise.resolve((d as { a: number }).a + 1) });
+      const ids = await Promise.all(Array.from({ length: 40 }, (_, a) => q.enqueue('add', { a })));
+      const seen: unknown[] = [];
+      // Reads race the worker finishing each job; every read that says completed carries the result.
+      const poll = async (id: string, a: number) => {
+        for (;;) {
+          const job = await q.get(id);
+          if (job?.status === 'completed') {
+            seen.push(job.result);
+            expect(job.result).toBe(a + 1);
+            return;
+          }
+          expect(job?.status).not.toBe('failed');
+          // An in-process runner answers from memory: let its worker have a turn of the event loop.
+          await new Promise((r) => setImmediate(r));
+        }
+      };
+      await Promise.all(ids.flatMap((id, a) => [poll(id, a), poll(id, a), poll(id, a)]));
+      expect(seen).toHaveLength(120);
+    });
+
     it('reports a failing job as failed with its stable error code', async () => {
       const q = await queue({
         bad: () => Promise.reject(new InvalidInputError('ticker', 'expected a symbol')),
