@@ -28,6 +28,8 @@ interface BenchConfig {
   horizon: number;
   walkForward: { initialTrain: number; step: number };
   gbdt: Omit<BoostingParams, 'subsample' | 'seed' | 'maxDepth'>;
+  /** A smaller bin count at which both sides also fit once, one thread each (sensitivity, not a target). */
+  coarseBins: number;
   ridgeAlpha: number;
   universe: UniverseConfig;
   repeats: { features: number; liveRow: number };
@@ -46,6 +48,8 @@ interface PythonResult {
   hgbr: WalkResult;
   /** The same fits limited to one OpenMP thread. */
   hgbr1: WalkResult;
+  /** One thread, `coarseBins` bins. */
+  hgbrCoarse1: WalkResult;
   /** OpenMP threads of the universe run: "1" or "default", whichever fitted the walk-forward faster. */
   universeThreads: string;
   lightgbm: WalkResult | null;
@@ -170,6 +174,21 @@ async function main(): Promise<void> {
     gbdtPred.push(...predictForest(r.forest, test.X, test.nRows, test.nCols));
   }
 
+  log(`TS GBDT at ${config.coarseBins} bins`);
+  const coarsePred: number[] = [];
+  let coarseFit = 0;
+  for (const f of folds) {
+    const train = sliceRows(built, { start: f.trainStart, end: f.trainEnd });
+    const test = sliceRows(built, { start: f.testStart, end: f.testEnd });
+    const t = performance.now();
+    const r = boost(
+      { X: train.X, y: train.y ?? y, n: train.nRows, p: train.nCols },
+      { ...params, maxBins: config.coarseBins },
+    );
+    coarseFit += (performance.now() - t) / 1000;
+    coarsePred.push(...predictForest(r.forest, test.X, test.nRows, test.nCols));
+  }
+
   // The product's path for one ticker: `stockops evaluate`/`train` on the fit pool, whose threads share
   // the folds. Wall clock of the whole walk-forward: features (built by each thread), fits, predictions and
   // intervals; the reference side times its fits only.
@@ -214,6 +233,7 @@ async function main(): Promise<void> {
           folds,
           gbdt: config.gbdt,
           ridgeAlpha: config.ridgeAlpha,
+          coarseBins: config.coarseBins,
           csv: samplePath(),
           repeats: config.repeats.features,
           universe: config.universe,
@@ -304,6 +324,24 @@ async function main(): Promise<void> {
       'within 1%',
     ],
   ];
+  const coarse = `${config.coarseBins} bins instead of ${config.gbdt.maxBins}`;
+  const tsCoarseRmse = rmse(coarsePred, actual);
+  rows.push(
+    [
+      `sensitivity: GBDT fit at ${coarse}, one thread each side`,
+      `${f(coarseFit, 2)} s`,
+      py ? `${f(py.hgbrCoarse1.fitSeconds, 2)} s (HistGradientBoosting, 1 thread)` : 'n/a',
+      py ? f(coarseFit / py.hgbrCoarse1.fitSeconds, 2) : 'n/a',
+      '-',
+    ],
+    [
+      `sensitivity: OOS RMSE at ${coarse}`,
+      f(tsCoarseRmse, 6),
+      py ? `${f(py.hgbrCoarse1.rmse, 6)} (HistGradientBoosting)` : 'n/a',
+      py ? f(tsCoarseRmse / py.hgbrCoarse1.rmse, 4) : 'n/a',
+      '-',
+    ],
+  );
   if (py?.lightgbm) {
     rows.push(
       [
