@@ -3,6 +3,7 @@ import type { PriceSeries } from '../data/index.js';
 import type { FeatureSet, FeatureSpec } from './feature-set.js';
 import {
   barsSinceExtreme,
+  newColumn,
   ewmWeights,
   ewmWindow,
   logChange,
@@ -86,12 +87,12 @@ function retQuantile(s: PriceSeries, w: number, q: 20 | 80, from: number): Float
 }
 
 /**
- * Element-wise map of a typed array by index into a new Float64Array. A plain loop: V8's
+ * Element-wise map of a typed array by index into a new column. A plain loop: V8's
  * TypedArray.prototype.map goes through the species constructor and measured three times slower
  * on 61-value columns, the size of the live row.
  */
 function mapTyped(a: Float64Array, fn: (v: number, i: number) => number, from = 0): Float64Array {
-  const out = new Float64Array(a.length);
+  const out = newColumn(a.length);
   out.fill(Number.NaN, 0, from);
   for (let i = from; i < a.length; i++) {
     out[i] = fn(a[i] as number, i);
@@ -135,7 +136,7 @@ function kbar(
 
 function gap(s: PriceSeries, from: number): Float64Array {
   const o = adj(s, 'open');
-  const out = new Float64Array(o.length).fill(Number.NaN);
+  const out = newColumn(o.length, Number.NaN);
   for (let i = Math.max(1, from); i < o.length; i++) {
     out[i] = Math.log((o[i] ?? Number.NaN) / (s.adjClose[i - 1] ?? Number.NaN));
   }
@@ -146,7 +147,7 @@ function gap(s: PriceSeries, from: number): Float64Array {
 function rsiWindow(s: PriceSeries, period: number, w: number, from: number): Float64Array {
   const c = s.adjClose;
   const weights = ewmWeights(1 / period, w);
-  const out = new Float64Array(c.length).fill(Number.NaN);
+  const out = newColumn(c.length, Number.NaN);
   for (let i = Math.max(w, from); i < c.length; i++) {
     let gain = 0;
     let loss = 0;
@@ -193,7 +194,7 @@ function atrRatio(s: PriceSeries, w: number, from: number): Float64Array {
   const h = adj(s, 'high');
   const l = adj(s, 'low');
   const c = s.adjClose;
-  const tr = new Float64Array(c.length).fill(Number.NaN);
+  const tr = newColumn(c.length, Number.NaN);
   for (let i = Math.max(1, from - w + 1); i < c.length; i++) {
     const hi = h[i] ?? Number.NaN;
     const li = l[i] ?? Number.NaN;
@@ -240,7 +241,7 @@ function weekdayOf(date: string): number {
 
 function dayOfWeekIndicator(s: PriceSeries, weekday: number, from: number): Float64Array {
   const dow = cached(s, `dow.${from}`, () => {
-    const out = new Float64Array(s.dates.length);
+    const out = newColumn(s.dates.length);
     for (let i = from; i < out.length; i++) {
       out[i] = weekdayOf(s.dates[i] ?? '');
     }
@@ -381,7 +382,7 @@ function alphaFeatures(): FeatureSpec[] {
 }
 
 function diff1(lv: Float64Array): Float64Array {
-  const out = new Float64Array(lv.length).fill(Number.NaN);
+  const out = newColumn(lv.length, Number.NaN);
   for (let i = 1; i < lv.length; i++) {
     out[i] = (lv[i] ?? Number.NaN) - (lv[i - 1] ?? Number.NaN);
   }

@@ -3,7 +3,7 @@ import { toSeries } from '../data/index.js';
 import { randomWalkBars } from '../testing/index.js';
 import { buildDataset, computeFeatureColumns } from './dataset.js';
 import { basicFeatureSet } from './feature-set.js';
-import { rollingMean, rollingStd, rsiWilder } from './rolling.js';
+import { newColumn, rollingMean, rollingStd, rsiWilder } from './rolling.js';
 
 describe('rolling primitives', () => {
   it('match direct computation on a small series', () => {
@@ -13,6 +13,22 @@ describe('rolling primitives', () => {
     const m = 28 / 3;
     expect(sd).toBeCloseTo(Math.sqrt(((4 - m) ** 2 + (8 - m) ** 2 + (16 - m) ** 2) / 2), 12);
     expect(Number.isNaN(rollingMean(x, 3)[1] ?? 0)).toBe(true);
+  });
+
+  it('hand out short columns that start filled, never share values, and outlive later ones', () => {
+    const kept = newColumn(61, Number.NaN);
+    expect(kept.every((v) => Number.isNaN(v))).toBe(true);
+    kept.fill(7);
+    // Enough later columns to use up several shared chunks, each written all over.
+    for (let k = 0; k < 2000; k++) {
+      const c = newColumn(61 + (k % 7));
+      expect(c.every((v) => v === 0)).toBe(true);
+      c.fill(-1);
+    }
+    expect(kept.every((v) => v === 7)).toBe(true);
+    const long = newColumn(5000, 2);
+    expect(long.length).toBe(5000);
+    expect(long.every((v) => v === 2)).toBe(true);
   });
 
   it("give Wilder's RSI of 100 for a rising series and 50 for a flat one", () => {
