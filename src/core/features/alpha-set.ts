@@ -151,14 +151,15 @@ function rsiWindow(s: PriceSeries, period: number, w: number, from: number): Flo
   for (let i = Math.max(w, from); i < c.length; i++) {
     let gain = 0;
     let loss = 0;
+    // Without a branch (up and down days alternate at random): (d + |d|) / 2 is exactly d or 0, and
+    // (|d| - d) / 2 exactly -d or 0. A NaN change makes both sums NaN instead of one; the result is
+    // 0 either way.
     for (let k = 0; k < w; k++) {
-      const d = (c[i - k] ?? Number.NaN) - (c[i - k - 1] ?? Number.NaN);
-      const wk = weights[k] ?? 0;
-      if (d > 0) {
-        gain += wk * d;
-      } else {
-        loss -= wk * d;
-      }
+      const d = (c[i - k] as number) - (c[i - k - 1] as number);
+      const a = Math.abs(d);
+      const wk = weights[k] as number;
+      gain += wk * ((d + a) * 0.5);
+      loss += wk * ((a - d) * 0.5);
     }
     // A window without any change has no direction: the neutral RSI of 50.
     out[i] = gain + loss > 0 ? gain / (gain + loss) - 0.5 : 0;

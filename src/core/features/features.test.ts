@@ -3,7 +3,7 @@ import { toSeries } from '../data/index.js';
 import { randomWalkBars } from '../testing/index.js';
 import { buildDataset, computeFeatureColumns } from './dataset.js';
 import { basicFeatureSet } from './feature-set.js';
-import { newColumn, rollingMean, rollingStd, rsiWilder } from './rolling.js';
+import { newColumn, rollingMean, rollingQuantiles, rollingStd, rsiWilder } from './rolling.js';
 
 describe('rolling primitives', () => {
   it('match direct computation on a small series', () => {
@@ -29,6 +29,38 @@ describe('rolling primitives', () => {
     const long = newColumn(5000, 2);
     expect(long.length).toBe(5000);
     expect(long.every((v) => v === 2)).toBe(true);
+  });
+
+  it('give the quantiles of a brute-force sort of each window, with ties, signed zeros and NaN runs', () => {
+    let seed = 11;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pool = [-0, 0, 1, 1, -1, 2.5, Number.NaN];
+    const x = Float64Array.from({ length: 400 }, (_, i) =>
+      i > 150 && i < 160
+        ? Number.NaN
+        : rand() < 0.5
+          ? (pool[Math.floor(rand() * 6)] ?? 0)
+          : rand() - 0.5,
+    );
+    const qs = [0, 0.2, 0.5, 0.8, 1];
+    for (const w of [1, 2, 5, 20]) {
+      for (const from of [0, 37, 399]) {
+        const got = rollingQuantiles(x, w, qs, from);
+        for (let i = Math.max(from, w - 1); i < x.length; i++) {
+          const win = x.slice(i - w + 1, i + 1).sort();
+          qs.forEach((q, k) => {
+            const pos = q * (w - 1);
+            const a = win[Math.floor(pos)] ?? Number.NaN;
+            const b = win[Math.ceil(pos)] ?? Number.NaN;
+            const want = win.some(Number.isNaN)
+              ? Number.NaN
+              : a + (b - a) * (pos - Math.floor(pos));
+            const v = got[k]?.[i] ?? -99;
+            expect(v === want || (Number.isNaN(v) && Number.isNaN(want))).toBe(true);
+          });
+        }
+      }
+    }
   });
 
   it("give Wilder's RSI of 100 for a rising series and 50 for a flat one", () => {

@@ -282,25 +282,24 @@ export function rollingQuantiles(
   };
   const start = Math.max(0, from - w + 1);
   for (let i = start; i < n; i++) {
-    // The value leaving the window goes first, so the buffer never holds more than w values.
-    if (i - w >= start) {
-      const old = x[i - w] ?? Number.NaN;
-      if (Number.isNaN(old)) {
-        nans--;
-      } else {
-        const at = lowerBound(old);
-        sorted.copyWithin(at, at + 1, size);
-        size--;
-      }
-    }
     const v = x[i] ?? Number.NaN;
-    if (Number.isNaN(v)) {
-      nans++;
+    const old = i - w >= start ? (x[i - w] as number) : Number.NaN;
+    if (!Number.isNaN(old) && !Number.isNaN(v)) {
+      // One value out, one in: slide the values between the two places by one. The result is the
+      // array that deleting `old` and inserting `v` before its equals gives, in one pass and no call.
+      let j = lowerBound(old);
+      if (v > old) {
+        for (; j + 1 < size && (sorted[j + 1] as number) < v; j++) {
+          sorted[j] = sorted[j + 1] as number;
+        }
+      } else {
+        for (; j > 0 && (sorted[j - 1] as number) >= v; j--) {
+          sorted[j] = sorted[j - 1] as number;
+        }
+      }
+      sorted[j] = v;
     } else {
-      const at = lowerBound(v);
-      sorted.copyWithin(at + 1, at, size);
-      sorted[at] = v;
-      size++;
+      insertOrRemove(i, v);
     }
     if (i < w - 1 || i < from || nans > 0) {
       continue;
@@ -317,6 +316,28 @@ export function rollingQuantiles(
     }
   }
   return outs;
+
+  function insertOrRemove(i: number, v: number): void {
+    // The value leaving the window goes first, so the buffer never holds more than w values.
+    if (i - w >= start) {
+      const old = x[i - w] ?? Number.NaN;
+      if (Number.isNaN(old)) {
+        nans--;
+      } else {
+        const at = lowerBound(old);
+        sorted.copyWithin(at, at + 1, size);
+        size--;
+      }
+    }
+    if (Number.isNaN(v)) {
+      nans++;
+    } else {
+      const at = lowerBound(v);
+      sorted.copyWithin(at + 1, at, size);
+      sorted[at] = v;
+      size++;
+    }
+  }
 }
 
 /**
