@@ -229,14 +229,30 @@ function volumeZ(s: PriceSeries, w: number, from: number): Float64Array {
   );
 }
 
+const SAKAMOTO = Int32Array.from([0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]);
+
+/** Digits [at, at + len) of a YYYY-MM-DD string as a number (character codes: no substrings). */
+function digits(date: string, at: number, len: number): number {
+  let v = 0;
+  for (let k = at; k < at + len; k++) {
+    v = v * 10 + (date.charCodeAt(k) - 48);
+  }
+  return v;
+}
+
 /** Day of week (0 = Sunday) from YYYY-MM-DD by Sakamoto's method: no Date object per row. */
 function weekdayOf(date: string): number {
-  const t = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
-  const m = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  const y = Number(date.slice(0, 4)) - (m < 3 ? 1 : 0);
+  const m = digits(date, 5, 2);
+  const d = digits(date, 8, 2);
+  const y = digits(date, 0, 4) - (m < 3 ? 1 : 0);
   return (
-    (y + Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400) + (t[m - 1] ?? 0) + d) % 7
+    (y +
+      Math.floor(y / 4) -
+      Math.floor(y / 100) +
+      Math.floor(y / 400) +
+      (SAKAMOTO[m - 1] ?? 0) +
+      d) %
+    7
   );
 }
 

@@ -3,7 +3,14 @@ import { toSeries } from '../data/index.js';
 import { randomWalkBars } from '../testing/index.js';
 import { buildDataset, computeFeatureColumns } from './dataset.js';
 import { basicFeatureSet } from './feature-set.js';
-import { newColumn, rollingMean, rollingQuantiles, rollingStd, rsiWilder } from './rolling.js';
+import {
+  newColumn,
+  rollingMean,
+  rollingMeanStdValid,
+  rollingQuantiles,
+  rollingStd,
+  rsiWilder,
+} from './rolling.js';
 
 describe('rolling primitives', () => {
   it('match direct computation on a small series', () => {
@@ -58,6 +65,35 @@ describe('rolling primitives', () => {
             const v = got[k]?.[i] ?? -99;
             expect(v === want || (Number.isNaN(v) && Number.isNaN(want))).toBe(true);
           });
+        }
+      }
+    }
+  });
+
+  it('give the mean and std of the finite values of each window, wherever the window starts', () => {
+    const x = Float64Array.from({ length: 300 }, (_, i) =>
+      i % 37 < 3 || (i > 200 && i < 230) ? Number.NaN : Math.sin(i * 1.7) * 3 + 10,
+    );
+    for (const w of [5, 20, 60]) {
+      const minValid = Math.ceil(w / 2);
+      for (const from of [0, 45, 299]) {
+        const { mean, std } = rollingMeanStdValid(x, w, minValid, from);
+        for (let i = from; i < x.length; i++) {
+          const win = Array.from(x.slice(Math.max(0, i - w + 1), i + 1)).filter(Number.isFinite);
+          const m = win.reduce((a, b) => a + b, 0) / win.length;
+          const sd = Math.sqrt(win.reduce((a, b) => a + (b - m) ** 2, 0) / (win.length - 1));
+          const wantMean = win.length >= minValid ? m : Number.NaN;
+          const wantStd = win.length >= minValid && win.length >= 2 ? sd : Number.NaN;
+          for (const [got, want] of [
+            [mean[i] ?? -1, wantMean],
+            [std[i] ?? -1, wantStd],
+          ] as const) {
+            expect(
+              Number.isNaN(want)
+                ? Number.isNaN(got)
+                : Math.abs(got - want) <= 1e-12 * Math.abs(want),
+            ).toBe(true);
+          }
         }
       }
     }

@@ -352,11 +352,30 @@ export function rollingMeanStdValid(
 ): { mean: Float64Array; std: Float64Array } {
   const mean = newColumn(x.length, Number.NaN);
   const std = newColumn(x.length, Number.NaN);
+  // Non-finite values in the current full window, counted as it slides (an exact integer, so it
+  // depends on the window only). A window without any takes the partial sums the other windows use.
+  let bad = 0;
+  const first = Math.max(0, from - w + 1);
+  for (let j = first; j < from; j++) {
+    bad += Number.isFinite(x[j]) ? 0 : 1;
+  }
   for (let i = from; i < x.length; i++) {
-    const from = Math.max(0, i - w + 1);
+    bad += Number.isFinite(x[i]) ? 0 : 1;
+    if (i - w >= first) {
+      bad -= Number.isFinite(x[i - w]) ? 0 : 1;
+    }
+    if (bad === 0 && i >= w - 1 && w >= minValid) {
+      const m = sumRange(x, i - w + 1, i) / w;
+      mean[i] = m;
+      if (w >= 2) {
+        std[i] = Math.sqrt(sumSquaredDeviations(x, i - w + 1, i, m) / (w - 1));
+      }
+      continue;
+    }
+    const lo = Math.max(0, i - w + 1);
     let s = 0;
     let n = 0;
-    for (let j = from; j <= i; j++) {
+    for (let j = lo; j <= i; j++) {
       const v = x[j] as number;
       if (Number.isFinite(v)) {
         s += v;
@@ -372,7 +391,7 @@ export function rollingMeanStdValid(
       continue;
     }
     let ss = 0;
-    for (let j = from; j <= i; j++) {
+    for (let j = lo; j <= i; j++) {
       const v = x[j] as number;
       if (Number.isFinite(v)) {
         ss += (v - m) * (v - m);
