@@ -18,7 +18,6 @@ import {
   walkForwardSplits,
   type Bar,
   type BoostingParams,
-  type Dataset,
 } from '../src/core/index.js';
 import { FitPool } from '../src/pipelines/index.js';
 import type { UniverseConfig } from './universe.js';
@@ -153,41 +152,42 @@ async function main(): Promise<void> {
   const folds = walkForwardSplits(built.nRows, { ...config.walkForward, purge: config.horizon });
 
   log(`TS ridge and GBDT over ${folds.length} walk-forward folds`);
+  const fold = (f: (typeof folds)[number]) => ({
+    train: sliceRows(built, { start: f.trainStart, end: f.trainEnd }),
+    test: sliceRows(built, { start: f.testStart, end: f.testEnd }),
+  });
   const actual: number[] = [];
   const ridgePred: number[] = [];
-  const gbdtPred: number[] = [];
   let ridgeFit = 0;
-  let gbdtFit = 0;
-  const params: BoostingParams = { ...config.gbdt, subsample: 1, seed: 0, maxDepth: 0 };
   for (const f of folds) {
-    const train = sliceRows(built, { start: f.trainStart, end: f.trainEnd });
-    const test: Dataset = sliceRows(built, { start: f.testStart, end: f.testEnd });
+    const { train, test } = fold(f);
     actual.push(...(test.y ?? []));
     const ridge = new RidgeModel({ alphas: [config.ridgeAlpha] });
-    let t = performance.now();
+    const t = performance.now();
     ridge.fit(train);
     ridgeFit += (performance.now() - t) / 1000;
     ridgePred.push(...ridge.predict(test));
-    t = performance.now();
-    const r = boost({ X: train.X, y: train.y ?? y, n: train.nRows, p: train.nCols }, params);
-    gbdtFit += (performance.now() - t) / 1000;
-    gbdtPred.push(...predictForest(r.forest, test.X, test.nRows, test.nCols));
   }
-
+  /** The GBDT over every fold: the sum of the fit times and the out-of-sample predictions. */
+  const gbdtWalk = (p: BoostingParams) => {
+    const predictions: number[] = [];
+    let seconds = 0;
+    for (const f of folds) {
+      const { train, test } = fold(f);
+      const t = performance.now();
+      const r = boost({ X: train.X, y: train.y ?? y, n: train.nRows, p: train.nCols }, p);
+      seconds += (performance.now() - t) / 1000;
+      predictions.push(...predictForest(r.forest, test.X, test.nRows, test.nCols));
+    }
+    return { seconds, predictions };
+  };
+  const params: BoostingParams = { ...config.gbdt, subsample: 1, seed: 0, maxDepth: 0 };
+  const { seconds: gbdtFit, predictions: gbdtPred } = gbdtWalk(params);
   log(`TS GBDT at ${config.coarseBins} bins`);
-  const coarsePred: number[] = [];
-  let coarseFit = 0;
-  for (const f of folds) {
-    const train = sliceRows(built, { start: f.trainStart, end: f.trainEnd });
-    const test = sliceRows(built, { start: f.testStart, end: f.testEnd });
-    const t = performance.now();
-    const r = boost(
-      { X: train.X, y: train.y ?? y, n: train.nRows, p: train.nCols },
-      { ...params, maxBins: config.coarseBins },
-    );
-    coarseFit += (performance.now() - t) / 1000;
-    coarsePred.push(...predictForest(r.forest, test.X, test.nRows, test.nCols));
-  }
+  const { seconds: coarseFit, predictions: coarsePred } = gbdtWalk({
+    ...params,
+    maxBins: config.coarseBins,
+  });
 
   // The product's path for one ticker: `stockops evaluate`/`train` on the fit pool, whose threads share
   // the folds. Wall clock of the whole walk-forward: features (built by each thread), fits, predictions and
