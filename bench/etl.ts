@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { cleanSeries, type Bar, type CorporateAction } from '../src/core/index.js';
 import { randomWalkBars } from '../src/core/testing/index.js';
-import { refreshClean } from '../src/pipelines/etl-clean.js';
+import { refreshClean } from '../src/services/etl-clean.js';
 import {
   migrate,
   openPglite,

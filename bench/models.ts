@@ -19,7 +19,7 @@ import {
   type Bar,
   type BoostingParams,
 } from '../src/core/index.js';
-import { FitPool } from '../src/pipelines/index.js';
+import { FitPool } from '../src/services/index.js';
 import type { UniverseConfig } from './universe.js';
 
 interface BenchConfig {

@@ -14,7 +14,7 @@ import {
   evaluateModels,
   type CompareProgress,
   type Comparison,
-} from '../pipelines/index.js';
+} from '../services/index.js';
 import { runCommand } from './backend.js';
 import type { Emit } from './flow-commands.js';
 
@@ -211,7 +211,7 @@ export function registerEvaluateCommand(program: Command, emit: Emit): void {
                   await fitter.close();
                 }
               },
-              (rt) => evaluateModels(rt.pipeline, input, bar.update),
+              (rt) => evaluateModels(rt.services, input, bar.update),
             );
           } finally {
             bar.done();

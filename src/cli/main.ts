@@ -20,7 +20,7 @@ import {
   type ImportResult,
   type Prediction,
   type TrainResult,
-} from '../pipelines/index.js';
+} from '../services/index.js';
 import { startServer } from '../server/index.js';
 import { lockPathOf, readLock } from '../stores/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
@@ -215,7 +215,7 @@ export function buildCli(): Command {
               api.request('POST', `/api/import?ticker=${encodeURIComponent(opts.ticker)}`, {
                 bytes,
               }),
-            (rt) => importCsv(rt.pipeline, { ticker: opts.ticker, bytes, source: `csv:${file}` }),
+            (rt) => importCsv(rt.services, { ticker: opts.ticker, bytes, source: `csv:${file}` }),
             onWait,
           );
         },
@@ -245,7 +245,7 @@ export function buildCli(): Command {
           runCommand<TrainOutput>(
             config,
             (api) => trainViaServer(api, body),
-            async (rt) => trainOutput(await trainModel(rt.pipeline, { ...body, actor: 'cli' })),
+            async (rt) => trainOutput(await trainModel(rt.services, { ...body, actor: 'cli' })),
             onWait,
           ),
         (r) =>
@@ -285,7 +285,7 @@ export function buildCli(): Command {
                 `/api/predict?ticker=${encodeURIComponent(opts.ticker)}&horizon=${opts.horizon}`,
               ),
             async (rt) =>
-              predict(rt.pipeline, rt.modelCache, { ticker: opts.ticker, horizon: opts.horizon }),
+              predict(rt.services, rt.modelCache, { ticker: opts.ticker, horizon: opts.horizon }),
             onWait,
           ),
         (p) =>

@@ -1,15 +1,15 @@
-// Composition root: opens the stores chosen by configuration and wires pipelines, jobs and metrics.
+// Composition root: opens the stores chosen by configuration and wires services, flows and metrics.
 import { ConfigError, type ManagedJobQueue } from '../core/index.js';
 import type { Config } from '../config/index.js';
-import { openJobs, type FlowEngine, type Jobs } from '../jobs/index.js';
+import { openFlows, type FlowEngine, type Flows } from '../flows/index.js';
 import { createMetrics, registerFlowGauges, type AppMetrics } from '../metrics/index.js';
 import {
   createFitter,
   createFlows,
   ModelCache,
   type EtlDeps,
-  type PipelineDeps,
-} from '../pipelines/index.js';
+  type ServiceDeps,
+} from '../services/index.js';
 import {
   bundledSample,
   checkStoreUrls,
@@ -21,13 +21,13 @@ import {
 export interface Runtime {
   config: Config;
   stores: Stores;
-  pipeline: PipelineDeps;
-  /** The pipeline deps with the ETL's source, run log and snapshot store. */
+  services: ServiceDeps;
+  /** The service deps with the ETL's source, run log and snapshot store. */
   etl: EtlDeps;
   queue: ManagedJobQueue;
   /** Flow runs: start, watch, cancel; schedules. */
   flows: FlowEngine;
-  jobs: Jobs;
+  flowRunners: Flows;
   metrics: AppMetrics;
   modelCache: ModelCache;
   close(): Promise<void>;
@@ -70,7 +70,7 @@ export async function openRuntime(
   });
   // Fits run on worker threads (started on first use), so training never blocks this event loop.
   const fitter = createFitter(config.fitThreads);
-  const pipeline: PipelineDeps = {
+  const services: ServiceDeps = {
     fitter,
     prices: stores.prices,
     tracker: stores.tracker,
@@ -82,15 +82,15 @@ export async function openRuntime(
     etlRuns: stores.etlRuns,
   };
   const etl: EtlDeps = {
-    ...pipeline,
+    ...services,
     source: stores.source,
     etlRuns: stores.etlRuns,
     datasets: stores.datasets,
   };
   const metrics = createMetrics();
-  let jobs: Jobs;
+  let runners: Flows;
   try {
-    jobs = await openJobs({
+    runners = await openFlows({
       flows: createFlows(etl, bundledSample),
       store: stores.flows,
       redisUrl: config.redisUrl,
@@ -120,21 +120,21 @@ export async function openRuntime(
   }
   registerFlowGauges(metrics, {
     countByState: () => stores.flows.countByState(),
-    depth: () => jobs.queue.depth(),
-    workers: () => jobs.queue.workers(),
+    depth: () => runners.queue.depth(),
+    workers: () => runners.queue.workers(),
   });
   return {
     config,
     stores,
-    pipeline,
+    services,
     etl,
-    queue: jobs.queue,
-    flows: jobs.engine,
-    jobs,
+    queue: runners.queue,
+    flows: runners.engine,
+    flowRunners: runners,
     metrics,
     modelCache: new ModelCache(),
     close: async () => {
-      await jobs.close();
+      await runners.close();
       await fitter.close();
       await stores.close();
     },

@@ -31,8 +31,8 @@ import {
   predict,
   setChampion,
   type ModelCache,
-  type PipelineDeps,
-} from '../pipelines/index.js';
+  type ServiceDeps,
+} from '../services/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
 import { errorHandler } from './errors.js';
 import { registerEtlRoutes } from './etl-routes.js';
@@ -55,7 +55,7 @@ import {
 } from './schemas.js';
 
 export interface ServerDeps {
-  pipeline: PipelineDeps;
+  services: ServiceDeps;
   queue: JobQueue;
   /** Flow runs and schedules (the /api/flows routes); without it, jobs are still flow runs on `queue`. */
   flows?: FlowService;
@@ -99,7 +99,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(errorHandler);
 
-  // CSV uploads arrive as raw bytes: decoding and validation belong to the import pipeline.
+  // CSV uploads arrive as raw bytes: decoding and validation belong to the import service.
   app.addContentTypeParser(
     ['text/csv', 'application/octet-stream', 'text/plain'],
     { parseAs: 'buffer' },
@@ -167,7 +167,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get(
     '/api/tickers',
     { schema: { tags: ['data'], response: { 200: Type.Array(TickerSummarySchema) } } },
-    () => deps.pipeline.prices.listTickers(),
+    () => deps.services.prices.listTickers(),
   );
 
   app.get(
@@ -200,10 +200,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       if (from !== undefined && to !== undefined && from > to) {
         throw new InvalidInputError('from', `from ${from} is after to ${to}`);
       }
-      if (!(await deps.pipeline.prices.getTicker(symbol))) {
+      if (!(await deps.services.prices.getTicker(symbol))) {
         throw new UnknownTickerError(symbol);
       }
-      const bars = await deps.pipeline.prices.getBars(symbol, {
+      const bars = await deps.services.prices.getBars(symbol, {
         ...(from ? { from } : {}),
         ...(to ? { to } : {}),
       });
@@ -225,7 +225,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     async (req) => {
       const horizon = req.query.horizon ?? 1;
-      const p = await predict(deps.pipeline, deps.modelCache, {
+      const p = await predict(deps.services, deps.modelCache, {
         ticker: req.query.ticker,
         horizon,
       });
@@ -253,7 +253,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const symbol = normalizeSymbol(req.body.ticker);
-      if (!(await deps.pipeline.prices.getTicker(symbol))) {
+      if (!(await deps.services.prices.getTicker(symbol))) {
         throw new UnknownTickerError(symbol);
       }
       const params = {
@@ -308,7 +308,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     async (req) => {
       const body = req.body;
       const bytes = Buffer.isBuffer(body) ? new Uint8Array(body) : new Uint8Array();
-      const result = await importCsv(deps.pipeline, {
+      const result = await importCsv(deps.services, {
         ticker: req.query.ticker,
         bytes,
         source: 'csv:api',
@@ -333,12 +333,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     async (req) => {
       const symbol = req.query.ticker === undefined ? undefined : normalizeSymbol(req.query.ticker);
-      return deps.pipeline.prices.listQuarantine(symbol);
+      return deps.services.prices.listQuarantine(symbol);
     },
   );
 
-  registerEtlRoutes(app, { queue: deps.queue, flows: deps.flows, etlRuns: deps.pipeline.etlRuns });
-  registerForecastRoutes(app, { pipeline: deps.pipeline, modelCache: deps.modelCache });
+  registerEtlRoutes(app, { queue: deps.queue, flows: deps.flows, etlRuns: deps.services.etlRuns });
+  registerForecastRoutes(app, { services: deps.services, modelCache: deps.modelCache });
   if (deps.flows) {
     registerFlowRoutes(app, { flows: deps.flows });
   }
@@ -367,7 +367,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       if (req.query.horizon !== undefined) {
         tags['stockops.horizon'] = String(req.query.horizon);
       }
-      return deps.pipeline.tracker.searchRuns({ tags, limit: req.query.limit ?? 100 });
+      return deps.services.tracker.searchRuns({ tags, limit: req.query.limit ?? 100 });
     },
   );
 
@@ -380,7 +380,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         response: { 200: RunSchema, ...errors },
       },
     },
-    (req) => deps.pipeline.tracker.getRun(req.params.id),
+    (req) => deps.services.tracker.getRun(req.params.id),
   );
 
   app.get(
@@ -407,18 +407,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         },
       },
     },
-    (req) => deps.pipeline.tracker.getMetricHistory(req.params.id, req.params.key),
+    (req) => deps.services.tracker.getMetricHistory(req.params.id, req.params.key),
   );
 
   app.get(
     '/api/models',
     { schema: { tags: ['registry'], response: { 200: Type.Array(RegisteredModelSchema) } } },
     async () => {
-      const models = await deps.pipeline.registry.listModels();
+      const models = await deps.services.registry.listModels();
       return Promise.all(
         models.map(async (m) => ({
           ...m,
-          versions: await deps.pipeline.registry.listVersions(m.name),
+          versions: await deps.services.registry.listVersions(m.name),
         })),
       );
     },
@@ -433,7 +433,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         params: Type.Object({ name: Type.String({ maxLength: 40 }) }),
       },
     },
-    (req) => deps.pipeline.aliasLog.list(req.params.name),
+    (req) => deps.services.aliasLog.list(req.params.name),
   );
 
   app.post(
@@ -456,7 +456,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       },
     },
     (req) =>
-      setChampion(deps.pipeline, {
+      setChampion(deps.services, {
         name: req.params.name,
         version: req.body.version,
         reason: req.body.reason,

@@ -1,4 +1,4 @@
-// Flow routes: start, list, inspect and cancel pipeline runs (not the tracked experiment runs of /api/runs), and schedules.
+// Flow routes: start, list, inspect and cancel flow runs (not the tracked experiment runs of /api/runs), and schedules.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

@@ -2,11 +2,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { forecast, type ModelCache, type PipelineDeps } from '../pipelines/index.js';
+import { forecast, type ModelCache, type ServiceDeps } from '../services/index.js';
 import { ErrorSchema, PriceIntervalSchema, Ticker } from './schemas.js';
 
 export interface ForecastRouteDeps {
-  pipeline: PipelineDeps;
+  services: ServiceDeps;
   modelCache: ModelCache;
 }
 
@@ -56,7 +56,7 @@ export function registerForecastRoutes(instance: FastifyInstance, deps: Forecast
       },
     },
     (req) =>
-      forecast(deps.pipeline, deps.modelCache, {
+      forecast(deps.services, deps.modelCache, {
         ticker: req.query.ticker,
         days: req.query.days ?? 20,
       }),

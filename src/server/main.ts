@@ -32,7 +32,7 @@ export async function startServer(
   let app: FastifyInstance;
   try {
     app = await buildServer({
-      pipeline: runtime.pipeline,
+      services: runtime.services,
       queue: runtime.queue,
       flows: runtime.flows,
       metrics: runtime.metrics,

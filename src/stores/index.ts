@@ -18,7 +18,7 @@ import { FileArtifactStore, parseS3Location, S3ArtifactStore } from './artifacts
 import { ClickHouseSeriesStore } from './clickhouse/index.js';
 import { ParquetDatasetStore } from './datasets/index.js';
 import { MlflowClient, MlflowRegistry, MlflowTracker } from './mlflow/index.js';
-import { backfillOlap, OlapBackedPriceStore } from './series-reads.js';
+import { backfillOlap, OlapBackedPriceStore } from './olap-backed-price-store.js';
 import { DbLock } from './sql/db-lock.js';
 import { replayChart, YahooPriceSource } from './yahoo/index.js';
 import {

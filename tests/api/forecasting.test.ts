@@ -129,7 +129,7 @@ describe('training with tuning', () => {
       metrics: { coverage: Record<string, number> };
     };
     expect(Object.keys(metrics.coverage)).toEqual(['80', '95']);
-    const tracker = h.rt.pipeline.tracker;
+    const tracker = h.rt.services.tracker;
     const children = await tracker.searchRuns({ tags: { 'mlflow.parentRunId': runId } });
     expect(children).toHaveLength(7);
     expect(children.map((c) => c.params.alpha).sort()).toEqual(
@@ -155,7 +155,7 @@ describe('online calibration', () => {
     >();
     const stored = JSON.parse(
       new TextDecoder().decode(
-        await h.rt.pipeline.tracker.getArtifact(before.model.runId, 'model/conformal.json'),
+        await h.rt.services.tracker.getArtifact(before.model.runId, 'model/conformal.json'),
       ),
     ) as ConformalState;
     const fromStore = AdaptiveConformal.fromJSON(stored).halfWidths() ?? [];

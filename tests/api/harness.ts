@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/index.js';
-import { bootstrap } from '../../src/pipelines/index.js';
+import { bootstrap } from '../../src/services/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/index.js';
 import { buildServer } from '../../src/server/index.js';
 import { bundledSample } from '../../src/stores/index.js';
@@ -29,10 +29,10 @@ export async function harness(
   });
   const rt = await openRuntime(config, 'server');
   if (options.bootstrap !== false) {
-    await bootstrap(rt.pipeline, bundledSample);
+    await bootstrap(rt.services, bundledSample);
   }
   const app = await buildServer({
-    pipeline: rt.pipeline,
+    services: rt.services,
     queue: rt.queue,
     flows: rt.flows,
     metrics: rt.metrics,

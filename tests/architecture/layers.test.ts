@@ -18,13 +18,13 @@ const layerOf = (file: string) => (relative(SRC, file).split(sep)[0] ?? '').repl
 const ALLOWED: Record<string, string[]> = {
   core: ['core'],
   stores: ['stores', 'core'],
-  pipelines: ['pipelines', 'core', 'version.ts'],
-  jobs: ['jobs', 'core'],
+  services: ['services', 'core', 'version.ts'],
+  flows: ['flows', 'core'],
   metrics: ['metrics'],
   config: ['config', 'core'],
-  runtime: ['runtime', 'core', 'config', 'jobs', 'metrics', 'pipelines', 'stores'],
-  server: ['server', 'core', 'config', 'metrics', 'pipelines', 'runtime', 'version.ts'],
-  cli: ['cli', 'core', 'config', 'pipelines', 'runtime', 'server', 'stores', 'version.ts'],
+  runtime: ['runtime', 'core', 'config', 'flows', 'metrics', 'services', 'stores'],
+  server: ['server', 'core', 'config', 'metrics', 'services', 'runtime', 'version.ts'],
+  cli: ['cli', 'core', 'config', 'services', 'runtime', 'server', 'stores', 'version.ts'],
   'version.ts': [],
 };
 
@@ -47,7 +47,7 @@ describe('source layering', () => {
     }
   });
 
-  it('points layers one way: server/jobs -> pipelines -> core <- stores', () => {
+  it('points layers one way: server/cli -> services/flows -> core <- stores', () => {
     for (const f of all) {
       const from = layerOf(f);
       for (const spec of imports(f).filter((s) => s.startsWith('.'))) {

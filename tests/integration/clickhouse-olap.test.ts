@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@clickhouse/client';
 import { ClickHouseSeriesStore, quote } from '../../src/stores/clickhouse/index.js';
 import { migrate, openPglite, SqlPriceStore } from '../../src/stores/sql/index.js';
-import { backfillOlap } from '../../src/stores/series-reads.js';
+import { backfillOlap } from '../../src/stores/olap-backed-price-store.js';
 import { seriesStoreContract } from '../contract/series-store.contract.js';
 import { clickhouseBaseUrl, clickhouseTestUrl } from './data-env.js';
 

@@ -1,7 +1,7 @@
 // Runs the JobQueue contract on BullMQ against a real Redis (scripts/services/redis.sh): producer and worker
 // in this process, a key prefix per queue.
 import { beforeAll } from 'vitest';
-import { BullmqQueue } from '../../src/jobs/index.js';
+import { BullmqQueue } from '../../src/flows/index.js';
 import { jobQueueContract } from '../contract/job-queue.contract.js';
 import { requireRedis, testPrefix } from './jobs-env.js';
 

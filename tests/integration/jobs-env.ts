@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ensureBuilt } from '../../scripts/ensure-built.mjs';
-import { importCsv } from '../../src/pipelines/index.js';
+import { importCsv } from '../../src/services/index.js';
 import { bundledSample, openStores } from '../../src/stores/index.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

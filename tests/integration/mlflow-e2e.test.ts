@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { bootstrap, predict, trainModel } from '../../src/pipelines/index.js';
+import { bootstrap, predict, trainModel } from '../../src/services/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/index.js';
 import { buildServer } from '../../src/server/index.js';
 import { bundledSample } from '../../src/stores/index.js';
@@ -46,7 +46,7 @@ describe('training with MLflow as the tracking and registry backend', () => {
       LOG_LEVEL: 'silent',
     });
     rt = await openRuntime(config, 'server');
-    await bootstrap(rt.pipeline, bundledSample);
+    await bootstrap(rt.services, bundledSample);
   });
 
   afterAll(async () => {
@@ -92,13 +92,13 @@ describe('training with MLflow as the tracking and registry backend', () => {
       model_version: { version: string; run_id: string; status: string };
     }>(`registered-models/alias?name=${name}&alias=champion`);
     expect(champion).toMatchObject({ version: '1', status: 'READY' });
-    const p = await predict(rt.pipeline, rt.modelCache, { ticker: '^GSPC', horizon: 1 });
+    const p = await predict(rt.services, rt.modelCache, { ticker: '^GSPC', horizon: 1 });
     expect(p.modelVersion).toBe(1);
     expect(p.model.runId).toBe(champion.run_id);
   });
 
   it('keeps a challenger that does not beat naive out of champion, and the audit log says why', async () => {
-    const r = await trainModel(rt.pipeline, {
+    const r = await trainModel(rt.services, {
       ticker: '^GSPC',
       model: 'naive',
       horizon: 1,
@@ -112,17 +112,17 @@ describe('training with MLflow as the tracking and registry backend', () => {
       `registered-models/alias?name=${encodeURIComponent(name)}&alias=challenger`,
     );
     expect(challenger.version).toBe('2');
-    const log = await rt.pipeline.aliasLog.list('^GSPC.h1');
+    const log = await rt.services.aliasLog.list('^GSPC.h1');
     expect(log[0]).toMatchObject({ alias: 'challenger', toVersion: 2, actor: 'test' });
     expect(log[0]?.reason).toMatch(/does not beat naive/);
     expect(log[0]?.metrics).toHaveProperty('rmse_naive');
-    const run = await rt.pipeline.tracker.getRun(r.runId);
+    const run = await rt.services.tracker.getRun(r.runId);
     expect(run.tags['stockops.promotion.decision']).toBe(r.decision);
   });
 
   it('rolls champion back and forth by hand through the API, and serving follows at once', async () => {
     const app = await buildServer({
-      pipeline: rt.pipeline,
+      services: rt.services,
       queue: rt.queue,
       metrics: rt.metrics,
       modelCache: rt.modelCache,

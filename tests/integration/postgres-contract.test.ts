@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runEtl } from '../../src/pipelines/index.js';
+import { runEtl } from '../../src/services/index.js';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
 import {

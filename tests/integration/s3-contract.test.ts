@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { bootstrap, predict } from '../../src/pipelines/index.js';
+import { bootstrap, predict } from '../../src/services/index.js';
 import { openRuntime } from '../../src/runtime/index.js';
 import { S3ArtifactStore } from '../../src/stores/artifacts/index.js';
 import { bundledSample } from '../../src/stores/index.js';
@@ -50,9 +50,9 @@ describe('training with artifacts on MinIO', () => {
     });
     const rt = await openRuntime(config, 'cli');
     try {
-      const result = await bootstrap(rt.pipeline, bundledSample);
+      const result = await bootstrap(rt.services, bundledSample);
       expect(rt.stores.artifacts.baseUri).toBe(`s3://${bucket}/${prefix}`);
-      const champion = await rt.pipeline.registry.getVersionByAlias('^GSPC.h1', 'champion');
+      const champion = await rt.services.registry.getVersionByAlias('^GSPC.h1', 'champion');
       expect(champion, JSON.stringify(result)).not.toBeNull();
       const s3 = new S3Client({
         endpoint: env.S3_ENDPOINT,
@@ -68,7 +68,7 @@ describe('training with artifacts on MinIO', () => {
       );
       expect(head.ContentLength).toBeGreaterThan(10);
       s3.destroy();
-      const p = await predict(rt.pipeline, rt.modelCache, { ticker: '^GSPC', horizon: 1 });
+      const p = await predict(rt.services, rt.modelCache, { ticker: '^GSPC', horizon: 1 });
       expect(p.modelVersion).toBe(champion?.version);
     } finally {
       await rt.close();

@@ -7,7 +7,7 @@ import { alphaFeatureSet } from './alpha-set.js';
 import { buildDataset, computeFeatureColumns } from './dataset.js';
 import { featureSetKey } from './feature-set.js';
 import { applyImputer, fitImputer } from './imputer.js';
-import { getFeatureSet } from './registry.js';
+import { getFeatureSet } from './feature-sets.js';
 
 interface Fixture {
   featureSet: string;

@@ -3,5 +3,5 @@ export * from './alpha-set.js';
 export * from './dataset.js';
 export * from './feature-set.js';
 export * from './imputer.js';
-export * from './registry.js';
+export * from './feature-sets.js';
 export * from './rolling.js';

@@ -1,4 +1,4 @@
-// Ports: what the pure core and the pipelines need from the outside world. Adapters live in src/stores.
+// Ports: what the pure core and the application services need from the outside world. Adapters live in src/stores.
 export type * from './data.js';
 
 export interface Experiment {

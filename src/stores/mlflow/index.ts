@@ -6,5 +6,5 @@ export {
   toDomainError,
   type MlflowClientOptions,
 } from './client.js';
-export { MlflowRegistry } from './registry.js';
+export { MlflowRegistry } from './model-registry.js';
 export { MlflowTracker, type MlflowAdapterOptions } from './tracker.js';

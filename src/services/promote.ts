@@ -1,6 +1,6 @@
 // Promotion gate and manual alias moves: challenger vs champion vs naive on one window, every move audited.
 import { InvalidInputError, type ModelVersion, type WalkForwardReport } from '../core/index.js';
-import type { PipelineDeps, PromotionGate } from './deps.js';
+import type { ServiceDeps, PromotionGate } from './deps.js';
 
 export const DEFAULT_GATE: PromotionGate = { metric: 'rmse', margin: 0 };
 
@@ -140,7 +140,7 @@ const numbers = (s: GateScores, metric: string): Record<string, number> => {
 
 /** Moves an alias and records the move in the audit log (no-op when it already points there). */
 async function moveAlias(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   move: {
     name: string;
     alias: string;
@@ -173,7 +173,7 @@ async function moveAlias(
  * tagged on the run and every alias move goes to the audit log.
  */
 export async function promoteIfBetter(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   version: ModelVersion,
   trained: { runId: string; report: WalkForwardReport },
   actor: string,
@@ -227,7 +227,7 @@ export async function promoteIfBetter(
 
 /** Points `champion` at a version by hand (promotion or rollback), recorded with who and why. */
 export async function setChampion(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   input: { name: string; version: number; reason: string; actor: string },
 ): Promise<{ name: string; alias: 'champion'; fromVersion: number | null; toVersion: number }> {
   if (input.reason.trim() === '') {

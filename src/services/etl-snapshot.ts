@@ -1,7 +1,7 @@
 // Lineage: the data a run used, as a content-addressed Parquet snapshot whose digest and range the run records.
 import { createHash } from 'node:crypto';
 import type { Bar, DatasetRef } from '../core/index.js';
-import type { PipelineDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 
 /**
  * Snapshots the bars (the same bars always give the same file, so an ETL snapshot and a training run on unchanged
@@ -9,7 +9,7 @@ import type { PipelineDeps } from './deps.js';
  * source says where they were read from.
  */
 export async function snapshotDataset(
-  deps: Pick<PipelineDeps, 'datasets'>,
+  deps: Pick<ServiceDeps, 'datasets'>,
   symbol: string,
   bars: readonly Bar[],
 ): Promise<DatasetRef> {

@@ -1,4 +1,4 @@
-// What the pipelines need: the ports, wired by the runtime.
+// What the application services need: the ports, wired by the runtime.
 import type {
   AliasLog,
   DatasetStore,
@@ -18,7 +18,7 @@ export interface PromotionGate {
   margin: number;
 }
 
-export interface PipelineDeps {
+export interface ServiceDeps {
   prices: PriceStore;
   tracker: Tracker;
   registry: Registry;
@@ -37,7 +37,7 @@ export interface PipelineDeps {
   fitter?: Fitter;
 }
 
-export const today = (deps: Pick<PipelineDeps, 'now'>): string =>
+export const today = (deps: Pick<ServiceDeps, 'now'>): string =>
   (deps.now ? deps.now() : new Date()).toISOString().slice(0, 10);
 
 /** Registered model (and experiment) name for a ticker and horizon, e.g. `^GSPC.h1`. */

@@ -1,19 +1,19 @@
-// The typed job registry: every job name has exactly one handler, checked before anything starts; and the
+// The flow catalog: every flow name has exactly one job handler, checked before anything starts; and the
 // default schedules, upserted under stable ids.
 import type { JobHandler, ScheduleRecord } from '../core/index.js';
 
 /** Every flow is a job of the same name. */
-export const JOB_NAMES = ['etl', 'train', 'evaluate', 'retrain-all', 'bootstrap'] as const;
-export type JobName = (typeof JOB_NAMES)[number];
+export const FLOW_NAMES = ['etl', 'train', 'evaluate', 'retrain-all', 'bootstrap'] as const;
+export type FlowName = (typeof FLOW_NAMES)[number];
 
 export function checkHandlers(handlers: ReadonlyMap<string, JobHandler>): void {
-  const missing = JOB_NAMES.filter((n) => !handlers.has(n));
-  const unknown = [...handlers.keys()].filter((n) => !(JOB_NAMES as readonly string[]).includes(n));
+  const missing = FLOW_NAMES.filter((n) => !handlers.has(n));
+  const unknown = [...handlers.keys()].filter((n) => !(FLOW_NAMES as readonly string[]).includes(n));
   if (missing.length > 0 || unknown.length > 0) {
     throw new Error(
-      `Job registry mismatch: ${missing.length > 0 ? `no handler for ${missing.join(', ')}` : ''}` +
+      `Flow catalog mismatch: ${missing.length > 0 ? `no handler for ${missing.join(', ')}` : ''}` +
         `${unknown.length > 0 ? ` handlers for unknown jobs ${unknown.join(', ')}` : ''}; ` +
-        'register exactly one handler per name in JOB_NAMES (src/jobs/registry.ts)',
+        'register exactly one handler per name in FLOW_NAMES (src/flows/flow-catalog.ts)',
     );
   }
 }

@@ -21,13 +21,13 @@ import {
   type QuarantinedRow,
   type SourceFetch,
 } from '../core/index.js';
-import { today, type PipelineDeps } from './deps.js';
+import { today, type ServiceDeps } from './deps.js';
 import { refreshClean } from './etl-clean.js';
 
 /** The tickers stockops follows unless told otherwise. */
 export const DEFAULT_TICKERS = ['AAPL', 'TSM', '2330.TW', '^GSPC'] as const;
 
-export interface EtlDeps extends PipelineDeps {
+export interface EtlDeps extends ServiceDeps {
   source: PriceSource;
   etlRuns: EtlRunLog;
   datasets: DatasetStore;

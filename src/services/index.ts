@@ -1,4 +1,4 @@
-// Public surface of src/pipelines: orchestration of core logic over the ports.
+// Public surface of src/services: the application services (ETL, import, train, evaluate, promote, predict, forecast) and the flows built from them.
 export * from './bootstrap.js';
 export * from './deps.js';
 export * from './etl.js';
@@ -7,7 +7,7 @@ export * from './etl-snapshot.js';
 export * from './evaluate.js';
 export * from './fit-pool.js';
 // fit-worker.ts is private: the body of FitPool's threads, loaded by file from dist/.
-export * from './flows.js';
+export * from './flow-definitions.js';
 export * from './forecast.js';
 export * from './import-csv.js';
 export * from './model-fit.js';

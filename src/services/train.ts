@@ -14,7 +14,7 @@ import {
   type WalkForwardReport,
 } from '../core/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
-import { modelName, type PipelineDeps } from './deps.js';
+import { modelName, type ServiceDeps } from './deps.js';
 import { snapshotDataset } from './etl-snapshot.js';
 import { inThreadFitter } from './fit-pool.js';
 import {
@@ -83,7 +83,7 @@ const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2))
  * The run is RUNNING while the fit works (on `deps.fitter`); input errors are said before it exists.
  */
 export async function trainTracked(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   input: TrainInput,
   options: TrainOptions = {},
 ): Promise<TrackedTraining & { model: ModelJson }> {
@@ -216,7 +216,7 @@ export async function trainTracked(
 
 /** Registers a tracked run's model as a new version of its registered model. */
 export async function registerVersion(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   t: TrackedTraining & { model: ModelJson },
 ): Promise<ModelVersion> {
   await deps.registry.ensureModel(t.modelName);
@@ -239,7 +239,7 @@ export async function registerVersion(
 }
 
 /** Trains, tracks, registers and (if it earns it) promotes one model. */
-export async function trainModel(deps: PipelineDeps, input: TrainInput): Promise<TrainResult> {
+export async function trainModel(deps: ServiceDeps, input: TrainInput): Promise<TrainResult> {
   const t = await trainTracked(deps, input);
   const version = await registerVersion(deps, t);
   const { promoted, decision } = await promoteIfBetter(deps, version, t, input.actor ?? 'system');

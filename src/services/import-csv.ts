@@ -6,7 +6,7 @@ import {
   reconcileRows,
   type Bar,
 } from '../core/index.js';
-import { today, type PipelineDeps } from './deps.js';
+import { today, type ServiceDeps } from './deps.js';
 import { refreshClean } from './etl-clean.js';
 
 export interface ImportResult {
@@ -21,7 +21,7 @@ export interface ImportResult {
  * A file that is not the expected CSV throws InvalidCsvError before anything is written.
  */
 export async function importCsv(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   input: { ticker: string; bytes: Uint8Array; source: string },
 ): Promise<ImportResult> {
   const ticker = normalizeSymbol(input.ticker);

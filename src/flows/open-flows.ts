@@ -11,11 +11,11 @@ import { BullmqQueue } from './bullmq-queue.js';
 import { FlowEngine, type ScheduleDriver } from './flow-engine.js';
 import { InProcessQueue } from './in-process-queue.js';
 import { InProcessScheduler } from './in-process-scheduler.js';
-import { checkHandlers, DEFAULT_SCHEDULES } from './registry.js';
+import { checkHandlers, DEFAULT_SCHEDULES } from './flow-catalog.js';
 
-export type JobsRole = 'server' | 'worker' | 'cli';
+export type FlowRole = 'server' | 'worker' | 'cli';
 
-export interface OpenJobsOptions {
+export interface OpenFlowsOptions {
   flows: readonly FlowDefinition<unknown>[];
   store: FlowStore;
   /** BullMQ on this Redis when set; the in-process runner otherwise. */
@@ -24,10 +24,10 @@ export interface OpenJobsOptions {
    * server: API (in-process: runs jobs and schedules; BullMQ: produces and upserts schedulers).
    * worker: takes BullMQ jobs. cli: runs what it starts, no schedules.
    */
-  role: JobsRole;
-  /** Jobs a BullMQ worker runs at once. @defaultValue 1 */
+  role: FlowRole;
+  /** Flow runs a BullMQ worker runs at once. @defaultValue 1 */
   concurrency?: number;
-  /** Jobs the in-process runner runs at once (e.g. one per fit thread). @defaultValue 1 */
+  /** Flow runs the in-process runner runs at once (e.g. one per fit thread). @defaultValue 1 */
   inProcessConcurrency?: number;
   /** Redis key prefix. @defaultValue 'stockops' */
   prefix?: string;
@@ -42,14 +42,14 @@ export interface OpenJobsOptions {
   leaseKeeper?: (workerId: string, everyMs: number) => LeaseKeeper | null;
 }
 
-export interface Jobs {
+export interface Flows {
   engine: FlowEngine;
   queue: ManagedJobQueue;
   runner: 'in-process' | 'bullmq';
   close(): Promise<void>;
 }
 
-export async function openJobs(options: OpenJobsOptions): Promise<Jobs> {
+export async function openFlows(options: OpenFlowsOptions): Promise<Flows> {
   const workerId = `${hostname()}:${process.pid}`;
   const heartbeatMs = options.heartbeatMs ?? 2000;
   const engine = new FlowEngine({

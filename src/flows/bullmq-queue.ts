@@ -22,7 +22,7 @@ export interface BullmqQueueOptions {
   prefix?: string;
   /** Take jobs in this process (a worker); the API alone only produces. @defaultValue false */
   work?: boolean;
-  /** Jobs run at once by this worker. @defaultValue 1 */
+  /** Flow runs a BullMQ worker runs at once. @defaultValue 1 */
   concurrency?: number;
   /**
    * How long a job's lock lasts without renewal (renewed every half of it, on the event loop). Long enough

@@ -11,7 +11,7 @@ import {
   type ModelKind,
   type WalkForwardOptions,
 } from '../core/index.js';
-import type { PipelineDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { inThreadFitter, type Fitter } from './fit-pool.js';
 import {
   barsNeeded,
@@ -125,7 +125,7 @@ export async function compareModelsOn(
 
 /** Reads the ticker's bars from the store and compares the models on them. */
 export async function evaluateModels(
-  deps: Pick<PipelineDeps, 'prices' | 'fitter'>,
+  deps: Pick<ServiceDeps, 'prices' | 'fitter'>,
   input: CompareInput,
   onProgress?: CompareProgress,
 ): Promise<Comparison> {

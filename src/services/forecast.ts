@@ -6,7 +6,7 @@ import {
   normalizeSymbol,
   tradingDayAfter,
 } from '../core/index.js';
-import type { PipelineDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import {
   predictDetailed,
   type DetailedPrediction,
@@ -53,7 +53,7 @@ interface Anchor {
  * Day 0 is the last close with zero width.
  */
 export async function forecast(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   cache: ModelCache,
   input: { ticker: string; days: number },
 ): Promise<Forecast> {

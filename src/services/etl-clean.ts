@@ -1,6 +1,6 @@
 // Re-derives one ticker's cleaned series from its raw bars and corporate actions, and writes what changed.
 import { cleanSeries, type Bar } from '../core/index.js';
-import type { PipelineDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 
 export interface CleanResult {
   bars: Bar[];
@@ -13,7 +13,7 @@ export interface CleanResult {
  * close, and deriving from scratch is what keeps the cleaned series reproducible from raw + actions.
  */
 export async function refreshClean(
-  deps: Pick<PipelineDeps, 'prices'>,
+  deps: Pick<ServiceDeps, 'prices'>,
   symbol: string,
 ): Promise<CleanResult> {
   const [raw, actions] = await Promise.all([

@@ -1,4 +1,4 @@
-// The shipped flows: etl, train, evaluate, retrain-all and bootstrap, as typed task sequences over the pipelines.
+// The shipped flows: etl, train, evaluate, retrain-all and bootstrap, as typed task sequences over the application services.
 import {
   InvalidInputError,
   MODEL_KINDS,
@@ -13,7 +13,7 @@ import {
   type WalkForwardReport,
 } from '../core/index.js';
 import { bootstrap, type SampleData } from './bootstrap.js';
-import { modelName, type PipelineDeps } from './deps.js';
+import { modelName, type ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { promoteIfBetter } from './promote.js';
 import type { TrainMetrics } from './model-fit.js';
@@ -159,7 +159,7 @@ function trainOptions(ctx: TaskContext): TrainOptions {
  * of that flow run still RUNNING as KILLED (MLflow's status), before the retry starts its own run.
  */
 async function killAbandonedRuns(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   p: TrainFlowParams,
   run: FlowRunRecord,
   log: (message: string) => void,
@@ -179,7 +179,7 @@ async function killAbandonedRuns(
  * adding a second one.
  */
 async function registerOnce(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   fit: FitResult,
   key: string,
 ): Promise<{ version: ModelVersion; created: boolean }> {
@@ -206,7 +206,7 @@ async function registerOnce(
   return { version, created: true };
 }
 
-const trainTasks = (deps: PipelineDeps): TaskDefinition<TrainFlowParams>[] => [
+const trainTasks = (deps: ServiceDeps): TaskDefinition<TrainFlowParams>[] => [
   {
     name: 'fit',
     retries: 1,

@@ -5,14 +5,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDb } from '../../tests/helpers.js';
 import { FileArtifactStore } from '../stores/artifacts/index.js';
 import { SqlAliasLog, SqlPriceStore, SqlRegistry, SqlTracker } from '../stores/sql/index.js';
-import type { PipelineDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { importCsv } from './import-csv.js';
 
 const HEADER = 'Date,Open,High,Low,Close,Adj Close,Volume';
 const enc = (lines: string[]) => new TextEncoder().encode(lines.join('\n'));
 
 describe('importCsv', () => {
-  let deps: PipelineDeps;
+  let deps: ServiceDeps;
   beforeEach(async () => {
     const db = await freshDb();
     deps = {

@@ -1,4 +1,4 @@
-// Public surface of src/jobs: the flow engine, its two runners (in-process, BullMQ), schedules and the job registry.
+// Public surface of src/flows: the flow engine, its two runners (in-process, BullMQ), schedules and the flow catalog (names checked at start, default schedules).
 export { retryDelay } from './backoff.js';
 export { BullmqQueue, type BullmqQueueOptions } from './bullmq-queue.js';
 export { nextFire, validateCron } from './cron.js';
@@ -11,5 +11,5 @@ export {
 } from './flow-engine.js';
 export { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
 export { InProcessScheduler, type FireSchedule } from './in-process-scheduler.js';
-export { checkHandlers, DEFAULT_SCHEDULES, JOB_NAMES, type JobName } from './registry.js';
-export { openJobs, type Jobs, type JobsRole, type OpenJobsOptions } from './setup.js';
+export { checkHandlers, DEFAULT_SCHEDULES, FLOW_NAMES, type FlowName } from './flow-catalog.js';
+export { openFlows, type Flows, type FlowRole, type OpenFlowsOptions } from './open-flows.js';

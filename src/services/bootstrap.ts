@@ -1,6 +1,6 @@
 // First start: load the bundled sample, evaluate naive and ridge, register the better one as champion.
 import { importCsv, type ImportResult } from './import-csv.js';
-import { modelName, type PipelineDeps } from './deps.js';
+import { modelName, type ServiceDeps } from './deps.js';
 import { promoteIfBetter } from './promote.js';
 import type { TrainMetrics } from './model-fit.js';
 import { registerVersion, trainTracked } from './train.js';
@@ -22,7 +22,7 @@ export interface BootstrapResult {
 
 /** Idempotent: does nothing when the sample ticker already has data and a champion. */
 export async function bootstrap(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   sample: SampleData,
   horizon = 1,
 ): Promise<BootstrapResult> {

@@ -22,7 +22,7 @@ import {
   type ModelJson,
   type TradingCalendar,
 } from '../core/index.js';
-import { modelName, type PipelineDeps } from './deps.js';
+import { modelName, type ServiceDeps } from './deps.js';
 
 /** One conformal interval of the predicted close. */
 export interface PriceInterval {
@@ -98,7 +98,7 @@ const METRIC_KEYS: Record<string, string> = {
   coverage95: 'coverage_95',
 };
 
-async function loadServed(deps: PipelineDeps, runId: string): Promise<ServedModel> {
+async function loadServed(deps: ServiceDeps, runId: string): Promise<ServedModel> {
   const read = async (path: string) =>
     JSON.parse(new TextDecoder().decode(await deps.tracker.getArtifact(runId, path))) as unknown;
   const json = (await read('model/model.json')) as ModelJson;
@@ -124,7 +124,7 @@ export interface DetailedPrediction extends Prediction {
 }
 
 export async function predictDetailed(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   cache: ModelCache,
   input: { ticker: string; horizon: number },
 ): Promise<DetailedPrediction> {
@@ -201,7 +201,7 @@ export async function predictDetailed(
 }
 
 export async function predict(
-  deps: PipelineDeps,
+  deps: ServiceDeps,
   cache: ModelCache,
   input: { ticker: string; horizon: number },
 ): Promise<Prediction> {

@@ -117,7 +117,7 @@ export const inThreadFitter: Fitter = {
 
 // The thread runs compiled JS: the sibling from dist/, or from the .ts source (vitest) <repo>/dist's build of it.
 const WORKER_URL = import.meta.url.endsWith('.ts')
-  ? new URL('../../dist/pipelines/fit-worker.js', import.meta.url)
+  ? new URL('../../dist/services/fit-worker.js', import.meta.url)
   : new URL('./fit-worker.js', import.meta.url);
 
 /** Rebuilds a share from a worker's reply; the final model comes back from its own JSON. */
