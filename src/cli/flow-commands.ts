@@ -136,7 +136,9 @@ export function registerFlowCommands(
               async (rt) => {
                 const id = await rt.flows.start(name, opts.param);
                 // In-process the run executes in this process: leaving early would abandon it.
-                return rt.flowRunners.runner === 'in-process' || opts.wait ? localRun(rt, id) : { id };
+                return rt.flowRunners.runner === 'in-process' || opts.wait
+                  ? localRun(rt, id)
+                  : { id };
               },
               onWait,
             ),

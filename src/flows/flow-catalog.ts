@@ -8,7 +8,9 @@ export type FlowName = (typeof FLOW_NAMES)[number];
 
 export function checkHandlers(handlers: ReadonlyMap<string, JobHandler>): void {
   const missing = FLOW_NAMES.filter((n) => !handlers.has(n));
-  const unknown = [...handlers.keys()].filter((n) => !(FLOW_NAMES as readonly string[]).includes(n));
+  const unknown = [...handlers.keys()].filter(
+    (n) => !(FLOW_NAMES as readonly string[]).includes(n),
+  );
   if (missing.length > 0 || unknown.length > 0) {
     throw new Error(
       `Flow catalog mismatch: ${missing.length > 0 ? `no handler for ${missing.join(', ')}` : ''}` +
