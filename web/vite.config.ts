@@ -22,6 +22,11 @@ export default defineConfig(({ command, mode }) => {
     root: webRoot,
     base: '/',
     plugins: [react()],
+    // The HTTP contract (schemas, types, endpoint table, client) is shared with the server and the CLI;
+    // it is pure TypeScript, so the browser bundle takes it as source.
+    resolve: {
+      alias: { '@stockops/api': fileURLToPath(new URL('../src/api/index.ts', import.meta.url)) },
+    },
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -7,7 +7,19 @@ import { InvalidInputError } from '../errors/index.js';
  */
 export const SYMBOL_PATTERN = /^\^?[A-Z0-9][A-Z0-9.\-=]{0,19}$/;
 
-export function normalizeSymbol(input: string, field = 'ticker'): string {
+/**
+ * What a client may send: the same symbols in either case (normalised to upper case). Published in the
+ * HTTP contract exactly as the server enforces it.
+ */
+export const SYMBOL_INPUT_PATTERN = '^\\^?[A-Za-z0-9][A-Za-z0-9.=-]{0,19}$';
+
+/**
+ * A symbol already normalised (upper case, checked against SYMBOL_PATTERN). Services take this type, so
+ * a ticker is normalised once at the edge (route, CLI option, flow parameters) and never again.
+ */
+export type TickerSymbol = string & { readonly __brand: 'TickerSymbol' };
+
+export function normalizeSymbol(input: string, field = 'ticker'): TickerSymbol {
   const s = input.trim().toUpperCase();
   if (!SYMBOL_PATTERN.test(s)) {
     throw new InvalidInputError(
@@ -15,5 +27,5 @@ export function normalizeSymbol(input: string, field = 'ticker'): string {
       `"${input}" is not a ticker symbol (expected letters, digits, '.', '-', '=' and an optional leading '^', at most 20 characters)`,
     );
   }
-  return s;
+  return s as TickerSymbol;
 }

@@ -1,0 +1,54 @@
+// Data resources: tickers, price history, CSV import and the quarantine.
+import { Type, type Static } from '@sinclair/typebox';
+import { IsoDate, Ticker } from './primitives.js';
+
+export const TickerSummarySchema = Type.Object({
+  symbol: Type.String(),
+  firstDate: Type.String(),
+  lastDate: Type.String(),
+  rows: Type.Integer(),
+});
+export type TickerSummary = Static<typeof TickerSummarySchema>;
+
+export const BarSchema = Type.Object({
+  date: Type.String(),
+  open: Type.Number(),
+  high: Type.Number(),
+  low: Type.Number(),
+  close: Type.Number(),
+  adjClose: Type.Number(),
+  volume: Type.Union([Type.Number(), Type.Null()]),
+});
+export type ApiBar = Static<typeof BarSchema>;
+
+export const HistoryParams = Type.Object({ symbol: Ticker });
+export const HistoryQuery = Type.Object(
+  { from: Type.Optional(IsoDate), to: Type.Optional(IsoDate) },
+  { additionalProperties: false },
+);
+export const HistorySchema = Type.Object({ symbol: Type.String(), bars: Type.Array(BarSchema) });
+export type History = Static<typeof HistorySchema>;
+
+export const ImportQuery = Type.Object({ ticker: Ticker }, { additionalProperties: false });
+export const ImportResultSchema = Type.Object({
+  ticker: Type.String(),
+  imported: Type.Integer(),
+  duplicates: Type.Integer(),
+  quarantined: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
+});
+export type ImportResult = Static<typeof ImportResultSchema>;
+
+export const QuarantineQuery = Type.Object(
+  { ticker: Type.Optional(Ticker) },
+  { additionalProperties: false },
+);
+export const QuarantineEntrySchema = Type.Object({
+  id: Type.Integer(),
+  symbol: Type.String(),
+  source: Type.String(),
+  line: Type.Integer(),
+  reason: Type.String(),
+  raw: Type.String(),
+  createdAt: Type.String(),
+});
+export type QuarantineEntry = Static<typeof QuarantineEntrySchema>;

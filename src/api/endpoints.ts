@@ -1,0 +1,222 @@
+// Every route of the HTTP API, once: the server registers these, the CLI and the web call them, OpenAPI is generated from them.
+import { Type } from '@sinclair/typebox';
+import {
+  HistoryParams,
+  HistoryQuery,
+  HistorySchema,
+  ImportQuery,
+  ImportResultSchema,
+  QuarantineEntrySchema,
+  QuarantineQuery,
+  TickerSummarySchema,
+} from './data.js';
+import { endpoint, errorResponses, NEEDS_API_KEY } from './endpoint.js';
+import { EtlRequestSchema, EtlRunParams, EtlRunSchema, EtlRunsQuery } from './etl.js';
+import {
+  FlowInfoSchema,
+  FlowParams,
+  FlowRunAcceptedSchema,
+  FlowRunDetailSchema,
+  FlowRunParams,
+  FlowRunSchema,
+  FlowRunsQuery,
+  FlowStartBody,
+  ScheduleParams,
+  SchedulePatchSchema,
+  ScheduleSchema,
+} from './flows.js';
+import {
+  AliasEventSchema,
+  AliasMoveSchema,
+  ModelParams,
+  RegisteredModelSchema,
+  SetChampionSchema,
+} from './models.js';
+import { ForecastQuery, ForecastSchema, PredictionSchema, PredictQuery } from './predict.js';
+import { HealthSchema } from './system.js';
+import { MetricParams, MetricPointSchema, RunParams, RunSchema, RunsQuery } from './tracking.js';
+import { JobAcceptedSchema, JobParams, JobSchema, TrainRequestSchema } from './train.js';
+
+export const endpoints = {
+  health: endpoint('GET', '/api/health', {
+    tags: ['system'],
+    description: 'Liveness, the version, the bootstrap state and the stores in use.',
+    response: { 200: HealthSchema },
+  }),
+
+  // data
+  tickers: endpoint('GET', '/api/tickers', {
+    tags: ['data'],
+    description: 'Every ticker with a cleaned series: first and last date, rows.',
+    response: { 200: Type.Array(TickerSummarySchema) },
+  }),
+  history: endpoint('GET', '/api/tickers/:symbol/history', {
+    tags: ['data'],
+    description:
+      'Cleaned daily bars (split-consistent prices, continuous adjusted close), oldest first.',
+    params: HistoryParams,
+    querystring: HistoryQuery,
+    response: { 200: HistorySchema, ...errorResponses(400, 404) },
+  }),
+  importCsv: endpoint('POST', '/api/import', {
+    tags: ['data'],
+    security: NEEDS_API_KEY,
+    description:
+      'Body: a Yahoo Finance daily CSV (Date,Open,High,Low,Close,Adj Close,Volume) as text/csv. Every data row is imported, counted as a duplicate or quarantined with its line and reason.',
+    consumes: ['text/csv', 'text/plain', 'application/octet-stream'],
+    querystring: ImportQuery,
+    response: { 200: ImportResultSchema, ...errorResponses(400, 401) },
+  }),
+  quarantine: endpoint('GET', '/api/quarantine', {
+    tags: ['data'],
+    description: 'Rows refused by imports and the ETL, with line, reason and raw text.',
+    querystring: QuarantineQuery,
+    response: { 200: Type.Array(QuarantineEntrySchema), ...errorResponses(400) },
+  }),
+  startEtl: endpoint('POST', '/api/etl', {
+    tags: ['data'],
+    security: NEEDS_API_KEY,
+    description:
+      'Runs the ETL (extract from Yahoo Finance -> validate -> load raw -> clean -> quality -> snapshot) as an `etl` flow run; full history for new tickers, incremental for stored ones. Poll GET /api/flow-runs/{jobId}; the summary is also in GET /api/etl/runs. An empty body means the defaults.',
+    body: EtlRequestSchema,
+    response: { 202: JobAcceptedSchema, ...errorResponses(400, 401) },
+  }),
+  etlRuns: endpoint('GET', '/api/etl/runs', {
+    tags: ['data'],
+    description:
+      'ETL runs, newest first, each with its steps (counts, ms), per-ticker results and quality checks.',
+    querystring: EtlRunsQuery,
+    response: { 200: Type.Array(EtlRunSchema), ...errorResponses(400) },
+  }),
+  etlRun: endpoint('GET', '/api/etl/runs/:id', {
+    tags: ['data'],
+    params: EtlRunParams,
+    response: { 200: EtlRunSchema, ...errorResponses(400, 404) },
+  }),
+
+  // serving
+  predict: endpoint('GET', '/api/predict', {
+    tags: ['predict'],
+    description:
+      "The champion's predicted close for the horizon-th next trading day, its version and metrics beside naive, and 80%/95% conformal intervals.",
+    querystring: PredictQuery,
+    response: { 200: PredictionSchema, ...errorResponses(400, 404, 422) },
+  }),
+  forecast: endpoint('GET', '/api/forecast', {
+    tags: ['predict'],
+    description:
+      'Predicted close for each of the next `days` trading days (exchange calendar), each with 80%/95% intervals, from the champions of horizons 1, 5 and 20.',
+    querystring: ForecastQuery,
+    response: { 200: ForecastSchema, ...errorResponses(400, 404, 422) },
+  }),
+
+  // training
+  train: endpoint('POST', '/api/train', {
+    tags: ['train'],
+    security: NEEDS_API_KEY,
+    description:
+      'Starts a `train` flow run: walk-forward evaluation, tracked run, registered version and the promotion gate. Answers at once with the run id.',
+    body: TrainRequestSchema,
+    response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 404) },
+  }),
+  job: endpoint('GET', '/api/jobs/:id', {
+    tags: ['flows'],
+    description:
+      'A flow run in the job shape older clients know ({ id, status, result?, error? }); an alias of GET /api/flow-runs/{id}.',
+    params: JobParams,
+    response: { 200: JobSchema, ...errorResponses(400, 404) },
+  }),
+
+  // tracking
+  runs: endpoint('GET', '/api/runs', {
+    tags: ['tracking'],
+    description: 'Tracked experiment runs, newest first.',
+    querystring: RunsQuery,
+    response: { 200: Type.Array(RunSchema), ...errorResponses(400) },
+  }),
+  run: endpoint('GET', '/api/runs/:id', {
+    tags: ['tracking'],
+    params: RunParams,
+    response: { 200: RunSchema, ...errorResponses(400, 404) },
+  }),
+  metricHistory: endpoint('GET', '/api/runs/:id/metrics/:key', {
+    tags: ['tracking'],
+    description:
+      'Every logged value of one metric of a run, by step (walk-forward folds are steps).',
+    params: MetricParams,
+    response: { 200: Type.Array(MetricPointSchema), ...errorResponses(400, 404) },
+  }),
+
+  // registry
+  models: endpoint('GET', '/api/models', {
+    tags: ['registry'],
+    description: 'Registered models with their versions and aliases.',
+    response: { 200: Type.Array(RegisteredModelSchema) },
+  }),
+  modelHistory: endpoint('GET', '/api/models/:name/history', {
+    tags: ['registry'],
+    description: 'Alias moves of a registered model, newest first: who, why and the numbers.',
+    params: ModelParams,
+    response: { 200: Type.Array(AliasEventSchema), ...errorResponses(400) },
+  }),
+  setChampion: endpoint('POST', '/api/models/:name/aliases/champion', {
+    tags: ['registry'],
+    security: NEEDS_API_KEY,
+    description:
+      'Points `champion` at a version by hand (promotion or rollback); the move is recorded in the alias log with the reason. Serving picks it up on the next request.',
+    params: ModelParams,
+    body: SetChampionSchema,
+    response: { 200: AliasMoveSchema, ...errorResponses(400, 401, 404) },
+  }),
+
+  // flows
+  flows: endpoint('GET', '/api/flows', {
+    tags: ['flows'],
+    description: 'The flows this server runs, with their tasks and typed parameters.',
+    response: { 200: Type.Array(FlowInfoSchema) },
+  }),
+  startFlow: endpoint('POST', '/api/flows/:name/runs', {
+    tags: ['flows'],
+    security: NEEDS_API_KEY,
+    description:
+      "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}.",
+    params: FlowParams,
+    body: FlowStartBody,
+    response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404) },
+  }),
+  flowRuns: endpoint('GET', '/api/flow-runs', {
+    tags: ['flows'],
+    description: 'Flow runs, newest first (the tracked experiment runs are /api/runs).',
+    querystring: FlowRunsQuery,
+    response: { 200: Type.Array(FlowRunSchema), ...errorResponses(400) },
+  }),
+  flowRun: endpoint('GET', '/api/flow-runs/:id', {
+    tags: ['flows'],
+    description: 'One flow run with its task runs and log lines.',
+    params: FlowRunParams,
+    response: { 200: FlowRunDetailSchema, ...errorResponses(400, 404) },
+  }),
+  cancelFlowRun: endpoint('POST', '/api/flow-runs/:id/cancel', {
+    tags: ['flows'],
+    security: NEEDS_API_KEY,
+    description:
+      'A queued run is Cancelled at once; a running one stops at its next heartbeat (a few seconds) or task boundary.',
+    params: FlowRunParams,
+    response: { 200: FlowRunSchema, ...errorResponses(400, 401, 404) },
+  }),
+  schedules: endpoint('GET', '/api/schedules', {
+    tags: ['flows'],
+    description: 'Schedules with their next run.',
+    response: { 200: Type.Array(ScheduleSchema) },
+  }),
+  updateSchedule: endpoint('PUT', '/api/schedules/:id', {
+    tags: ['flows'],
+    security: NEEDS_API_KEY,
+    description: 'Enable, disable or edit a schedule; cron has five fields, timezone is IANA.',
+    params: ScheduleParams,
+    body: SchedulePatchSchema,
+    response: { 200: ScheduleSchema, ...errorResponses(400, 401, 404) },
+  }),
+} as const;
+
+export type Endpoints = typeof endpoints;

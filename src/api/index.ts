@@ -1,0 +1,21 @@
+// Public surface of src/api, the HTTP contract: schemas and their types, the endpoint table, the error envelope and the client.
+export { HORIZONS, isHorizon, modelName, parseModelName, MODEL_KINDS } from '../core/index.js';
+export type {
+  ErrorCode,
+  Horizon as HorizonValue,
+  ModelKind as ModelKindValue,
+  TickerSymbol,
+} from '../core/index.js';
+export * from './client.js';
+export * from './data.js';
+export * from './endpoint.js';
+export * from './endpoints.js';
+export * from './errors.js';
+export * from './etl.js';
+export * from './flows.js';
+export * from './models.js';
+export * from './predict.js';
+export * from './primitives.js';
+export * from './system.js';
+export * from './tracking.js';
+export * from './train.js';

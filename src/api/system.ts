@@ -1,0 +1,23 @@
+// System resources: liveness and what this process runs on.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const TrackingInfoSchema = Type.Object({
+  backend: Type.Union([Type.Literal('built-in'), Type.Literal('mlflow')]),
+  mlflowUrl: Type.Union([Type.String(), Type.Null()]),
+  namePrefix: Type.String(),
+});
+export type TrackingInfo = Static<typeof TrackingInfoSchema>;
+
+export const HealthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  bootstrap: Type.Optional(
+    Type.Object({
+      state: Type.Union(['pending', 'running', 'done', 'failed'].map((s) => Type.Literal(s))),
+      error: Type.Optional(Type.String()),
+    }),
+  ),
+  database: Type.Optional(Type.String({ description: 'pglite or postgres' })),
+  tracking: Type.Optional(TrackingInfoSchema),
+});
+export type Health = Static<typeof HealthSchema>;
