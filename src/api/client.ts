@@ -56,13 +56,21 @@ function checkerOf(schema: TSchema): TypeCheck<TSchema> {
   return c;
 }
 
+/** Path and query values are strings, numbers or booleans in every endpoint of the contract. */
+const scalar = (v: unknown): string =>
+  typeof v === 'number' || typeof v === 'boolean'
+    ? String(v)
+    : typeof v === 'string'
+      ? v
+      : JSON.stringify(v);
+
 function pathOf(url: string, params: Record<string, unknown> | undefined): string {
   return url.replace(/:([A-Za-z_]+)/g, (_m, name: string) => {
     const v = params?.[name];
     if (v === undefined) {
       throw new ApiError('CLIENT_ERROR', `path parameter "${name}" of ${url} is missing`);
     }
-    return encodeURIComponent(String(v));
+    return encodeURIComponent(scalar(v));
   });
 }
 
@@ -73,7 +81,7 @@ function queryOf(query: Record<string, unknown> | undefined): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
     if (v !== undefined && v !== null) {
-      q.set(k, String(v));
+      q.set(k, scalar(v));
     }
   }
   const s = q.toString();
@@ -93,8 +101,8 @@ function parseBody(text: string): unknown {
 
 function envelopeOf(body: unknown): { code?: unknown; message?: unknown; field?: unknown } | null {
   if (typeof body === 'object' && body !== null && 'error' in body) {
-    const e = (body as { error: unknown }).error;
-    return typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : null;
+    const e = body.error;
+    return typeof e === 'object' && e !== null ? e : null;
   }
   return null;
 }
@@ -164,7 +172,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
           );
         }
       }
-      return parsed as ResponseOf<E>;
+      return parsed;
     },
   };
 }

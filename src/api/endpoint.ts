@@ -23,6 +23,8 @@ export interface Endpoint<S extends EndpointSchema = EndpointSchema> {
   /** Fastify path syntax: `/api/tickers/:symbol/history`. */
   url: string;
   schema: S;
+  /** The body a request without one stands for (e.g. `{}`: all defaults); absent, a body is required. */
+  emptyBody?: unknown;
 }
 
 /** Mutating routes name the API key scheme, so OpenAPI shows which need `x-api-key`. */
@@ -41,8 +43,9 @@ export function endpoint<const S extends EndpointSchema>(
   method: HttpMethod,
   url: string,
   schema: S,
+  options: { emptyBody?: unknown } = {},
 ): Endpoint<S> {
-  return { method, url, schema };
+  return { method, url, schema, ...options };
 }
 
 type SuccessStatus = 200 | 201 | 202;

@@ -73,14 +73,19 @@ export const endpoints = {
     querystring: QuarantineQuery,
     response: { 200: Type.Array(QuarantineEntrySchema), ...errorResponses(400) },
   }),
-  startEtl: endpoint('POST', '/api/etl', {
-    tags: ['data'],
-    security: NEEDS_API_KEY,
-    description:
-      'Runs the ETL (extract from Yahoo Finance -> validate -> load raw -> clean -> quality -> snapshot) as an `etl` flow run; full history for new tickers, incremental for stored ones. Poll GET /api/flow-runs/{jobId}; the summary is also in GET /api/etl/runs. An empty body means the defaults.',
-    body: EtlRequestSchema,
-    response: { 202: JobAcceptedSchema, ...errorResponses(400, 401) },
-  }),
+  startEtl: endpoint(
+    'POST',
+    '/api/etl',
+    {
+      tags: ['data'],
+      security: NEEDS_API_KEY,
+      description:
+        'Runs the ETL (extract from Yahoo Finance -> validate -> load raw -> clean -> quality -> snapshot) as an `etl` flow run; full history for new tickers, incremental for stored ones. Poll GET /api/flow-runs/{jobId}; the summary is also in GET /api/etl/runs. An empty body means the defaults.',
+      body: EtlRequestSchema,
+      response: { 202: JobAcceptedSchema, ...errorResponses(400, 401) },
+    },
+    { emptyBody: {} },
+  ),
   etlRuns: endpoint('GET', '/api/etl/runs', {
     tags: ['data'],
     description:
@@ -175,15 +180,20 @@ export const endpoints = {
     description: 'The flows this server runs, with their tasks and typed parameters.',
     response: { 200: Type.Array(FlowInfoSchema) },
   }),
-  startFlow: endpoint('POST', '/api/flows/:name/runs', {
-    tags: ['flows'],
-    security: NEEDS_API_KEY,
-    description:
-      "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}.",
-    params: FlowParams,
-    body: FlowStartBody,
-    response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404) },
-  }),
+  startFlow: endpoint(
+    'POST',
+    '/api/flows/:name/runs',
+    {
+      tags: ['flows'],
+      security: NEEDS_API_KEY,
+      description:
+        "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}.",
+      params: FlowParams,
+      body: FlowStartBody,
+      response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404) },
+    },
+    { emptyBody: {} },
+  ),
   flowRuns: endpoint('GET', '/api/flow-runs', {
     tags: ['flows'],
     description: 'Flow runs, newest first (the tracked experiment runs are /api/runs).',

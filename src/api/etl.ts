@@ -35,13 +35,15 @@ export const DatasetRefSchema = Type.Object({
 });
 
 const EtlStepName = Type.Union(
-  ['extract', 'validate', 'load_raw', 'clean', 'quality', 'snapshot'].map((s) => Type.Literal(s)),
+  (['extract', 'validate', 'load_raw', 'clean', 'quality', 'snapshot'] as const).map((s) =>
+    Type.Literal(s),
+  ),
 );
 
 export const EtlRunSchema = Type.Object({
   id: Type.String(),
   status: Type.Union(
-    ['running', 'completed', 'partial', 'failed'].map((s) => Type.Literal(s)),
+    (['running', 'completed', 'partial', 'failed'] as const).map((s) => Type.Literal(s)),
     { description: 'running, completed, partial (some tickers failed) or failed' },
   ),
   trigger: Type.String(),

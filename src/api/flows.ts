@@ -35,7 +35,9 @@ export const FlowInfoSchema = Type.Object({
 export type FlowInfoView = Static<typeof FlowInfoSchema>;
 
 export const FlowParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 60 }) });
-export const FlowStartBody = Type.Optional(Type.Record(Type.String(), Type.Unknown()));
+export const FlowStartBody = Type.Record(Type.String(), Type.Unknown(), {
+  description: "The flow's parameters",
+});
 export const FlowRunAcceptedSchema = Type.Object({ id: Type.String() });
 
 const RunError = Type.Object({ code: Type.String(), message: Type.String() });

@@ -13,7 +13,9 @@ export const HealthSchema = Type.Object({
   version: Type.String(),
   bootstrap: Type.Optional(
     Type.Object({
-      state: Type.Union(['pending', 'running', 'done', 'failed'].map((s) => Type.Literal(s))),
+      state: Type.Union(
+        (['pending', 'running', 'done', 'failed'] as const).map((s) => Type.Literal(s)),
+      ),
       error: Type.Optional(Type.String()),
     }),
   ),

@@ -1,63 +1,9 @@
-// Where a CLI command runs: through the server that holds the embedded database, or in this process.
+// Where a CLI command runs: through the server that holds the embedded database (with the contract's client), or in this process.
+import { createApiClient, type ApiClient } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { StoreBusyError } from '../core/index.js';
 import { openRuntime, type Runtime } from '../runtime/index.js';
 import { lockPathOf, readLock } from '../stores/index.js';
-
-export interface HttpBackend {
-  url: string;
-  request<T>(
-    method: string,
-    path: string,
-    body?: { json?: unknown; bytes?: Uint8Array },
-  ): Promise<T>;
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function httpBackend(url: string, apiKey: string | null): HttpBackend {
-  return {
-    url,
-    async request<T>(
-      method: string,
-      path: string,
-      body?: { json?: unknown; bytes?: Uint8Array },
-    ): Promise<T> {
-      const headers: Record<string, string> = {};
-      if (apiKey !== null) {
-        headers['x-api-key'] = apiKey;
-      }
-      let payload: string | Uint8Array | undefined;
-      if (body?.json !== undefined) {
-        headers['content-type'] = 'application/json';
-        payload = JSON.stringify(body.json);
-      } else if (body?.bytes) {
-        headers['content-type'] = 'text/csv';
-        payload = body.bytes;
-      }
-      const res = await fetch(`${url}${path}`, {
-        method,
-        headers,
-        ...(payload !== undefined ? { body: payload } : {}),
-      });
-      const text = await res.text();
-      const parsed = text === '' ? null : (JSON.parse(text) as unknown);
-      if (!res.ok) {
-        const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-        throw new HttpError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? text);
-      }
-      return parsed as T;
-    },
-  };
-}
 
 /**
  * PGlite is single-process: when a server holds the data folder, commands go through its API; when
@@ -65,7 +11,7 @@ function httpBackend(url: string, apiKey: string | null): HttpBackend {
  */
 export async function runCommand<T>(
   config: Config,
-  viaHttp: (api: HttpBackend) => Promise<T>,
+  viaHttp: (api: ApiClient) => Promise<T>,
   local: (rt: Runtime) => Promise<T>,
   onWait?: (message: string) => void,
 ): Promise<T> {
@@ -74,7 +20,7 @@ export async function runCommand<T>(
   for (;;) {
     const holder = lockPath ? readLock(lockPath) : null;
     if (holder?.url) {
-      return viaHttp(httpBackend(holder.url, config.apiKey));
+      return viaHttp(createApiClient({ baseUrl: holder.url, apiKey: () => config.apiKey }));
     }
     if (!holder) {
       let rt: Runtime;

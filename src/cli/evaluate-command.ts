@@ -1,12 +1,13 @@
 // `stockops evaluate`: several models on one walk-forward, printed as a comparison table (progress bar on a terminal).
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { endpoints } from '../api/index.js';
 import { loadConfig } from '../config/index.js';
 import {
   MODEL_KINDS,
-  normalizeSymbol,
   UnknownTickerError,
-  type Bar,
+  type Horizon,
   type ModelKind,
+  type TickerSymbol,
 } from '../core/index.js';
 import {
   compareModelsOn,
@@ -17,11 +18,12 @@ import {
 } from '../services/index.js';
 import { runCommand } from './backend.js';
 import type { Emit } from './flow-commands.js';
+import { parseHorizon, parseIntIn, parseTicker } from './options.js';
 
 interface EvaluateOpts {
-  ticker: string;
+  ticker: TickerSymbol;
   models: ModelKind[];
-  horizon: number;
+  horizon: Horizon;
   window: 'expanding' | 'sliding';
   initialTrain?: number;
   step?: number;
@@ -39,31 +41,7 @@ function parseModels(v: string): ModelKind[] {
   return kinds as ModelKind[];
 }
 
-function parseCount(min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected an integer >= ${min}`);
-    }
-    return n;
-  };
-}
-
-function parseHorizon(v: string): number {
-  const n = Number(v);
-  if (![1, 5, 20].includes(n)) {
-    throw new InvalidArgumentError('horizon must be one of 1, 5, 20');
-  }
-  return n;
-}
-
-function parseTicker(v: string): string {
-  try {
-    return normalizeSymbol(v);
-  } catch (e) {
-    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
-  }
-}
+const parseCount = (min: number) => parseIntIn('the value', min);
 
 /** A one-line progress bar on stderr, only when stderr is a terminal (pipes and CI get nothing). */
 function progressBar(): { update: CompareProgress; done: () => void } {
@@ -198,8 +176,9 @@ export function registerEvaluateCommand(program: Command, emit: Emit): void {
               config,
               // A server holds the embedded database: read the bars through its API, compute here.
               async (api) => {
-                const path = `/api/tickers/${encodeURIComponent(opts.ticker)}/history`;
-                const { bars } = await api.request<{ bars: Bar[] }>('GET', path);
+                const { bars } = await api.call(endpoints.history, {
+                  params: { symbol: opts.ticker },
+                });
                 if (bars.length === 0) {
                   throw new UnknownTickerError(opts.ticker);
                 }

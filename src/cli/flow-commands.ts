@@ -1,16 +1,18 @@
 // `stockops flow run|list|logs|cancel`, `stockops schedule list|enable|disable|set` and `stockops worker`.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig } from '../config/index.js';
 import {
-  FlowRunNotFoundError,
-  type FlowRunDetail,
-  type FlowRunRecord,
-  type FlowRunState,
-  type ScheduleRecord,
-} from '../core/index.js';
+  endpoints,
+  FlowRunStateSchema,
+  type ApiClient,
+  type FlowRun,
+  type FlowRunDetailView,
+  type Schedule,
+} from '../api/index.js';
+import { loadConfig } from '../config/index.js';
+import { FlowRunNotFoundError, type FlowRunState, type ScheduleRecord } from '../core/index.js';
 import { openRuntime, type Runtime } from '../runtime/index.js';
-import type { HttpBackend } from './backend.js';
 import { runCommand } from './backend.js';
+import { parseIntIn } from './options.js';
 
 interface JsonOpt {
   json?: boolean;
@@ -24,16 +26,7 @@ export type Emit = <T>(
 ) => Promise<void>;
 
 const ENDED = ['Completed', 'Failed', 'Cancelled'];
-const STATES: FlowRunState[] = [
-  'Scheduled',
-  'Queued',
-  'Running',
-  'Completed',
-  'Failed',
-  'Cancelled',
-  'Crashed',
-  'Retrying',
-];
+const STATES: FlowRunState[] = FlowRunStateSchema.anyOf.map((s) => s.const);
 
 function parseParam(v: string, prev: Record<string, unknown>): Record<string, unknown> {
   const at = v.indexOf('=');
@@ -51,29 +44,16 @@ function parseParam(v: string, prev: Record<string, unknown>): Record<string, un
   return { ...prev, [key]: value };
 }
 
-function parseLimit(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new InvalidArgumentError('limit must be an integer in [1, 1000]');
-  }
-  return n;
-}
+const parseLimit = parseIntIn('limit', 1, 1000);
+const parseConcurrency = parseIntIn('concurrency', 1, 64);
 
-function parseConcurrency(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new InvalidArgumentError('concurrency must be an integer in [1, 64]');
-  }
-  return n;
-}
-
-const seconds = (r: FlowRunRecord) =>
+const seconds = (r: FlowRun) =>
   r.startedAt === null ? '-' : `${(((r.endedAt ?? Date.now()) - r.startedAt) / 1000).toFixed(1)}s`;
 
-const line = (r: FlowRunRecord) =>
+const line = (r: FlowRun) =>
   `${r.id}  ${r.flow.padEnd(12)} ${r.state.padEnd(10)} attempts ${r.attempts}  ${seconds(r).padStart(7)}  ${new Date(r.createdAt).toISOString()}`;
 
-async function poll<T extends FlowRunRecord>(get: () => Promise<T>): Promise<T> {
+async function poll<T extends FlowRun>(get: () => Promise<T>): Promise<T> {
   for (;;) {
     const run = await get();
     if (ENDED.includes(run.state)) {
@@ -83,18 +63,17 @@ async function poll<T extends FlowRunRecord>(get: () => Promise<T>): Promise<T> 
   }
 }
 
-async function localRun(rt: Runtime, id: string): Promise<FlowRunDetail> {
+async function localRun(rt: Runtime, id: string): Promise<FlowRunDetailView> {
   return poll(async () => {
     const r = await rt.flows.get(id);
     if (!r) {
-      throw new Error(`flow run ${id} vanished`);
+      throw new FlowRunNotFoundError(id);
     }
     return r;
   });
 }
 
-const httpRun = (api: HttpBackend, id: string) =>
-  api.request<FlowRunDetail>('GET', `/api/flow-runs/${encodeURIComponent(id)}`);
+const httpRun = (api: ApiClient, id: string) => api.call(endpoints.flowRun, { params: { id } });
 
 export function registerFlowCommands(
   program: Command,
@@ -123,14 +102,13 @@ export function registerFlowCommands(
         await emit(
           opts,
           () =>
-            runCommand<FlowRunRecord | { id: string }>(
+            runCommand<FlowRun | { id: string }>(
               config,
               async (api) => {
-                const { id } = await api.request<{ id: string }>(
-                  'POST',
-                  `/api/flows/${encodeURIComponent(name)}/runs`,
-                  { json: opts.param },
-                );
+                const { id } = await api.call(endpoints.startFlow, {
+                  params: { name },
+                  body: opts.param,
+                });
                 return opts.wait ? poll(() => httpRun(api, id)) : { id };
               },
               async (rt) => {
@@ -159,23 +137,18 @@ export function registerFlowCommands(
     .option('--json', 'print one JSON object')
     .action(async (opts: { flow?: string; state?: FlowRunState; limit: number } & JsonOpt) => {
       const config = loadConfig();
-      const q = new URLSearchParams({
+      const filter = {
         ...(opts.flow !== undefined ? { flow: opts.flow } : {}),
         ...(opts.state !== undefined ? { state: opts.state } : {}),
-        limit: String(opts.limit),
-      });
+        limit: opts.limit,
+      };
       await emit(
         opts,
         async () => ({
-          runs: await runCommand<FlowRunRecord[]>(
+          runs: await runCommand<FlowRun[]>(
             config,
-            (api) => api.request('GET', `/api/flow-runs?${q.toString()}`),
-            (rt) =>
-              rt.flows.list({
-                ...(opts.flow !== undefined ? { flow: opts.flow } : {}),
-                ...(opts.state !== undefined ? { state: opts.state } : {}),
-                limit: opts.limit,
-              }),
+            (api) => api.call(endpoints.flowRuns, { query: filter }),
+            (rt) => rt.flows.list(filter),
             onWait,
           ),
         }),
@@ -193,7 +166,7 @@ export function registerFlowCommands(
       await emit(
         opts,
         () =>
-          runCommand<FlowRunDetail>(
+          runCommand<FlowRunDetailView>(
             config,
             (api) => httpRun(api, id),
             async (rt) => {
@@ -230,29 +203,28 @@ export function registerFlowCommands(
       await emit(
         opts,
         () =>
-          runCommand<FlowRunRecord>(
+          runCommand<FlowRun>(
             config,
-            (api) => api.request('POST', `/api/flow-runs/${encodeURIComponent(id)}/cancel`),
+            (api) => api.call(endpoints.cancelFlowRun, { params: { id } }),
             (rt) => rt.flows.cancel(id),
             onWait,
           ),
-        (r) =>
-          `${r.id}: ${r.state}${r.cancelRequested && r.state === 'Running' ? ' (cancel requested)' : ''}`,
+        (r) => `${r.id}: ${r.state}${r.state === 'Running' ? ' (cancel requested)' : ''}`,
       );
     });
 
   const schedule = program
     .command('schedule')
     .description('List, enable, disable and edit schedules.');
-  const scheduleLine = (s: ScheduleRecord) =>
+  const scheduleLine = (s: Omit<Schedule, 'nextRunAt'>) =>
     `${s.id.padEnd(20)} ${s.enabled ? 'enabled ' : 'disabled'} ${s.flow.padEnd(12)} ${s.cron.padEnd(16)} ${s.timezone}  ${JSON.stringify(s.parameters)}`;
   const update = (
     id: string,
     patch: Partial<Pick<ScheduleRecord, 'enabled' | 'cron' | 'timezone'>>,
   ) =>
-    runCommand<ScheduleRecord>(
+    runCommand<Omit<Schedule, 'nextRunAt'>>(
       loadConfig(),
-      (api) => api.request('PUT', `/api/schedules/${encodeURIComponent(id)}`, { json: patch }),
+      (api) => api.call(endpoints.updateSchedule, { params: { id }, body: patch }),
       (rt) => rt.flows.updateSchedule(id, patch),
       onWait,
     );
@@ -265,9 +237,9 @@ export function registerFlowCommands(
       await emit(
         opts,
         async () => ({
-          schedules: await runCommand<ScheduleRecord[]>(
+          schedules: await runCommand<Omit<Schedule, 'nextRunAt'>[]>(
             loadConfig(),
-            (api) => api.request('GET', '/api/schedules'),
+            (api) => api.call(endpoints.schedules, {}),
             (rt) => rt.flows.listSchedules(),
             onWait,
           ),

@@ -1,15 +1,23 @@
 // The stockops command line: start, import, train, predict. With --json each prints exactly one JSON object.
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  ApiError,
+  endpoints,
+  type ApiClient,
+  type EtlRun,
+  type ImportResult,
+  type Prediction,
+} from '../api/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import {
   isStockopsError,
   MODEL_KINDS,
   normalizeSymbol,
   StoreBusyError,
-  type EtlRunRecord,
-  type JobInfo,
+  type Horizon,
   type ModelKind,
+  type TickerSymbol,
 } from '../core/index.js';
 import {
   DEFAULT_TICKERS,
@@ -17,34 +25,15 @@ import {
   predict,
   runEtl,
   trainModel,
-  type ImportResult,
-  type Prediction,
   type TrainResult,
 } from '../services/index.js';
 import { startServer } from '../server/index.js';
 import { lockPathOf, readLock } from '../stores/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
-import { HttpError, runCommand, type HttpBackend } from './backend.js';
+import { runCommand } from './backend.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
-
-const HORIZONS = [1, 5, 20];
-
-function parseHorizon(v: string): number {
-  const n = Number(v);
-  if (!HORIZONS.includes(n)) {
-    throw new InvalidArgumentError(`horizon must be one of ${HORIZONS.join(', ')}`);
-  }
-  return n;
-}
-
-function parseTicker(v: string): string {
-  try {
-    return normalizeSymbol(v);
-  } catch (e) {
-    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
-  }
-}
+import { parseHorizon, parseTicker } from './options.js';
 
 function parsePort(v: string): string {
   const n = Number(v);
@@ -68,7 +57,7 @@ async function emit<T>(
     const result = await work();
     process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${human(result)}\n`);
   } catch (e) {
-    const code = isStockopsError(e) || e instanceof HttpError ? e.code : 'ERROR';
+    const code = isStockopsError(e) || e instanceof ApiError ? e.code : 'ERROR';
     const message = e instanceof Error ? e.message : String(e);
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
@@ -101,43 +90,41 @@ const trainOutput = (r: Omit<TrainResult, 'report'>): TrainOutput => ({
   metrics: r.metrics,
 });
 
-async function trainViaServer(api: HttpBackend, body: object): Promise<TrainOutput> {
-  const { jobId } = await api.request<{ jobId: string }>('POST', '/api/train', { json: body });
+/** Polls a flow run through the API until it ends; a failed run throws its own code and message. */
+async function waitForJob(api: ApiClient, jobId: string, what: string): Promise<unknown> {
   for (;;) {
-    const job = await api.request<JobInfo>('GET', `/api/jobs/${encodeURIComponent(jobId)}`);
+    const job = await api.call(endpoints.job, { params: { id: jobId } });
     if (job.status === 'completed') {
-      return trainOutput(job.result as TrainResult);
+      return job.result;
     }
     if (job.status === 'failed') {
-      throw new HttpError(
-        500,
-        job.error?.code ?? 'JOB_FAILED',
-        job.error?.message ?? 'training failed',
-      );
+      throw new ApiError(job.error?.code ?? 'JOB_FAILED', job.error?.message ?? `${what} failed`);
     }
     await new Promise((r) => setTimeout(r, 300));
   }
 }
 
-async function etlViaServer(api: HttpBackend, body: object): Promise<EtlRunRecord> {
-  const { jobId } = await api.request<{ jobId: string }>('POST', '/api/etl', { json: body });
-  for (;;) {
-    const job = await api.request<JobInfo>('GET', `/api/jobs/${encodeURIComponent(jobId)}`);
-    if (job.status === 'completed') {
-      // The etl flow answers with the id of the ETL run it recorded; the run log has the whole record.
-      const result = job.result as { etlRunId?: string } | EtlRunRecord;
-      return 'etlRunId' in result && typeof result.etlRunId === 'string'
-        ? api.request<EtlRunRecord>('GET', `/api/etl/runs/${encodeURIComponent(result.etlRunId)}`)
-        : (result as EtlRunRecord);
-    }
-    if (job.status === 'failed') {
-      throw new HttpError(500, job.error?.code ?? 'JOB_FAILED', job.error?.message ?? 'ETL failed');
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
+async function trainViaServer(
+  api: ApiClient,
+  body: { ticker: TickerSymbol; model: ModelKind; horizon: Horizon },
+): Promise<TrainOutput> {
+  const { jobId } = await api.call(endpoints.train, { body });
+  return trainOutput((await waitForJob(api, jobId, 'training')) as TrainResult);
 }
 
-function etlSummary(r: EtlRunRecord): string {
+async function etlViaServer(
+  api: ApiClient,
+  body: { tickers?: TickerSymbol[]; full?: boolean; snapshot?: boolean },
+): Promise<EtlRun> {
+  const { jobId } = await api.call(endpoints.startEtl, { body });
+  // The etl flow answers with the id of the ETL run it recorded; the run log has the whole record.
+  const result = (await waitForJob(api, jobId, 'ETL')) as { etlRunId?: string } | EtlRun;
+  return 'etlRunId' in result && typeof result.etlRunId === 'string'
+    ? api.call(endpoints.etlRun, { params: { id: result.etlRunId } })
+    : (result as EtlRun);
+}
+
+function etlSummary(r: EtlRun): string {
   const secs = ((r.endedAt ?? Date.now()) - r.startedAt) / 1000;
   const lines = [`ETL run ${r.id}: ${r.status} in ${secs.toFixed(1)} s`];
   for (const s of r.steps) {
@@ -203,7 +190,7 @@ export function buildCli(): Command {
     .argument('<file>', 'CSV file')
     .requiredOption('--ticker <symbol>', 'ticker the rows belong to', parseTicker)
     .option('--json', 'print one JSON object')
-    .action(async (file: string, opts: { ticker: string } & JsonOpt) => {
+    .action(async (file: string, opts: { ticker: TickerSymbol } & JsonOpt) => {
       const config = loadConfig();
       await emit(
         opts,
@@ -212,8 +199,9 @@ export function buildCli(): Command {
           return runCommand<ImportResult>(
             config,
             (api) =>
-              api.request('POST', `/api/import?ticker=${encodeURIComponent(opts.ticker)}`, {
-                bytes,
+              api.call(endpoints.importCsv, {
+                query: { ticker: opts.ticker },
+                raw: { bytes, contentType: 'text/csv' },
               }),
             (rt) => importCsv(rt.services, { ticker: opts.ticker, bytes, source: `csv:${file}` }),
             onWait,
@@ -236,31 +224,33 @@ export function buildCli(): Command {
         .default(1),
     )
     .option('--json', 'print one JSON object')
-    .action(async (opts: { ticker: string; model: ModelKind; horizon: number } & JsonOpt) => {
-      const config = loadConfig();
-      const body = { ticker: opts.ticker, model: opts.model, horizon: opts.horizon };
-      await emit(
-        opts,
-        () =>
-          runCommand<TrainOutput>(
-            config,
-            (api) => trainViaServer(api, body),
-            async (rt) => trainOutput(await trainModel(rt.services, { ...body, actor: 'cli' })),
-            onWait,
-          ),
-        (r) =>
-          [
-            `${r.modelName} v${r.modelVersion} (run ${r.runId})`,
-            `  out-of-sample over ${r.metrics.folds} walk-forward folds:`,
-            `  RMSE ${r.metrics.rmse.toPrecision(4)} vs naive ${r.metrics.rmseNaive.toPrecision(4)}  skill ${pct(r.metrics.skill)}`,
-            `  direction ${pct(r.metrics.directionAccuracy)} vs always-up ${pct(r.metrics.upRate)}  DM p=${r.metrics.dmPValue.toFixed(3)}`,
-            `  interval coverage ${Object.entries(r.metrics.coverage)
-              .map(([level, c]) => `${pct(c)} at ${level}%`)
-              .join(', ')}`,
-            `  ${r.decision}`,
-          ].join('\n'),
-      );
-    });
+    .action(
+      async (opts: { ticker: TickerSymbol; model: ModelKind; horizon: Horizon } & JsonOpt) => {
+        const config = loadConfig();
+        const body = { ticker: opts.ticker, model: opts.model, horizon: opts.horizon };
+        await emit(
+          opts,
+          () =>
+            runCommand<TrainOutput>(
+              config,
+              (api) => trainViaServer(api, body),
+              async (rt) => trainOutput(await trainModel(rt.services, { ...body, actor: 'cli' })),
+              onWait,
+            ),
+          (r) =>
+            [
+              `${r.modelName} v${r.modelVersion} (run ${r.runId})`,
+              `  out-of-sample over ${r.metrics.folds} walk-forward folds:`,
+              `  RMSE ${r.metrics.rmse.toPrecision(4)} vs naive ${r.metrics.rmseNaive.toPrecision(4)}  skill ${pct(r.metrics.skill)}`,
+              `  direction ${pct(r.metrics.directionAccuracy)} vs always-up ${pct(r.metrics.upRate)}  DM p=${r.metrics.dmPValue.toFixed(3)}`,
+              `  interval coverage ${Object.entries(r.metrics.coverage)
+                .map(([level, c]) => `${pct(c)} at ${level}%`)
+                .join(', ')}`,
+              `  ${r.decision}`,
+            ].join('\n'),
+        );
+      },
+    );
 
   program
     .command('predict')
@@ -272,7 +262,7 @@ export function buildCli(): Command {
         .default(1),
     )
     .option('--json', 'print one JSON object')
-    .action(async (opts: { ticker: string; horizon: number } & JsonOpt) => {
+    .action(async (opts: { ticker: TickerSymbol; horizon: Horizon } & JsonOpt) => {
       const config = loadConfig();
       await emit(
         opts,
@@ -280,12 +270,11 @@ export function buildCli(): Command {
           runCommand<Prediction>(
             config,
             (api) =>
-              api.request(
-                'GET',
-                `/api/predict?ticker=${encodeURIComponent(opts.ticker)}&horizon=${opts.horizon}`,
-              ),
+              api.call(endpoints.predict, {
+                query: { ticker: opts.ticker, horizon: opts.horizon },
+              }),
             async (rt) =>
-              predict(rt.services, rt.modelCache, { ticker: opts.ticker, horizon: opts.horizon }),
+              predict(rt.services, rt.serving, { ticker: opts.ticker, horizon: opts.horizon }),
             onWait,
           ),
         (p) =>
@@ -305,7 +294,7 @@ export function buildCli(): Command {
     .option('--json', 'print one JSON object')
     .action(async (args: string[], opts: { full?: boolean; snapshot: boolean } & JsonOpt) => {
       const config = loadConfig();
-      const outcome: { run: EtlRunRecord | null } = { run: null };
+      const outcome: { run: EtlRun | null } = { run: null };
       await emit(
         opts,
         async () => {
@@ -322,7 +311,7 @@ export function buildCli(): Command {
                 process.stderr.write(`stockops: ${e.step} ${e.symbol}: ${e.message}\n`);
               }
             : undefined;
-          const run = await runCommand<EtlRunRecord>(
+          const run = await runCommand<EtlRun>(
             config,
             (api) => etlViaServer(api, body),
             (rt) => runEtl(rt.etl, { ...body, trigger: 'cli' }, onProgress ? { onProgress } : {}),

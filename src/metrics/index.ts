@@ -9,6 +9,12 @@ export interface AppMetrics {
   trainingRuns: Counter<'model' | 'status'>;
   imports: Counter<'outcome'>;
   flowRunDuration: Histogram<'flow' | 'state'>;
+  /** Counts one import's rows by outcome. */
+  recordImport(result: {
+    imported: number;
+    duplicates: number;
+    quarantined: readonly unknown[];
+  }): void;
 }
 
 /** Where the flow gauges read their values at scrape time (the SQL store and the queue). */
@@ -56,6 +62,12 @@ export function registerFlowGauges(metrics: AppMetrics, source: FlowMetricsSourc
 export function createMetrics(): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stockops_' });
+  const imports = new Counter({
+    name: 'stockops_import_rows_total',
+    help: 'Imported CSV rows by outcome (imported, duplicate, quarantined)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   return {
     registry,
     httpRequests: new Counter({
@@ -90,11 +102,11 @@ export function createMetrics(): AppMetrics {
       buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
       registers: [registry],
     }),
-    imports: new Counter({
-      name: 'stockops_import_rows_total',
-      help: 'Imported CSV rows by outcome (imported, duplicate, quarantined)',
-      labelNames: ['outcome'],
-      registers: [registry],
-    }),
+    imports,
+    recordImport: (r) => {
+      imports.inc({ outcome: 'imported' }, r.imported);
+      imports.inc({ outcome: 'duplicate' }, r.duplicates);
+      imports.inc({ outcome: 'quarantined' }, r.quarantined.length);
+    },
   };
 }

@@ -6,7 +6,7 @@ import { createMetrics, registerFlowGauges, type AppMetrics } from '../metrics/i
 import {
   createFitter,
   createFlows,
-  ModelCache,
+  ServingCache,
   type EtlDeps,
   type ServiceDeps,
 } from '../services/index.js';
@@ -29,7 +29,8 @@ export interface Runtime {
   flows: FlowEngine;
   flowRunners: Flows;
   metrics: AppMetrics;
-  modelCache: ModelCache;
+  /** Champions loaded for serving, per version. */
+  serving: ServingCache;
   close(): Promise<void>;
 }
 
@@ -132,7 +133,7 @@ export async function openRuntime(
     flows: runners.engine,
     flowRunners: runners,
     metrics,
-    modelCache: new ModelCache(),
+    serving: new ServingCache(),
     close: async () => {
       await runners.close();
       await fitter.close();

@@ -36,7 +36,7 @@ export async function startServer(
       queue: runtime.queue,
       flows: runtime.flows,
       metrics: runtime.metrics,
-      modelCache: runtime.modelCache,
+      serving: runtime.serving,
       apiKey: config.apiKey,
       webRoot: options.webRoot === undefined ? defaultWebRoot() : options.webRoot,
       status: () => ({

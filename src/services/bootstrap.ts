@@ -1,12 +1,14 @@
 // First start: load the bundled sample, evaluate naive and ridge, register the better one as champion.
-import { importCsv, type ImportResult } from './import-csv.js';
-import { modelName, type ServiceDeps } from './deps.js';
+import { modelName, type TickerSymbol } from '../core/index.js';
+import type { ImportResult } from '../api/index.js';
+import { importCsv } from './import-csv.js';
+import type { ServiceDeps } from './deps.js';
 import { promoteIfBetter } from './promote.js';
 import type { TrainMetrics } from './model-fit.js';
 import { registerVersion, trainTracked } from './train.js';
 
 export interface SampleData {
-  symbol: string;
+  symbol: TickerSymbol;
   source: string;
   read(): Promise<Uint8Array>;
 }

@@ -39,6 +39,3 @@ export interface ServiceDeps {
 
 export const today = (deps: Pick<ServiceDeps, 'now'>): string =>
   (deps.now ? deps.now() : new Date()).toISOString().slice(0, 10);
-
-/** Registered model (and experiment) name for a ticker and horizon, e.g. `^GSPC.h1`. */
-export const modelName = (symbol: string, horizon: number): string => `${symbol}.h${horizon}`;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDb } from '../../tests/helpers.js';
 import type { PriceStore } from '../core/index.js';
+import { syms } from '../core/testing/index.js';
 import { FileArtifactStore } from '../stores/artifacts/index.js';
 import { ParquetDatasetStore } from '../stores/datasets/index.js';
 import {
@@ -57,7 +58,7 @@ describe('runEtl on recorded Yahoo responses', () => {
   });
 
   it('runs extract -> validate -> load raw -> clean -> quality -> snapshot with counts for each step', async () => {
-    const run = await runEtl(deps, { tickers: ['AAPL', 'TSM', '2330.TW'], trigger: 'test' });
+    const run = await runEtl(deps, { tickers: syms('AAPL', 'TSM', '2330.TW'), trigger: 'test' });
     expect(run.status).toBe('completed');
     expect(run.steps.map((s) => s.step)).toEqual([
       'extract',
@@ -118,7 +119,7 @@ describe('runEtl on recorded Yahoo responses', () => {
   });
 
   it('writes each cleaned series as a Parquet snapshot that reads back to the same bars', async () => {
-    const run = await runEtl(deps, { tickers: ['TSM'] });
+    const run = await runEtl(deps, { tickers: syms('TSM') });
     const ref = run.results[0]?.snapshot;
     expect(ref).toMatchObject({
       format: 'parquet',
@@ -131,9 +132,9 @@ describe('runEtl on recorded Yahoo responses', () => {
   });
 
   it('is idempotent: a re-run fetches incrementally and the overlap comes back unchanged', async () => {
-    const first = await runEtl(deps, { tickers: ['AAPL'] });
+    const first = await runEtl(deps, { tickers: syms('AAPL') });
     const rawBefore = await prices.getRawBars('AAPL');
-    const again = await runEtl(deps, { tickers: ['AAPL'] });
+    const again = await runEtl(deps, { tickers: syms('AAPL') });
     const r = again.results[0];
     expect(r).toMatchObject({ status: 'ok', inserted: 0, updated: 0, actions: 0 });
     expect(r?.unchanged).toBeGreaterThan(0);
@@ -146,11 +147,11 @@ describe('runEtl on recorded Yahoo responses', () => {
   it('keeps the adjusted close continuous when a 4:1 split arrives in an incremental fetch', async () => {
     // First ingest on 2020-08-21, before the split, in pre-split prices; then an incremental one after it.
     await runEtl(depsOn(db, replayChart(join(FIXTURES, 'before-split')), '2020-08-21T12:00:00Z'), {
-      tickers: ['AAPL'],
+      tickers: syms('AAPL'),
     });
     const before = await prices.getBars('AAPL');
     expect(before.at(-1)?.close).toBeGreaterThan(400);
-    const after = await runEtl(deps, { tickers: ['AAPL'] });
+    const after = await runEtl(deps, { tickers: syms('AAPL') });
     expect(after.results[0]).toMatchObject({ status: 'ok', actions: 1 });
     expect(after.results[0]?.updated).toBeGreaterThan(0);
     const clean = await prices.getBars('AAPL');
@@ -165,7 +166,7 @@ describe('runEtl on recorded Yahoo responses', () => {
 
     // The same series as one full fetch after the split would give.
     const other = depsOn(await freshOtherDb(), replayChart(FIXTURES), '2020-10-01T12:00:00Z');
-    await runEtl(other, { tickers: ['AAPL'] });
+    await runEtl(other, { tickers: syms('AAPL') });
     const full = await other.prices.getBars('AAPL');
     expect(clean.map((b) => b.date)).toEqual(full.map((b) => b.date));
     clean.forEach((b, i) => {
@@ -181,7 +182,7 @@ describe('runEtl on recorded Yahoo responses', () => {
     const chart: ChartFn = (symbol, options) =>
       symbol === 'BROKEN' ? Promise.resolve({ meta: {}, quotes: 'no' }) : replay(symbol, options);
     const run = await runEtl(depsOn(db, chart, '2020-10-01T12:00:00Z'), {
-      tickers: ['AAPL', 'NOPE', 'BROKEN'],
+      tickers: syms('AAPL', 'NOPE', 'BROKEN'),
     });
     expect(run.status).toBe('partial');
     expect(run.results.map((r) => [r.symbol, r.status, r.error?.step, r.error?.code])).toEqual([
@@ -208,7 +209,7 @@ describe('runEtl on recorded Yahoo responses', () => {
     };
     const run = await runEtl(
       depsOn(db, chart, '2020-10-01T12:00:00Z'),
-      { tickers: ['AAPL', 'TSM', '2330.TW', '^GSPC'], snapshot: false },
+      { tickers: syms('AAPL', 'TSM', '2330.TW', '^GSPC'), snapshot: false },
       { concurrency: 2 },
     );
     expect(run.status).toBe('completed');

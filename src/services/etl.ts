@@ -20,12 +20,15 @@ import {
   type QualityCheck,
   type QuarantinedRow,
   type SourceFetch,
+  type TickerSymbol,
 } from '../core/index.js';
 import { today, type ServiceDeps } from './deps.js';
 import { refreshClean } from './etl-clean.js';
 
 /** The tickers stockops follows unless told otherwise. */
-export const DEFAULT_TICKERS = ['AAPL', 'TSM', '2330.TW', '^GSPC'] as const;
+export const DEFAULT_TICKERS: readonly TickerSymbol[] = ['AAPL', 'TSM', '2330.TW', '^GSPC'].map(
+  (t) => normalizeSymbol(t),
+);
 
 export interface EtlDeps extends ServiceDeps {
   source: PriceSource;
@@ -35,7 +38,7 @@ export interface EtlDeps extends ServiceDeps {
 
 export interface EtlInput {
   /** @defaultValue DEFAULT_TICKERS */
-  tickers?: string[];
+  tickers?: readonly TickerSymbol[];
   /** Fetch the full history even for tickers already stored. @defaultValue false */
   full?: boolean;
   /** Write a Parquet snapshot of each cleaned series. @defaultValue true */
@@ -132,9 +135,7 @@ export async function runEtl(
   input: EtlInput = {},
   options: EtlOptions = {},
 ): Promise<EtlRunRecord> {
-  const tickers = [
-    ...new Set((input.tickers ?? [...DEFAULT_TICKERS]).map((t) => normalizeSymbol(t))),
-  ];
+  const tickers = [...new Set(input.tickers ?? DEFAULT_TICKERS)];
   const id = randomUUID();
   const startedAt = Date.now();
   const trigger = input.trigger ?? 'api';

@@ -5,10 +5,10 @@ import {
   getFeatureSet,
   InsufficientHistoryError,
   InvalidInputError,
-  normalizeSymbol,
   UnknownTickerError,
   type Bar,
   type ModelKind,
+  type TickerSymbol,
   type WalkForwardOptions,
 } from '../core/index.js';
 import type { ServiceDeps } from './deps.js';
@@ -22,7 +22,7 @@ import {
 } from './model-fit.js';
 
 export interface CompareInput extends Omit<FitSettings, 'model' | 'onFold'> {
-  ticker: string;
+  ticker: TickerSymbol;
   models: readonly ModelKind[];
 }
 
@@ -129,7 +129,7 @@ export async function evaluateModels(
   input: CompareInput,
   onProgress?: CompareProgress,
 ): Promise<Comparison> {
-  const symbol = normalizeSymbol(input.ticker);
+  const symbol = input.ticker;
   const bars = await deps.prices.getBars(symbol);
   if (bars.length === 0) {
     throw new UnknownTickerError(symbol);

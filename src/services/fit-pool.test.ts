@@ -1,7 +1,7 @@
 // FitPool on real worker threads (the tsc output in dist/, built by the global setup) against fits on this thread.
 import { afterAll, describe, expect, it } from 'vitest';
 import { InsufficientHistoryError, isStockopsError, type Bar } from '../core/index.js';
-import { randomWalkBars } from '../core/testing/index.js';
+import { randomWalkBars, sym } from '../core/testing/index.js';
 import { compareModels, compareModelsOn } from './evaluate.js';
 import { FitPool } from './fit-pool.js';
 import { fitAndEvaluate, fitParams, type FitSettings } from './model-fit.js';
@@ -147,7 +147,7 @@ describe('FitPool', () => {
 
   it('compares models with each walk-forward on its own thread, scoring exactly as on this thread', async () => {
     const input = {
-      ticker: 'T',
+      ticker: sym('T'),
       horizon: 5,
       models: ['naive', 'ridge', 'gbdt'] as const,
       modelOptions: smallGbdt.modelOptions ?? {},

@@ -1,25 +1,28 @@
 // The shipped flows: etl, train, evaluate, retrain-all and bootstrap, as typed task sequences over the application services.
 import {
+  HORIZONS,
   InvalidInputError,
+  isHorizon,
   MODEL_KINDS,
+  modelName,
   normalizeSymbol,
   UnknownTickerError,
+  type Horizon,
   type FlowDefinition,
   type FlowRunRecord,
   type ModelKind,
   type ModelVersion,
   type TaskContext,
   type TaskDefinition,
+  type TickerSymbol,
   type WalkForwardReport,
 } from '../core/index.js';
 import { bootstrap, type SampleData } from './bootstrap.js';
-import { modelName, type ServiceDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { promoteIfBetter } from './promote.js';
 import type { TrainMetrics } from './model-fit.js';
 import { trainTracked, type TrainOptions } from './train.js';
-
-const HORIZONS = [1, 5, 20];
 
 /** Erases a flow's parameter type so flows of different parameters sit in one registry. */
 function defineFlow<P>(def: FlowDefinition<P>): FlowDefinition<unknown> {
@@ -52,14 +55,14 @@ function only(p: Record<string, unknown>, allowed: readonly string[]): void {
   }
 }
 
-function ticker(v: unknown, field: string): string {
+function ticker(v: unknown, field: string): TickerSymbol {
   if (typeof v !== 'string') {
     throw new InvalidInputError(field, 'expected a ticker symbol string');
   }
   return normalizeSymbol(v, field);
 }
 
-function tickers(v: unknown, field: string): string[] | null {
+function tickers(v: unknown, field: string): TickerSymbol[] | null {
   if (v === undefined || v === null) {
     return null;
   }
@@ -79,11 +82,11 @@ function modelKind(v: unknown, field: string): ModelKind {
   return v as ModelKind;
 }
 
-function horizon(v: unknown, field: string): number {
+function horizon(v: unknown, field: string): Horizon {
   if (v === undefined) {
     return 1;
   }
-  if (typeof v !== 'number' || !HORIZONS.includes(v)) {
+  if (!isHorizon(v)) {
     throw new InvalidInputError(field, `expected one of ${HORIZONS.join(', ')}`);
   }
   return v;
@@ -100,9 +103,9 @@ function list<T>(v: unknown, field: string, item: (x: unknown, f: string) => T, 
 }
 
 export interface TrainFlowParams {
-  ticker: string;
+  ticker: TickerSymbol;
   model: ModelKind;
-  horizon: number;
+  horizon: Horizon;
   actor: string;
 }
 
@@ -265,7 +268,7 @@ const trainTasks = (deps: ServiceDeps): TaskDefinition<TrainFlowParams>[] => [
 ];
 
 export interface EtlFlowParams {
-  tickers: string[] | null;
+  tickers: TickerSymbol[] | null;
   market: 'US' | 'TW' | 'ALL';
   full: boolean;
   snapshot: boolean;
@@ -273,7 +276,7 @@ export interface EtlFlowParams {
 }
 
 export interface RetrainAllParams {
-  tickers: string[] | null;
+  tickers: TickerSymbol[] | null;
   models: ModelKind[];
   horizons: number[];
 }
@@ -364,7 +367,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
         async run(p, ctx) {
           let symbols = p.tickers;
           if (symbols === null) {
-            const stored = (await deps.prices.listTickers()).map((t) => t.symbol);
+            const stored = (await deps.prices.listTickers()).map((t) => normalizeSymbol(t.symbol));
             symbols = [...new Set([...DEFAULT_TICKERS, ...stored])].filter(
               (s) => p.market === 'ALL' || (p.market === 'TW') === isTaiwan(s),
             );

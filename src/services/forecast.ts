@@ -1,43 +1,17 @@
 // Forecast paths: the close for each of the next N trading days with intervals, from the champions of horizons 1, 5 and 20.
 import {
+  HORIZONS,
   InvalidInputError,
-  ModelNotFoundError,
   isStockopsError,
-  normalizeSymbol,
+  ModelNotFoundError,
   tradingDayAfter,
+  type Horizon,
+  type TickerSymbol,
 } from '../core/index.js';
+import { MAX_FORECAST_DAYS, type Forecast, type ForecastPoint } from '../api/index.js';
 import type { ServiceDeps } from './deps.js';
-import {
-  predictDetailed,
-  type DetailedPrediction,
-  type ModelCache,
-  type PriceInterval,
-} from './predict.js';
-
-/** Horizons with their own models; the days between them are interpolated. */
-export const MODEL_HORIZONS = [1, 5, 20] as const;
-export const MAX_FORECAST_DAYS = 20;
-
-export interface ForecastPoint {
-  /** Trading days ahead (1 = next session). */
-  day: number;
-  date: string;
-  predictedReturn: number;
-  predictedClose: number;
-  interval: PriceInterval[];
-  /** `model` when a champion exists for exactly this horizon, else `interpolated`. */
-  source: 'model' | 'interpolated';
-}
-
-export interface Forecast {
-  ticker: string;
-  asOf: string;
-  lastClose: number;
-  days: number;
-  /** The champions the path is built from. */
-  models: { horizon: number; name: string; version: number; kind: string }[];
-  path: ForecastPoint[];
-}
+import { forecastFrom, requireTicker, servingFrom, type DetailedPrediction } from './predict.js';
+import type { ServedVersion, ServingCache } from './serving-cache.js';
 
 interface Anchor {
   h: number;
@@ -54,29 +28,48 @@ interface Anchor {
  */
 export async function forecast(
   deps: ServiceDeps,
-  cache: ModelCache,
-  input: { ticker: string; days: number },
+  cache: ServingCache,
+  input: { ticker: TickerSymbol; days: number },
 ): Promise<Forecast> {
-  const symbol = normalizeSymbol(input.ticker);
+  const symbol = input.ticker;
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_FORECAST_DAYS) {
     throw new InvalidInputError('days', `must be an integer from 1 to ${MAX_FORECAST_DAYS}`);
   }
-  const found: DetailedPrediction[] = [];
-  for (const h of MODEL_HORIZONS) {
+  const champion = async (h: Horizon): Promise<[Horizon, ServedVersion] | null> => {
     try {
-      found.push(await predictDetailed(deps, cache, { ticker: symbol, horizon: h }));
+      return [h, await cache.champion(deps, symbol, h)];
     } catch (e) {
       // A missing champion for one horizon only narrows the anchors; anything else is an error.
-      if (!(isStockopsError(e) && e.code === 'MODEL_NOT_FOUND')) {
-        throw e;
+      if (isStockopsError(e) && e.code === 'MODEL_NOT_FOUND') {
+        return null;
       }
+      throw e;
     }
-  }
-  const base = found[0];
-  if (!base) {
+  };
+  const [summary, ...resolved] = await Promise.all([
+    requireTicker(deps, symbol),
+    ...HORIZONS.map(champion),
+  ]);
+  const served = resolved.filter((x): x is [Horizon, ServedVersion] => x !== null);
+  if (served.length === 0) {
     throw new ModelNotFoundError(
       `no champion for ${symbol} at any horizon; train one with POST /api/train {"ticker":"${symbol}"}`,
     );
+  }
+  // One read of the bars for every horizon: from the earliest date any of them needs.
+  const froms = served.map(([, v]) =>
+    servingFrom(symbol, summary.lastDate, v.featureSet, v.conformal),
+  );
+  const from = froms.includes(undefined)
+    ? undefined
+    : froms.reduce((a, b) => ((b ?? '') < (a ?? '') ? b : a));
+  const bars = await deps.prices.getBars(symbol, from === undefined ? {} : { from });
+  const found: DetailedPrediction[] = served.map(([h, v]) =>
+    forecastFrom(symbol, h, v, summary.lastDate, bars),
+  );
+  const base = found[0];
+  if (!base) {
+    throw new ModelNotFoundError(`no champion for ${symbol} at any horizon`);
   }
   const levels = [...new Set(found.flatMap((p) => (p.halfWidths ?? []).map((w) => w.level)))];
   const anchors: Anchor[] = [
@@ -113,6 +106,7 @@ export async function forecast(
       name: p.model.name,
       version: p.model.version,
       kind: p.model.kind,
+      runId: p.model.runId,
     })),
     path,
   };

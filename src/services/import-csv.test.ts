@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDb } from '../../tests/helpers.js';
 import { FileArtifactStore } from '../stores/artifacts/index.js';
 import { SqlAliasLog, SqlPriceStore, SqlRegistry, SqlTracker } from '../stores/sql/index.js';
+import { normalizeSymbol } from '../core/index.js';
 import type { ServiceDeps } from './deps.js';
 import { importCsv } from './import-csv.js';
 
@@ -28,7 +29,7 @@ describe('importCsv', () => {
   });
 
   const run = (lines: string[]) =>
-    importCsv(deps, { ticker: 'imp', bytes: enc(lines), source: 'csv:test' });
+    importCsv(deps, { ticker: normalizeSymbol('imp'), bytes: enc(lines), source: 'csv:test' });
 
   it('accounts for every data row, with a reason for each one it refuses', async () => {
     const lines = [
@@ -100,7 +101,9 @@ describe('importCsv', () => {
       ]),
     ];
     for (const bytes of bad) {
-      await expect(importCsv(deps, { ticker: 'IMP', bytes, source: 'x' })).rejects.toMatchObject({
+      await expect(
+        importCsv(deps, { ticker: normalizeSymbol('IMP'), bytes, source: 'x' }),
+      ).rejects.toMatchObject({
         code: 'INVALID_CSV',
         message: expect.stringContaining('Date,Open,High,Low,Close,Adj Close,Volume') as unknown,
       });

@@ -1,20 +1,14 @@
 // CSV import: parse strictly, reconcile with the raw bars stored, store new bars, quarantine the rest, re-clean.
 import {
   decodeCsvBytes,
-  normalizeSymbol,
   parseBarsCsv,
   reconcileRows,
   type Bar,
+  type TickerSymbol,
 } from '../core/index.js';
+import type { ImportResult } from '../api/index.js';
 import { today, type ServiceDeps } from './deps.js';
 import { refreshClean } from './etl-clean.js';
-
-export interface ImportResult {
-  ticker: string;
-  imported: number;
-  duplicates: number;
-  quarantined: { line: number; reason: string }[];
-}
 
 /**
  * Every data row ends up counted once: imported + duplicates + quarantined = data rows in the file.
@@ -22,9 +16,9 @@ export interface ImportResult {
  */
 export async function importCsv(
   deps: ServiceDeps,
-  input: { ticker: string; bytes: Uint8Array; source: string },
+  input: { ticker: TickerSymbol; bytes: Uint8Array; source: string },
 ): Promise<ImportResult> {
-  const ticker = normalizeSymbol(input.ticker);
+  const ticker = input.ticker;
   const text = decodeCsvBytes(input.bytes);
   const parsed = parseBarsCsv(text, { today: today(deps) });
   const lines = text.split(/\r\n|\n|\r/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InsufficientHistoryError } from '../core/index.js';
-import { randomWalkBars } from '../core/testing/index.js';
+import { randomWalkBars, sym } from '../core/testing/index.js';
 import { compareModels } from './evaluate.js';
 import {
   barsNeeded,
@@ -66,7 +66,7 @@ describe('fit shares', () => {
 describe('compareModels', () => {
   it('runs every model on the same folds and reports naive beside each', () => {
     const c = compareModels('T', randomWalkBars(600, 5), {
-      ticker: 'T',
+      ticker: sym('T'),
       horizon: 5,
       models: ['naive', 'drift', 'ridge'],
     });

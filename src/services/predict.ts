@@ -1,16 +1,11 @@
-// Serving: resolve the champion on every call (so alias moves apply at once), build the live row with the model's own feature set, predict, attach calibrated intervals.
+// Serving: the champion's forecast for one horizon, from the live row its own feature set builds, with calibrated intervals.
 import {
   AdaptiveConformal,
   addDays,
-  ArtifactNotFoundError,
   buildDataset,
   calendarFor,
   conformalWalk,
-  getFeatureSet,
   InsufficientHistoryError,
-  ModelNotFoundError,
-  modelFromJSON,
-  normalizeSymbol,
   toSeries,
   tradingDayAfter,
   UnknownTickerError,
@@ -18,103 +13,15 @@ import {
   type ConformalRow,
   type ConformalState,
   type FeatureSet,
+  type Horizon,
   type Model,
-  type ModelJson,
+  type TickerSummary,
+  type TickerSymbol,
   type TradingCalendar,
 } from '../core/index.js';
-import { modelName, type ServiceDeps } from './deps.js';
-
-/** One conformal interval of the predicted close. */
-export interface PriceInterval {
-  /** Nominal coverage, e.g. 0.8. */
-  level: number;
-  lower: number;
-  upper: number;
-}
-
-export interface Prediction {
-  ticker: string;
-  asOf: string;
-  horizon: number;
-  targetDate: string;
-  lastClose: number;
-  predictedClose: number;
-  predictedReturn: number;
-  modelVersion: number;
-  model: {
-    name: string;
-    version: number;
-    kind: string;
-    runId: string;
-    featureSet: string;
-    metrics: Record<string, number>;
-  };
-  baseline: { predictedClose: number };
-  /** Conformal intervals of the close at targetDate, one per level; empty for models without calibration. */
-  interval: PriceInterval[];
-}
-
-/** A registered version as served: the model, the feature set it was trained on and its calibrator. */
-export interface ServedModel {
-  model: Model;
-  featureSet: FeatureSet;
-  conformal: ConformalState | null;
-}
-
-/** Loaded models by name@version: versions are immutable, so the cache never goes stale. */
-export class ModelCache {
-  private readonly models = new Map<string, ServedModel>();
-  private readonly limit: number;
-  constructor(limit = 64) {
-    this.limit = limit;
-  }
-  async get(key: string, load: () => Promise<ServedModel>): Promise<ServedModel> {
-    const hit = this.models.get(key);
-    if (hit) {
-      return hit;
-    }
-    const m = await load();
-    if (this.models.size >= this.limit) {
-      const oldest = this.models.keys().next();
-      if (!oldest.done) {
-        this.models.delete(oldest.value);
-      }
-    }
-    this.models.set(key, m);
-    return m;
-  }
-}
-
-const METRIC_KEYS: Record<string, string> = {
-  rmse: 'rmse',
-  rmseNaive: 'rmse_naive',
-  skill: 'skill',
-  directionAccuracy: 'direction_accuracy',
-  upRate: 'up_rate',
-  folds: 'folds',
-  mape: 'mape',
-  dmPValue: 'dm_p_value',
-  coverage80: 'coverage_80',
-  coverage95: 'coverage_95',
-};
-
-async function loadServed(deps: ServiceDeps, runId: string): Promise<ServedModel> {
-  const read = async (path: string) =>
-    JSON.parse(new TextDecoder().decode(await deps.tracker.getArtifact(runId, path))) as unknown;
-  const json = (await read('model/model.json')) as ModelJson;
-  const model = modelFromJSON(json);
-  // Versions trained before intervals existed have no calibrator: they are served without intervals.
-  const conformal = (await read('model/conformal.json').catch((e: unknown) => {
-    if (e instanceof ArtifactNotFoundError) {
-      return null;
-    }
-    throw e;
-  })) as ConformalState | null;
-  return { model, featureSet: getFeatureSet(json.featureSet ?? 'basic@1'), conformal };
-}
-
-/** Calendar days that surely hold `n` sessions (weekends plus a margin for holiday clusters). */
-const calendarDaysFor = (n: number) => Math.ceil((n * 7) / 5) + 20;
+import type { Prediction } from '../api/index.js';
+import type { ServiceDeps } from './deps.js';
+import type { ServedVersion, ServingCache } from './serving-cache.js';
 
 /** The champion's forecast for one horizon, with the raw pieces forecast paths are built from. */
 export interface DetailedPrediction extends Prediction {
@@ -123,35 +30,69 @@ export interface DetailedPrediction extends Prediction {
   calendar: TradingCalendar;
 }
 
-export async function predictDetailed(
-  deps: ServiceDeps,
-  cache: ModelCache,
-  input: { ticker: string; horizon: number },
-): Promise<DetailedPrediction> {
-  const symbol = normalizeSymbol(input.ticker);
+/** Calendar days that surely hold `n` sessions (weekends plus a margin for holiday clusters). */
+const calendarDaysFor = (n: number) => Math.ceil((n * 7) / 5) + 20;
+
+/**
+ * First date of the bars a version needs for its live row: the feature set's window, plus the rows its
+ * calibrator has not seen yet (their outcomes keep it calibrated), plus six years of sessions where the
+ * calendar is learned from history. Undefined (everything) for a feature set with unbounded memory, so
+ * the live row equals the training row.
+ */
+export function servingFrom(
+  symbol: TickerSymbol,
+  lastDate: string,
+  set: FeatureSet,
+  conformal: ConformalState | null,
+): string | undefined {
+  if (set.window === null) {
+    return undefined;
+  }
+  let from = addDays(lastDate, -calendarDaysFor(set.window));
+  if (conformal?.lastDate) {
+    const replayFrom = addDays(conformal.lastDate, -calendarDaysFor(set.lookback + 1));
+    from = replayFrom < from ? replayFrom : from;
+  }
+  if (symbol.includes('.')) {
+    const history = addDays(lastDate, -6 * 366);
+    from = history < from ? history : from;
+  }
+  return from;
+}
+
+/** The ticker's summary, or UnknownTickerError. */
+export async function requireTicker(
+  deps: Pick<ServiceDeps, 'prices'>,
+  symbol: TickerSymbol,
+): Promise<TickerSummary> {
   const summary = await deps.prices.getTicker(symbol);
   if (!summary) {
     throw new UnknownTickerError(symbol);
   }
-  const name = modelName(symbol, input.horizon);
-  const version = await deps.registry.getVersionByAlias(name, 'champion');
-  if (!version) {
-    throw new ModelNotFoundError(
-      `no champion for ${symbol} at horizon ${input.horizon}; train one with POST /api/train {"ticker":"${symbol}","horizon":${input.horizon}}`,
-    );
-  }
-  const served = await cache.get(`${name}@${version.version}`, () =>
-    loadServed(deps, version.runId),
-  );
+  return summary;
+}
+
+/**
+ * One version's forecast from bars that start at (or before) its servingFrom date. Bars before that
+ * date are dropped first, so a forecast is the same whether its bars were read for it alone or for
+ * several horizons at once.
+ */
+export function forecastFrom(
+  symbol: TickerSymbol,
+  horizon: Horizon,
+  served: ServedVersion,
+  lastDate: string,
+  allBars: readonly Bar[],
+): DetailedPrediction {
   const { model, featureSet, conformal } = served;
-  const bars = await deps.prices.getBars(symbol, {
-    ...servingRange(symbol, summary.lastDate, featureSet, conformal),
-  });
+  const from = servingFrom(symbol, lastDate, featureSet, conformal);
+  const start = from === undefined ? 0 : allBars.findIndex((b) => b.date >= from);
+  const bars = start <= 0 ? allBars : allBars.slice(start);
   // Features only for the rows serving reads: the live row and those labeled since the calibrator's
   // last update (the values are the same as over the whole history; see FeatureSpec.compute).
   const since = conformal?.lastDate ?? '';
-  const firstUnseen = bars.findIndex((b: Bar) => b.date > since);
-  const built = buildDataset(toSeries(symbol, bars), featureSet, input.horizon, {
+  const firstUnseen = bars.findIndex((b) => b.date > since);
+  const built = buildDataset(toSeries(symbol, bars), featureSet, horizon, {
     from: conformal && firstUnseen >= 0 ? firstUnseen : bars.length - 1,
   });
   if (built.latest.nRows === 0) {
@@ -162,32 +103,24 @@ export async function predictDetailed(
   const lastClose = built.latestClose;
   const calendar = calendarFor(
     symbol,
-    bars.map((b: Bar) => b.date),
+    bars.map((b) => b.date),
   );
-  const run = await deps.tracker.getRun(version.runId).catch(() => null);
-  const metrics: Record<string, number> = {};
-  for (const [k, src] of Object.entries(METRIC_KEYS)) {
-    const v = run?.metrics[src];
-    if (v !== undefined) {
-      metrics[k] = v;
-    }
-  }
   return {
     ticker: symbol,
     asOf: built.latestDate,
-    horizon: input.horizon,
-    targetDate: tradingDayAfter(calendar, built.latestDate, input.horizon),
+    horizon,
+    targetDate: tradingDayAfter(calendar, built.latestDate, horizon),
     lastClose,
     predictedClose: lastClose * Math.exp(r),
     predictedReturn: r,
-    modelVersion: version.version,
+    modelVersion: served.version,
     model: {
-      name,
-      version: version.version,
+      name: served.name,
+      version: served.version,
       kind: model.kind,
-      runId: version.runId,
+      runId: served.runId,
       featureSet: `${featureSet.id}@${featureSet.version}`,
-      metrics,
+      metrics: served.metrics,
     },
     baseline: { predictedClose: lastClose },
     interval: (halfWidths ?? []).map(({ level, halfWidth }) => ({
@@ -200,40 +133,29 @@ export async function predictDetailed(
   };
 }
 
+/** The champion's forecast: three store reads (alias, ticker, bars; the first two at once) on a warm cache. */
+export async function predictDetailed(
+  deps: ServiceDeps,
+  cache: ServingCache,
+  input: { ticker: TickerSymbol; horizon: Horizon },
+): Promise<DetailedPrediction> {
+  const { ticker, horizon } = input;
+  const [summary, served] = await Promise.all([
+    requireTicker(deps, ticker),
+    cache.champion(deps, ticker, horizon),
+  ]);
+  const from = servingFrom(ticker, summary.lastDate, served.featureSet, served.conformal);
+  const bars = await deps.prices.getBars(ticker, from === undefined ? {} : { from });
+  return forecastFrom(ticker, horizon, served, summary.lastDate, bars);
+}
+
 export async function predict(
   deps: ServiceDeps,
-  cache: ModelCache,
-  input: { ticker: string; horizon: number },
+  cache: ServingCache,
+  input: { ticker: TickerSymbol; horizon: Horizon },
 ): Promise<Prediction> {
   const { halfWidths: _hw, calendar: _cal, ...p } = await predictDetailed(deps, cache, input);
   return p;
-}
-
-/**
- * Bars to read for the live row: the feature set's window, plus the rows the calibrator has not seen
- * yet (their outcomes keep it calibrated), plus six years of sessions where the calendar is learned
- * from history. A feature set with unbounded memory reads everything, so the live row equals the
- * training row.
- */
-function servingRange(
-  symbol: string,
-  lastDate: string,
-  set: FeatureSet,
-  conformal: ConformalState | null,
-): { from?: string } {
-  if (set.window === null) {
-    return {};
-  }
-  let from = addDays(lastDate, -calendarDaysFor(set.window));
-  if (conformal?.lastDate) {
-    const replayFrom = addDays(conformal.lastDate, -calendarDaysFor(set.lookback + 1));
-    from = replayFrom < from ? replayFrom : from;
-  }
-  if (symbol.includes('.')) {
-    const history = addDays(lastDate, -6 * 366);
-    from = history < from ? history : from;
-  }
-  return { from };
 }
 
 /**

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import {
   InsufficientHistoryError,
-  normalizeSymbol,
+  modelName,
   UnknownTickerError,
   type Bar,
   type ConformalOptions,
@@ -10,11 +10,12 @@ import {
   type ModelKind,
   type ModelOptions,
   type ModelVersion,
+  type TickerSymbol,
   type WalkForwardOptions,
   type WalkForwardReport,
 } from '../core/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
-import { modelName, type ServiceDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { snapshotDataset } from './etl-snapshot.js';
 import { inThreadFitter } from './fit-pool.js';
 import {
@@ -28,7 +29,7 @@ import {
 import { promoteIfBetter } from './promote.js';
 
 export interface TrainInput {
-  ticker: string;
+  ticker: TickerSymbol;
   model: ModelKind;
   horizon: number;
   /** Walk-forward settings; purge defaults to the horizon. */
@@ -87,7 +88,7 @@ export async function trainTracked(
   input: TrainInput,
   options: TrainOptions = {},
 ): Promise<TrackedTraining & { model: ModelJson }> {
-  const symbol = normalizeSymbol(input.ticker);
+  const symbol = input.ticker;
   const bars = await deps.prices.getBars(symbol);
   if (bars.length === 0) {
     throw new UnknownTickerError(symbol);

@@ -36,7 +36,7 @@ export async function harness(
     queue: rt.queue,
     flows: rt.flows,
     metrics: rt.metrics,
-    modelCache: rt.modelCache,
+    serving: rt.serving,
     apiKey: config.apiKey,
     webRoot: null,
   });

@@ -1,6 +1,7 @@
 // Manual champion moves over HTTP on the embedded stores: guarded by the API key, validated, audited, served at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainModel } from '../../src/services/index.js';
+import { sym } from '../../src/core/testing/index.js';
 import { harness, type Harness } from './harness.js';
 
 describe('POST /api/models/{name}/aliases/champion', () => {
@@ -11,7 +12,7 @@ describe('POST /api/models/{name}/aliases/champion', () => {
   beforeAll(async () => {
     h = await harness({ apiKey: 'k' });
     // A second version: naive never beats naive, so the gate keeps it challenger.
-    const r = await trainModel(h.rt.services, { ticker: '^GSPC', model: 'naive', horizon: 1 });
+    const r = await trainModel(h.rt.services, { ticker: sym('^GSPC'), model: 'naive', horizon: 1 });
     expect(r).toMatchObject({ modelVersion: 2, promoted: false });
   });
 

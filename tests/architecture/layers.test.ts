@@ -5,10 +5,11 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '..', '..', 'src');
+const WEB = resolve(import.meta.dirname, '..', '..', 'web', 'src');
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
   );
 }
 
@@ -17,14 +18,17 @@ const layerOf = (file: string) => (relative(SRC, file).split(sep)[0] ?? '').repl
 /** Which top-level folders each layer may import. */
 const ALLOWED: Record<string, string[]> = {
   core: ['core'],
+  // The HTTP contract: pure, so the web bundles it as source.
+  api: ['api', 'core'],
   stores: ['stores', 'core'],
-  services: ['services', 'core', 'version.ts'],
+  // Services return the contract's response types (type imports only, checked below).
+  services: ['services', 'core', 'api', 'version.ts'],
   flows: ['flows', 'core'],
   metrics: ['metrics'],
   config: ['config', 'core'],
   runtime: ['runtime', 'core', 'config', 'flows', 'metrics', 'services', 'stores'],
-  server: ['server', 'core', 'config', 'metrics', 'services', 'runtime', 'version.ts'],
-  cli: ['cli', 'core', 'config', 'services', 'runtime', 'server', 'stores', 'version.ts'],
+  server: ['server', 'api', 'core', 'config', 'metrics', 'services', 'runtime', 'version.ts'],
+  cli: ['cli', 'api', 'core', 'config', 'services', 'runtime', 'server', 'stores', 'version.ts'],
   'version.ts': [],
 };
 
@@ -58,6 +62,49 @@ describe('source layering', () => {
         ).toContain(to);
       }
     }
+  });
+
+  it('keeps the HTTP contract pure: core and TypeBox only, so the web can bundle it', () => {
+    for (const f of all.filter((x) => layerOf(x) === 'api')) {
+      for (const spec of imports(f).filter((s) => !s.startsWith('.'))) {
+        expect(spec, `${relative(SRC, f)} imports ${spec}`).toMatch(/^@sinclair\/typebox(\/|$)/);
+      }
+    }
+  });
+
+  it('lets services take types and constants from the contract, never its schemas (validation stays at the edge)', () => {
+    for (const f of all.filter((x) => layerOf(x) === 'services')) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/gm)) {
+        const spec = m[3] ?? '';
+        if (
+          m[1] !== undefined ||
+          !spec.startsWith('.') ||
+          layerOf(resolve(dirname(f), spec)) !== 'api'
+        ) {
+          continue;
+        }
+        const values = (m[2] ?? '')
+          .split(',')
+          .map((n) => n.trim())
+          .filter((n) => n !== '' && !n.startsWith('type '));
+        for (const v of values) {
+          expect(v, `${relative(SRC, f)} imports ${v} from the contract`).not.toMatch(
+            /Schema$|^endpoints$|^createApiClient$/,
+          );
+        }
+      }
+    }
+  });
+
+  it('has the web use the contract as @stockops/api and nothing else of src/', () => {
+    for (const f of files(WEB)) {
+      for (const spec of imports(f)) {
+        expect(spec, `${relative(WEB, f)} imports ${spec}`).not.toMatch(/\.\.\/.*src\/|^node:/);
+      }
+    }
+    const users = files(WEB).filter((f) => imports(f).includes('@stockops/api'));
+    expect(users.length).toBeGreaterThan(0);
   });
 
   it('enters another folder only through its index.ts', () => {

@@ -5,6 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeSymbol } from '../../src/core/index.js';
+import { sym } from '../../src/core/testing/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { bootstrap, predict, trainModel } from '../../src/services/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/index.js';
@@ -92,14 +94,17 @@ describe('training with MLflow as the tracking and registry backend', () => {
       model_version: { version: string; run_id: string; status: string };
     }>(`registered-models/alias?name=${name}&alias=champion`);
     expect(champion).toMatchObject({ version: '1', status: 'READY' });
-    const p = await predict(rt.services, rt.modelCache, { ticker: '^GSPC', horizon: 1 });
+    const p = await predict(rt.services, rt.serving, {
+      ticker: normalizeSymbol('^GSPC'),
+      horizon: 1,
+    });
     expect(p.modelVersion).toBe(1);
     expect(p.model.runId).toBe(champion.run_id);
   });
 
   it('keeps a challenger that does not beat naive out of champion, and the audit log says why', async () => {
     const r = await trainModel(rt.services, {
-      ticker: '^GSPC',
+      ticker: sym('^GSPC'),
       model: 'naive',
       horizon: 1,
       actor: 'test',
@@ -123,9 +128,10 @@ describe('training with MLflow as the tracking and registry backend', () => {
   it('rolls champion back and forth by hand through the API, and serving follows at once', async () => {
     const app = await buildServer({
       services: rt.services,
+      flows: rt.flows,
       queue: rt.queue,
       metrics: rt.metrics,
-      modelCache: rt.modelCache,
+      serving: rt.serving,
       apiKey: 'k',
       webRoot: null,
     });

@@ -24,6 +24,7 @@ import { registryContract } from '../contract/registry.contract.js';
 import { seriesStoreContract } from '../contract/series-store.contract.js';
 import { trackerContract } from '../contract/tracker.contract.js';
 import { createPostgresDatabase, postgresFixture } from './data-env.js';
+import { syms } from '../../src/core/testing/index.js';
 
 const pgdb = postgresFixture();
 afterAll(() => pgdb.close());
@@ -76,10 +77,10 @@ describe('PostgreSQL store', () => {
       etlRuns: new SqlEtlRunLog(db),
       datasets: new ParquetDatasetStore(artifacts),
     };
-    const first = await runEtl(deps, { tickers: ['AAPL', 'TSM', '2330.TW', '^GSPC'] });
+    const first = await runEtl(deps, { tickers: syms('AAPL', 'TSM', '2330.TW', '^GSPC') });
     expect(first.status).toBe('completed');
     expect(first.steps.find((s) => s.step === 'load_raw')?.counts.inserted).toBe(64 + 64 + 65 + 64);
-    const again = await runEtl(deps, { tickers: ['AAPL', 'TSM', '2330.TW', '^GSPC'] });
+    const again = await runEtl(deps, { tickers: syms('AAPL', 'TSM', '2330.TW', '^GSPC') });
     expect(again.steps.find((s) => s.step === 'load_raw')?.counts).toMatchObject({
       inserted: 0,
       updated: 0,

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { normalizeSymbol } from '../../src/core/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { bootstrap, predict } from '../../src/services/index.js';
 import { openRuntime } from '../../src/runtime/index.js';
@@ -68,7 +69,10 @@ describe('training with artifacts on MinIO', () => {
       );
       expect(head.ContentLength).toBeGreaterThan(10);
       s3.destroy();
-      const p = await predict(rt.services, rt.modelCache, { ticker: '^GSPC', horizon: 1 });
+      const p = await predict(rt.services, rt.serving, {
+        ticker: normalizeSymbol('^GSPC'),
+        horizon: 1,
+      });
       expect(p.modelVersion).toBe(champion?.version);
     } finally {
       await rt.close();

@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { normalizeSymbol } from '../../core/index.js';
 
-export const SAMPLE_SYMBOL = '^GSPC';
+export const SAMPLE_SYMBOL = normalizeSymbol('^GSPC');
 
 /** Path of data/sp500-2000.csv inside vega-datasets (its exports hide the data folder, so resolve the entry). */
 export function samplePath(): string {
