@@ -13,10 +13,12 @@ import {
   toSeries,
   type Bar,
   type BuiltData,
+  type ConformalMethod,
   type ConformalOptions,
   type ConformalState,
   type FeatureSet,
   type FoldFit,
+  type IntervalMetrics,
   type MetricPoint,
   type Model,
   type ModelJson,
@@ -24,6 +26,7 @@ import {
   type ModelOptions,
   type Tracker,
   type TuningTrial,
+  type VolatilityThirds,
   type WalkForwardOptions,
   type WalkForwardReport,
   walkForwardSplits,
@@ -225,14 +228,29 @@ export function fitAndEvaluate(symbol: string, bars: readonly Bar[], s: FitSetti
 
 const pctKey = (level: number) => String(Math.round(level * 1000) / 10);
 
-/** Coverage per level keyed by percent ("80", "95"), as the CLI and API print it. */
+/** One interval metric per level keyed by percent ("80", "95"), as the CLI and API print it. */
+const byLevel = (
+  intervals: readonly IntervalMetrics[],
+  pick: (i: IntervalMetrics) => number,
+): Record<string, number> => Object.fromEntries(intervals.map((i) => [pctKey(i.level), pick(i)]));
+
+/** Coverage per level keyed by percent ("80", "95"). */
 export function coverageByLevel(report: WalkForwardReport): Record<string, number> {
-  return Object.fromEntries(report.intervals.map((i) => [pctKey(i.level), i.coverage]));
+  return byLevel(report.intervals, (i) => i.coverage);
 }
 
-/** Mean interval width (log-return units) per level keyed by percent. */
+/** Mean interval width as a fraction of the price at forecast time, per level keyed by percent. */
 export function widthByLevel(report: WalkForwardReport): Record<string, number> {
-  return Object.fromEntries(report.intervals.map((i) => [pctKey(i.level), i.meanWidth]));
+  return byLevel(report.intervals, (i) => i.widthFraction);
+}
+
+/** Coverage per level in each volatility third of the test days (NaN for reports without volatility). */
+export function coverageByVolatility(report: WalkForwardReport): CoverageByVolatility {
+  const third = (t: keyof VolatilityThirds) =>
+    byLevel(report.byVolatility?.[t].intervals ?? report.intervals, (i) =>
+      report.byVolatility ? i.coverage : Number.NaN,
+    );
+  return { low: third('low'), mid: third('mid'), high: third('high') };
 }
 
 /** Run params describing the features, the intervals and what the final fit learned. */
@@ -246,22 +264,47 @@ export function fitParams(o: FitOutcome): Record<string, string> {
     'preprocess.dropped': pre.dropped.join(',') || '-',
     'preprocess.imputed': pre.imputed.join(',') || '-',
     'preprocess.rule': 'fitted on the training window: >50% missing dropped, else median-imputed',
-    'interval.method': 'split conformal on out-of-sample |residual|, adaptive conformal inference',
+    'interval.method': intervalMethodText(o.conformal.method ?? 'absolute'),
+    'interval.scores': o.conformal.method ?? 'absolute',
     'interval.levels': o.conformal.levels.join(','),
     'interval.gamma': String(o.conformal.gamma),
     'interval.window': String(o.conformal.window),
+    'interval.alpha_bounds': (o.conformal.alphaBounds ?? [])
+      .map(([lo, hi]) => `${lo}..${hi}`)
+      .join(','),
   };
 }
 
-/** Overall metrics (step 0) and per-fold metrics (step = fold index) for the tracker. */
+const intervalMethodText = (m: ConformalMethod) =>
+  m === 'volatility'
+    ? 'conformal on out-of-sample |residual| / (EWMA daily volatility at forecast time * sqrt(h)), adaptive conformal inference with clamped alpha'
+    : 'conformal on out-of-sample |residual|, adaptive conformal inference with clamped alpha';
+
+/**
+ * Overall metrics (step 0) and per-fold metrics (step = fold index) for the tracker. Widths and interval
+ * scores are fractions of the price at forecast time; per volatility third: `coverage_vol_low_80`...
+ */
 export function intervalMetricPoints(report: WalkForwardReport, ts: number): MetricPoint[] {
   const points: MetricPoint[] = [];
   for (const i of report.intervals) {
     const k = pctKey(i.level);
     points.push(
       { key: `coverage_${k}`, value: i.coverage, step: 0, timestamp: ts },
-      { key: `interval_width_${k}`, value: i.meanWidth, step: 0, timestamp: ts },
+      { key: `interval_width_${k}`, value: i.widthFraction, step: 0, timestamp: ts },
+      { key: `interval_score_${k}`, value: i.intervalScore, step: 0, timestamp: ts },
     );
+  }
+  if (report.byVolatility) {
+    for (const t of ['low', 'mid', 'high'] as const) {
+      for (const i of report.byVolatility[t].intervals) {
+        points.push({
+          key: `coverage_vol_${t}_${pctKey(i.level)}`,
+          value: i.coverage,
+          step: 0,
+          timestamp: ts,
+        });
+      }
+    }
   }
   for (const f of report.folds) {
     const step = f.index;
@@ -276,7 +319,7 @@ export function intervalMetricPoints(report: WalkForwardReport, ts: number): Met
         const k = pctKey(i.level);
         points.push(
           { key: `fold_coverage_${k}`, value: i.coverage, step, timestamp: ts },
-          { key: `fold_interval_width_${k}`, value: i.meanWidth, step, timestamp: ts },
+          { key: `fold_interval_width_${k}`, value: i.widthFraction, step, timestamp: ts },
         );
       }
     }
@@ -360,10 +403,23 @@ export interface TrainMetrics {
   mape: number;
   dmPValue: number;
   folds: number;
+  /** How the conformal scores were made: scaled by volatility, or absolute residuals. */
+  intervalMethod: ConformalMethod;
   /** Walk-forward empirical coverage of the conformal intervals, keyed by level in percent ("80", "95"). */
   coverage: Record<string, number>;
-  /** Mean interval width in log-return units, keyed like coverage. */
+  /** Coverage in each third of the test days sorted by the volatility known at forecast time. */
+  coverageByVolatility: CoverageByVolatility;
+  /** Mean interval width as a fraction of the price at forecast time, keyed like coverage. */
   intervalWidth: Record<string, number>;
+  /** Mean interval (Winkler) score as a fraction of that price, keyed like coverage: lower is better. */
+  intervalScore: Record<string, number>;
+}
+
+/** Coverage per level (keyed by percent) in the low, mid and high volatility thirds of the test days. */
+export interface CoverageByVolatility {
+  low: Record<string, number>;
+  mid: Record<string, number>;
+  high: Record<string, number>;
 }
 
 export const summarizeReport = (r: WalkForwardReport): TrainMetrics => ({
@@ -376,8 +432,11 @@ export const summarizeReport = (r: WalkForwardReport): TrainMetrics => ({
   mape: r.overall.mape,
   dmPValue: r.overall.dmPValue,
   folds: r.folds.length,
+  intervalMethod: r.conformal.method ?? 'absolute',
   coverage: coverageByLevel(r),
+  coverageByVolatility: coverageByVolatility(r),
   intervalWidth: widthByLevel(r),
+  intervalScore: byLevel(r.intervals, (i) => i.intervalScore),
 });
 
 /** One model's scores in a comparison (`stockops evaluate`). */
