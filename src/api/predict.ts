@@ -24,17 +24,43 @@ export const ModelMetricsSchema = Type.Partial(
     dmPValue: Type.Number({ description: 'Diebold-Mariano p-value against naive' }),
     coverage80: Type.Number(),
     coverage95: Type.Number(),
+    intervalWidth80: Type.Number({
+      description: 'Mean width of the 80% interval as a fraction of the price, out of sample',
+    }),
+    intervalWidth95: Type.Number(),
+    intervalScore80: Type.Number({
+      description:
+        'Mean interval (Winkler) score of the 80% interval as a fraction of the price: width plus 2/alpha times the miss; lower is better',
+    }),
+    intervalScore95: Type.Number(),
   }),
 );
 export type ModelMetrics = Static<typeof ModelMetricsSchema>;
 
+/** How the conformal scores of a version were made (see core/evaluation/conformal.ts). */
+export const IntervalMethodSchema = Type.Union(
+  [Type.Literal('volatility'), Type.Literal('absolute')],
+  {
+    description:
+      'volatility: |residual| scaled by the volatility forecast at forecast time, so bands widen in turbulent markets; absolute: unscaled residuals (versions trained before the scaled scores)',
+  },
+);
+
 export const ServedModelSchema = Type.Object({
   name: Type.String(),
   version: Type.Integer(),
-  kind: Type.String(),
+  kind: Type.String({
+    description:
+      'Model kind; "naive" (tomorrow = today, with its own calibrated intervals) whenever no trained version beats it on the gate window',
+  }),
   runId: Type.String(),
   featureSet: Type.String({ description: 'id@version the model was trained on' }),
   metrics: ModelMetricsSchema,
+  servedBecause: Type.String({
+    description:
+      "Why this version holds the champion alias: the promotion gate's decision with its numbers (naive is the floor: it serves until a version beats it), or the reason given for a manual move",
+  }),
+  intervalMethod: Type.Optional(IntervalMethodSchema),
 });
 export type ServedModelInfo = Static<typeof ServedModelSchema>;
 

@@ -127,6 +127,8 @@ export function forecastFrom(
       runId: served.runId,
       featureSet: `${featureSet.id}@${featureSet.version}`,
       metrics: served.metrics,
+      servedBecause: served.servedBecause,
+      ...(conformal ? { intervalMethod: conformal.method ?? 'absolute' } : {}),
     },
     baseline: { predictedClose: lastClose },
     interval: (halfWidths ?? []).map(({ level, halfWidth }) => ({

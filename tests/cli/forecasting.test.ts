@@ -38,7 +38,8 @@ describe('stockops train and evaluate', () => {
       modelVersion: number;
       metrics: Record<string, unknown> & { coverage: Record<string, number> };
     };
-    expect(out.modelVersion).toBe(1);
+    // Version 1 is naive, registered first as the floor.
+    expect(out.modelVersion).toBe(2);
     for (const k of [
       'rmse',
       'rmseNaive',
