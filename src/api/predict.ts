@@ -107,9 +107,9 @@ export const ForecastPointSchema = Type.Object({
   predictedReturn: Type.Number(),
   predictedClose: Type.Number(),
   interval: Type.Array(PriceIntervalSchema),
-  source: Type.Union([Type.Literal('model'), Type.Literal('interpolated')], {
+  source: Type.Union([Type.Literal('model'), Type.Literal('interpolated'), Type.Literal('naive')], {
     description:
-      'model: a champion for exactly this horizon; interpolated: between horizons (linear in return, in variance for widths) or past the last one (sqrt-time widths)',
+      "model: the champion for exactly this horizon; interpolated: between two horizons with champions (linear in log return, widths linear in sqrt(days)); naive: past the longest horizon with a champion, no trend is invented: the last close, with naive's own calibrated widths scaled by sqrt(days)",
   }),
 });
 export type ForecastPoint = Static<typeof ForecastPointSchema>;
@@ -126,9 +126,15 @@ export const ForecastSchema = Type.Object({
       version: Type.Integer(),
       kind: Type.String(),
       runId: Type.String(),
+      metrics: Type.Optional(ModelMetricsSchema),
+      servedBecause: Type.Optional(Type.String()),
     }),
     { description: 'The champions the path is built from, one per horizon that has one' },
   ),
+  missingHorizons: Type.Array(Type.Integer(), {
+    description:
+      'Horizons (of 1, 5, 20) without a champion: the path does not use them; train one to fill it in',
+  }),
   path: Type.Array(ForecastPointSchema),
 });
 export type Forecast = Static<typeof ForecastSchema>;
