@@ -449,7 +449,22 @@ export interface ModelScore extends TrainMetrics {
 /** One model's walk-forward for a comparison: its scores and the windows the data allowed. */
 export interface ScoredModel {
   score: ModelScore;
+  /** The same forecasts with the intervals of each method in `alsoIntervals`, in that order. */
+  alsoScored: ModelScore[];
   walkForward: Required<WalkForwardOptions>;
+  /** First and last date forecast out of sample. */
+  testFrom: string;
+  testTo: string;
+}
+
+/** What a comparison asks of one model: a fit's settings, and more interval methods to score. */
+export interface ScoreInput extends Omit<FitSettings, 'onFold'> {
+  /**
+   * Conformal methods scored besides the fit's own, from the same out-of-sample forecasts (only the
+   * calibration walk is repeated), so methods compare on identical predictions.
+   * @defaultValue []
+   */
+  alsoIntervals?: readonly ConformalMethod[];
 }
 
 /**
@@ -460,7 +475,7 @@ export interface ScoredModel {
 export function scoreModel(
   symbol: string,
   bars: readonly Bar[],
-  input: Omit<FitSettings, 'onFold'> & { model: ModelKind },
+  input: ScoreInput & { model: ModelKind },
   onFold?: (done: number, total: number) => void,
 ): ScoredModel {
   const share = fitShare(symbol, bars, input, {
@@ -474,18 +489,28 @@ export function scoreModel(
 /** A comparison's scores for one model from its shares; seconds run from the first share's start to the last's end. */
 export function scoredOfShares(
   symbol: string,
-  input: Omit<FitSettings, 'onFold'> & { model: ModelKind },
+  input: ScoreInput & { model: ModelKind },
   shares: readonly ShareResult[],
 ): ScoredModel {
-  const { built, report } = combineShares(symbol, input, shares);
+  const { alsoIntervals = [], ...settings } = input;
+  const { built, report } = combineShares(symbol, settings, shares);
   const started = Math.min(...shares.map((r) => r.startedAt));
   const ended = Math.max(...shares.map((r) => r.endedAt));
+  const scoreOf = (r: WalkForwardReport): ModelScore => ({
+    model: input.model,
+    ...summarizeReport(r),
+    seconds: (ended - started) / 1000,
+  });
   return {
     walkForward: resolveWalkForward(built.labeled.nRows, walkForwardOf(input), symbol),
-    score: {
-      model: input.model,
-      ...summarizeReport(report),
-      seconds: (ended - started) / 1000,
-    },
+    testFrom: report.predictions[0]?.date ?? '',
+    testTo: report.predictions.at(-1)?.date ?? '',
+    score: scoreOf(report),
+    alsoScored: alsoIntervals.map((method) =>
+      scoreOf(
+        combineShares(symbol, { ...settings, conformal: { ...settings.conformal, method } }, shares)
+          .report,
+      ),
+    ),
   };
 }
