@@ -8,14 +8,14 @@ import {
   type Horizon,
   type TickerSummary,
 } from './api';
-import { chartInterval, cleanBars, type RangeKey } from './chart-data';
+import { chartInterval, cleanBars, type RangeKey } from './lib/chart-data';
 import { ErrorBanner, type BannerMessage } from './error-banner';
 import { ExperimentsPage } from './experiments-page';
 import { fetchModels } from './mlops-api';
 import { ModelsPage } from './models-page';
 import { PipelinesPage } from './pipelines-page';
 import { TopNav, usePath } from './nav';
-import { formatCount, formatDay, formatPercent, formatPrice } from './format';
+import { formatCount, formatDay, formatPercent, formatPrice } from './lib/format';
 import { CHART_COLORS, PriceChart } from './price-chart';
 import { PredictionCard } from './prediction-card';
 import { RangeButtons } from './range-buttons';

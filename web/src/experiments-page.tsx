@@ -4,7 +4,8 @@ import { fetchTickers, HORIZONS, type Horizon } from './api';
 import { ErrorBanner, type BannerMessage } from './error-banner';
 import { FoldChart, SERIES_COLORS, type FoldSeries } from './fold-chart';
 import { fetchMetricHistory, fetchRuns, fetchTracking, mlflowRunUrl, type Run } from './mlops-api';
-import { ExternalLink, fmtMetric, fmtPct, fmtTime, PageShell } from './page-shell';
+import { ExternalLink, PageShell } from './page-shell';
+import { formatMetric, formatPercent, formatTime } from './lib/format';
 import { useApi } from './use-api';
 import './mlops.css';
 
@@ -24,7 +25,7 @@ const COLUMNS: Column[] = [
     label: 'Started (UTC)',
     title: 'Run start time',
     value: (r) => r.startTime,
-    show: (r) => fmtTime(r.startTime),
+    show: (r) => formatTime(r.startTime),
   },
   {
     key: 'model',
@@ -38,42 +39,43 @@ const COLUMNS: Column[] = [
     label: 'RMSE',
     title: 'Out-of-sample RMSE of log returns over all folds',
     value: metric('rmse'),
-    show: (r) => fmtMetric(r.metrics.rmse),
+    show: (r) => formatMetric(r.metrics.rmse),
   },
   {
     key: 'rmse_naive',
     label: 'RMSE naive',
     title: 'RMSE of "tomorrow = today" on the same rows',
     value: metric('rmse_naive'),
-    show: (r) => fmtMetric(r.metrics.rmse_naive),
+    show: (r) => formatMetric(r.metrics.rmse_naive),
   },
   {
     key: 'skill',
     label: 'Skill',
     title: '1 - RMSE / RMSE naive: positive beats naive',
     value: metric('skill'),
-    show: (r) => fmtPct(r.metrics.skill),
+    show: (r) => formatPercent(r.metrics.skill),
   },
   {
     key: 'direction_accuracy',
     label: 'Direction',
     title: 'Direction accuracy (beside the up-rate, the accuracy of always saying up)',
     value: metric('direction_accuracy'),
-    show: (r) => `${fmtPct(r.metrics.direction_accuracy)} / ${fmtPct(r.metrics.up_rate)}`,
+    show: (r) =>
+      `${formatPercent(r.metrics.direction_accuracy)} / ${formatPercent(r.metrics.up_rate)}`,
   },
   {
     key: 'mape',
     label: 'MAPE',
     title: 'Mean absolute percentage error of the implied price',
     value: metric('mape'),
-    show: (r) => fmtPct(r.metrics.mape),
+    show: (r) => formatPercent(r.metrics.mape),
   },
   {
     key: 'dm_p_value',
     label: 'DM p',
     title: 'Diebold-Mariano p-value against naive',
     value: metric('dm_p_value'),
-    show: (r) => fmtMetric(r.metrics.dm_p_value, 3),
+    show: (r) => formatMetric(r.metrics.dm_p_value, 3),
   },
   {
     key: 'version',
@@ -104,7 +106,7 @@ function CompareTable({ runs }: { runs: Run[] }) {
     .sort();
   const row = (kind: 'param' | 'metric', k: string) => {
     const values = runs.map((r) =>
-      kind === 'param' ? (r.params[k] ?? '—') : fmtMetric(r.metrics[k]),
+      kind === 'param' ? (r.params[k] ?? '—') : formatMetric(r.metrics[k]),
     );
     const differs = new Set(values).size > 1;
     return (

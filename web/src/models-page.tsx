@@ -11,7 +11,8 @@ import {
   setChampion,
   type Run,
 } from './mlops-api';
-import { ExternalLink, fmtMetric, fmtPct, fmtTime, PageShell } from './page-shell';
+import { ExternalLink, PageShell } from './page-shell';
+import { formatMetric, formatPercent, formatTime } from './lib/format';
 import { useApi } from './use-api';
 import './mlops.css';
 
@@ -243,10 +244,10 @@ export function ModelsPage() {
                           ))}
                         </td>
                         <td>{v.tags.kind ?? '—'}</td>
-                        <td>{fmtTime(v.createdAt)}</td>
-                        <td>{fmtMetric(Number(v.tags.rmse))}</td>
-                        <td>{fmtMetric(Number(v.tags.rmse_naive))}</td>
-                        <td className={skill > 0 ? 'up' : 'down'}>{fmtPct(skill)}</td>
+                        <td>{formatTime(v.createdAt)}</td>
+                        <td>{formatMetric(Number(v.tags.rmse))}</td>
+                        <td>{formatMetric(Number(v.tags.rmse_naive))}</td>
+                        <td className={skill > 0 ? 'up' : 'down'}>{formatPercent(skill)}</td>
                         <td className="decision">
                           {run?.tags['stockops.promotion.decision'] ?? '—'}
                         </td>
@@ -305,7 +306,7 @@ export function ModelsPage() {
                   <tbody>
                     {history.data.map((e) => (
                       <tr key={e.id}>
-                        <td>{fmtTime(e.at)}</td>
+                        <td>{formatTime(e.at)}</td>
                         <td>
                           <span className={`alias alias-${e.alias}`}>{e.alias}</span>
                         </td>
@@ -319,7 +320,7 @@ export function ModelsPage() {
                           {Object.entries(e.metrics)
                             .map(
                               ([k, v]) =>
-                                `${k} ${Number.isInteger(v) ? String(v) : fmtMetric(v, 4)}`,
+                                `${k} ${Number.isInteger(v) ? String(v) : formatMetric(v, 4)}`,
                             )
                             .join(' · ')}
                         </td>

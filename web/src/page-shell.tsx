@@ -30,19 +30,6 @@ export function PageShell({
   );
 }
 
-/** A number in a metric table; NaN and missing values show as a dash. */
-export function fmtMetric(x: number | undefined, digits = 5): string {
-  return x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(digits);
-}
-
-export function fmtPct(x: number | undefined): string {
-  return x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(2)}%`;
-}
-
-export function fmtTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
-}
-
 export function ExternalLink({
   href,
   children,

@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from './api';
 import { ErrorBanner, type BannerMessage } from './error-banner';
-import { fmtTime, PageShell } from './page-shell';
+import { PageShell } from './page-shell';
+import { formatTime, formatDuration } from './lib/format';
 import {
   cancelFlowRun,
   ENDED,
@@ -71,17 +72,6 @@ function usePoll<T>(source: string, key: string, load: (s: AbortSignal) => Promi
     setBump((b) => b + 1);
   }, []);
   return { ...state, refresh };
-}
-
-export function duration(run: Pick<FlowRun, 'startedAt' | 'endedAt'>, now: number): string {
-  if (run.startedAt === null) {
-    return '—';
-  }
-  const s = ((run.endedAt ?? now) - run.startedAt) / 1000;
-  if (s < 60) {
-    return `${s.toFixed(1)} s`;
-  }
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
 function StateBadge({ state }: { state: FlowRunState }) {
@@ -223,7 +213,7 @@ function RunDetail({
         <StateBadge state={r.state} />
       </div>
       <p className="small muted">
-        attempts {r.attempts} · {duration(r, Date.now())}
+        attempts {r.attempts} · {formatDuration(r.startedAt, r.endedAt, Date.now())}
         {r.worker ? ` · ${r.worker}` : ''}
         {r.scheduleId ? ` · schedule ${r.scheduleId}` : ''}
       </p>
@@ -274,7 +264,7 @@ function RunDetail({
                   <StateBadge state={t.state} />
                 </td>
                 <td>{t.attempts}</td>
-                <td>{duration(t, Date.now())}</td>
+                <td>{formatDuration(t.startedAt, t.endedAt, Date.now())}</td>
               </tr>
             ))}
           </tbody>
@@ -323,7 +313,7 @@ function Schedules({ apiKey }: { apiKey: string }) {
                 <td>{s.flow}</td>
                 <td className="mono">{s.cron}</td>
                 <td>{s.timezone}</td>
-                <td>{s.nextRunAt === null ? '—' : fmtTime(s.nextRunAt)}</td>
+                <td>{s.nextRunAt === null ? '—' : formatTime(s.nextRunAt)}</td>
                 <td>
                   <input
                     type="checkbox"
@@ -459,8 +449,8 @@ export function PipelinesPage() {
                         <td>
                           <StateBadge state={r.state} />
                         </td>
-                        <td>{fmtTime(r.startedAt ?? r.createdAt)}</td>
-                        <td>{duration(r, now)}</td>
+                        <td>{formatTime(r.startedAt ?? r.createdAt)}</td>
+                        <td>{formatDuration(r.startedAt, r.endedAt, now)}</td>
                         <td>{r.attempts}</td>
                         <td className="mono small">{r.id.slice(0, 8)}</td>
                       </tr>

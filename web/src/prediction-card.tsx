@@ -1,7 +1,7 @@
 // Prediction card: the forecast close, the naive baseline it must beat, and how the model scored.
 import { HORIZONS, type Horizon, type ModelMetrics, type Prediction } from './api';
-import { chartInterval } from './chart-data';
-import { formatDay, formatPercent, formatPrice } from './format';
+import { chartInterval } from './lib/chart-data';
+import { formatDay, formatPercent, formatPrice } from './lib/format';
 import type { ApiState } from './use-api';
 
 interface PredictionCardProps {

@@ -15,8 +15,14 @@ import {
 } from 'lightweight-charts';
 import { useEffect, useMemo, useRef } from 'react';
 import type { Bar, Prediction } from './api';
-import { chartInterval, forecastPath, timeToDay, visibleWindow, type RangeKey } from './chart-data';
-import { formatAxisPrices, formatPrice } from './format';
+import {
+  chartInterval,
+  forecastPath,
+  timeToDay,
+  visibleWindow,
+  type RangeKey,
+} from './lib/chart-data';
+import { formatAxisPrices, formatPrice } from './lib/format';
 
 // Kept in one place so the legend swatches in the page match the lines on the canvas.
 export const CHART_COLORS = {
