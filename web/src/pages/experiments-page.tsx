@@ -1,13 +1,19 @@
 // Experiments: runs per ticker and horizon, a sortable metric table beside naive, metric by fold, side-by-side compare.
+import { HORIZONS, type HorizonValue as Horizon, type Run } from '@stockops/api';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { fetchTickers, HORIZONS, type Horizon } from './api';
-import { ErrorBanner, type BannerMessage } from './error-banner';
-import { FoldChart, SERIES_COLORS, type FoldSeries } from './fold-chart';
-import { fetchMetricHistory, fetchRuns, fetchTracking, mlflowRunUrl, type Run } from './mlops-api';
-import { ExternalLink, PageShell } from './page-shell';
-import { formatMetric, formatPercent, formatTime } from './lib/format';
-import { useApi } from './use-api';
-import './mlops.css';
+import {
+  ErrorBanner,
+  ExternalLink,
+  FoldChart,
+  PageShell,
+  queryErrors,
+  SERIES_COLORS,
+  TickerSelect,
+  type FoldSeries,
+} from '../components';
+import { useTickerChoice } from '../hooks';
+import { formatMetric, formatPercent, formatTime, mlflowRunUrl, queries } from '../lib';
 
 interface Column {
   key: string;
@@ -148,17 +154,16 @@ export function ExperimentsPage() {
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 }>({ key: 'start', dir: -1 });
   const [selected, setSelected] = useState<string[]>([]);
   const [foldMetric, setFoldMetric] = useState('fold_rmse');
+  const tickers = useQuery(queries.tickers());
 
-  const tickers = useApi('tickers', fetchTickers);
-  const tracking = useApi('tracking', fetchTracking);
-  const list = tickers.status === 'ok' ? tickers.data : undefined;
-  const symbol = ticker ?? list?.[0]?.symbol;
-  const runsState = useApi(
-    symbol === undefined ? undefined : `${symbol}|${String(horizon)}`,
-    symbol === undefined ? undefined : (signal) => fetchRuns(symbol, horizon, signal),
-  );
-  const runs = useMemo(() => (runsState.status === 'ok' ? runsState.data : []), [runsState]);
-  const trackingInfo = tracking.status === 'ok' ? tracking.data : undefined;
+  const { symbol } = useTickerChoice(ticker);
+  const tracking = useQuery(queries.health());
+  const runsQuery = useQuery({
+    ...queries.runs(symbol ?? '', horizon),
+    enabled: symbol !== undefined,
+  });
+  const runs = useMemo(() => runsQuery.data ?? [], [runsQuery.data]);
+  const trackingInfo = tracking.data?.tracking;
 
   const sorted = useMemo(() => {
     const col = COLUMNS.find((c) => c.key === sort.key) ?? COLUMNS[0];
@@ -170,37 +175,35 @@ export function ExperimentsPage() {
 
   const chosen = runs.filter((r) => selected.includes(r.id));
   const compareRuns = chosen.length > 0 ? chosen : runs.slice(0, 1);
-  const foldKey = `${compareRuns.map((r) => r.id).join(',')}|${foldMetric}`;
-  const folds = useApi(compareRuns.length === 0 ? undefined : foldKey, async (signal) => {
-    const series: FoldSeries[] = await Promise.all(
-      compareRuns.map(async (r, i) => ({
-        label: `${r.name} ${r.id.slice(0, 6)}`,
-        color: SERIES_COLORS[i % SERIES_COLORS.length] ?? '#38bdf8',
-        points: await fetchMetricHistory(r.id, foldMetric, signal),
-      })),
-    );
-    const first = compareRuns[0];
-    if (foldMetric === 'fold_rmse' && first) {
-      series.push({
-        label: 'naive',
-        color: '#8b9bb0',
-        dashed: true,
-        points: await fetchMetricHistory(first.id, 'fold_rmse_naive', signal),
-      });
-    }
-    return series;
+  const first = compareRuns[0];
+  // The naive line is drawn beside RMSE, from the first run (every run scores naive on the same rows).
+  const naiveRun = foldMetric === 'fold_rmse' ? first : undefined;
+  const foldQueries = useQueries({
+    queries: [
+      ...compareRuns.map((r) => queries.metricHistory(r.id, foldMetric)),
+      ...(naiveRun ? [queries.metricHistory(naiveRun.id, 'fold_rmse_naive')] : []),
+    ],
   });
+  const foldsReady = foldQueries.every((q) => q.isSuccess);
+  const foldError = foldQueries.find((q) => q.isError);
+  const folds: FoldSeries[] = foldsReady
+    ? foldQueries.map((q, i) => {
+        const r = compareRuns[i];
+        return r
+          ? {
+              label: `${r.name} ${r.id.slice(0, 6)}`,
+              color: SERIES_COLORS[i % SERIES_COLORS.length] ?? '#38bdf8',
+              points: q.data,
+            }
+          : { label: 'naive', color: '#8b9bb0', dashed: true, points: q.data };
+      })
+    : [];
 
-  const messages: BannerMessage[] = [];
-  for (const [source, s] of [
+  const messages = queryErrors([
     ['Tickers', tickers],
-    ['Runs', runsState],
-    ['Folds', folds],
-  ] as const) {
-    if (s.status === 'error') {
-      messages.push({ source, code: s.code, message: s.message });
-    }
-  }
+    ['Runs', runsQuery],
+    ['Folds', { error: foldError?.error }],
+  ]);
 
   const toggle = (id: string) => {
     setSelected((cur) => (cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]));
@@ -211,23 +214,14 @@ export function ExperimentsPage() {
       tag="experiments"
       actions={
         <div className="controls">
-          <label className="ticker-picker">
-            <span className="ticker-label">Ticker</span>
-            <select
-              data-testid="exp-ticker"
-              value={symbol ?? ''}
-              onChange={(e) => {
-                setTicker(e.target.value);
-                setSelected([]);
-              }}
-            >
-              {list?.map((t) => (
-                <option key={t.symbol} value={t.symbol}>
-                  {t.symbol}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TickerSelect
+            value={symbol}
+            testId="exp-ticker"
+            onChange={(next) => {
+              setTicker(next);
+              setSelected([]);
+            }}
+          />
           <label className="ticker-picker">
             <span className="ticker-label">Horizon</span>
             <select
@@ -258,8 +252,8 @@ export function ExperimentsPage() {
           </h2>
           <span className="hint">Tick runs to compare them; click a header to sort.</span>
         </div>
-        {runsState.status === 'loading' && <div className="empty">Loading runs…</div>}
-        {runsState.status === 'ok' && runs.length === 0 && (
+        {runsQuery.isLoading && <div className="empty">Loading runs…</div>}
+        {runsQuery.isSuccess && runs.length === 0 && (
           <div className="empty">No runs yet for this ticker and horizon.</div>
         )}
         {runs.length > 0 && (
@@ -362,8 +356,8 @@ export function ExperimentsPage() {
                 ))}
               </select>
             </div>
-            {folds.status === 'ok' ? (
-              <FoldChart series={folds.data} metric={foldMetric} />
+            {foldsReady ? (
+              <FoldChart series={folds} metric={foldMetric} />
             ) : (
               <div className="empty">Loading folds…</div>
             )}

@@ -1,4 +1,4 @@
-// Browser test of the Pipelines page: the real app (`node bin/stockops.js start`) driven by Debian chromium.
+// Browser test of the Flows page: the real app (`node bin/stockops.js start`) driven by Debian chromium.
 // Real: the stockops server with its in-process flow runner, its embedded store, the built UI, chromium.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,11 +21,11 @@ afterAll(async () => {
   await server.stop();
 });
 
-describe('Pipelines page', () => {
-  it('starts a flow with the button and shows the run with its state, duration and logs', async () => {
+describe('Flows page', () => {
+  it('starts a flow with the button and shows the flow run with its state, duration and logs', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(`${server.url}/`);
-    await page.getByRole('link', { name: 'Pipelines' }).click();
+    await page.getByRole('link', { name: 'Flows' }).click();
     await page.getByRole('heading', { name: 'Start a flow' }).waitFor();
     await page.getByLabel('Flow to start').selectOption('bootstrap');
     await page.getByRole('button', { name: 'Start flow' }).click();
@@ -37,7 +37,7 @@ describe('Pipelines page', () => {
     const schedules = page.getByRole('region', { name: 'Schedules' });
     await expect(schedules.getByText('America/New_York').count()).resolves.toBe(2);
     await page.screenshot({
-      path: path.join(ROOT, 'tests/e2e/__screenshots__/pipelines.png'),
+      path: path.join(ROOT, 'tests/e2e/__screenshots__/flows.png'),
       fullPage: true,
     });
   }, 240_000);
