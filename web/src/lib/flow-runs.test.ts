@@ -25,6 +25,12 @@ describe('describeFlowRun', () => {
     expect(describeFlowRun(run, train)).toBe('^GSPC · naive · 5d');
   });
 
+  it('names any other parameter the run set, and who started it', () => {
+    const run = { parameters: { ticker: '^GSPC', model: 'ridge', horizon: 1, actor: 'api' } };
+    expect(describeFlowRun(run, train)).toBe('^GSPC · ridge · 1d · by api');
+    expect(describeFlowRun({ parameters: { limit: 5 } })).toBe('limit 5');
+  });
+
   it('fills what the run left out from the flow defaults', () => {
     expect(describeFlowRun({ parameters: { ticker: 'AAPL' } }, train)).toBe('AAPL · ridge · 1d');
   });

@@ -22,6 +22,7 @@ const IDENTITY = ['ticker', 'tickers', 'market', 'model', 'models', 'horizon', '
 
 const MAX_LISTED = 3;
 
+/** A value as the summary shows it, bare ("^GSPC", "1d", "AAPL, TSM"); undefined when it says nothing. */
 function showValue(key: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === false || value === '') {
     return undefined;
@@ -35,16 +36,24 @@ function showValue(key: string, value: unknown): string | undefined {
     return more > 0 ? `${items.slice(0, MAX_LISTED).join(', ')} +${more}` : items.join(', ');
   }
   if (typeof value === 'number') {
-    return key === 'horizon' || key === 'horizons' ? `${value}d` : `${key} ${value}`;
+    return key === 'horizon' || key === 'horizons' ? `${value}d` : String(value);
   }
   if (typeof value === 'string') {
     return key === 'market' ? `${value} market` : value;
   }
   if (typeof value === 'boolean') {
-    // false was dropped above: a switch that is on shows as its name.
     return key;
   }
-  return `${key} ${JSON.stringify(value)}`;
+  return JSON.stringify(value);
+}
+
+/** Any other parameter names itself: "full", "limit 5"; who started the run reads "by api". */
+function showLabelled(key: string, value: unknown): string | undefined {
+  const bare = showValue(key, value);
+  if (bare === undefined || typeof value === 'boolean') {
+    return bare;
+  }
+  return key === 'actor' ? `by ${bare}` : `${key} ${bare}`;
 }
 
 /**
@@ -79,7 +88,7 @@ export function describeFlowRun(
     if (IDENTITY.includes(key) || JSON.stringify(value) === JSON.stringify(defaults[key])) {
       continue;
     }
-    const shown = showValue(key, value);
+    const shown = showLabelled(key, value);
     if (shown !== undefined) {
       parts.push(shown);
     }

@@ -7,4 +7,5 @@ export * from './format';
 export * from './mlflow-links';
 export * from './queries';
 export * from './query-client';
+export * from './registry';
 export * from './routes';

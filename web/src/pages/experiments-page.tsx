@@ -1,26 +1,46 @@
 // Experiments: runs per ticker and horizon, a sortable metric table beside naive, metric by fold, side-by-side compare.
-import { HORIZONS, type HorizonValue as Horizon, type Run } from '@stockops/api';
-import { useQueries, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
 import {
+  HORIZONS,
+  MODEL_KINDS,
+  type HorizonValue as Horizon,
+  type ModelKindValue,
+  type ModelVersionInfo,
+  type Run,
+} from '@stockops/api';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useMemo, useState, type ReactNode } from 'react';
+import {
+  ApiKeyField,
+  AppLink,
   ErrorBanner,
   ExternalLink,
   FoldChart,
   PageShell,
   queryErrors,
   SERIES_COLORS,
+  StateBadge,
   TickerSelect,
   type FoldSeries,
 } from '../components';
-import { useTickerChoice } from '../hooks';
-import { formatMetric, formatPercent, formatTime, mlflowRunUrl, queries } from '../lib';
+import { useRefreshOnRunEnd, useTickerChoice, useTrain } from '../hooks';
+import {
+  describeError,
+  formatMetric,
+  formatPercent,
+  formatTime,
+  mlflowRunUrl,
+  plural,
+  queries,
+  versionsByRun,
+} from '../lib';
 
 interface Column {
   key: string;
   label: string;
   title: string;
-  value: (r: Run) => number | string | undefined;
-  show: (r: Run) => string;
+  /** What the column sorts by; `version` is the registered version of the run, if any. */
+  value: (r: Run, version: ModelVersionInfo | undefined) => number | string | undefined;
+  show: (r: Run, version: ModelVersionInfo | undefined) => ReactNode;
 }
 
 const metric = (k: string) => (r: Run) => r.metrics[k];
@@ -86,9 +106,21 @@ const COLUMNS: Column[] = [
   {
     key: 'version',
     label: 'Version',
-    title: 'Registered model version of this run',
-    value: (r) => Number(r.tags['stockops.registered_version'] ?? Number.NaN),
-    show: (r) => r.tags['stockops.registered_version'] ?? '—',
+    title: 'The registered model version this run produced, with its aliases',
+    value: (_r, v) => v?.version,
+    show: (_r, v) =>
+      v === undefined ? (
+        '—'
+      ) : (
+        <>
+          <span className="mono">v{v.version}</span>{' '}
+          {v.aliases.map((a) => (
+            <span key={a} className={`alias alias-${a}`}>
+              {a}
+            </span>
+          ))}
+        </>
+      ),
   },
 ];
 
@@ -148,6 +180,62 @@ function CompareTable({ runs }: { runs: Run[] }) {
   );
 }
 
+/**
+ * Trains one more model for the ticker and horizon shown, and follows its flow run; the new run
+ * joins the table when the flow run ends.
+ */
+function TrainForm({ symbol, horizon }: { symbol: string; horizon: Horizon }) {
+  const [model, setModel] = useState<ModelKindValue>('ridge');
+  const train = useTrain();
+  const jobId = train.data?.jobId;
+  const flowRun = useQuery({ ...queries.flowRun(jobId ?? ''), enabled: jobId !== undefined });
+  useRefreshOnRunEnd(flowRun.data ? [flowRun.data] : undefined);
+  return (
+    <form
+      className="promote-form train-form"
+      aria-label="Train a model"
+      onSubmit={(e) => {
+        e.preventDefault();
+        train.mutate({ ticker: symbol, model, horizon });
+      }}
+    >
+      <label>
+        <span>Model</span>
+        <select
+          aria-label="Model kind to train"
+          value={model}
+          onChange={(e) => {
+            setModel(e.target.value as ModelKindValue);
+            train.reset();
+          }}
+        >
+          {MODEL_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ApiKeyField />
+      <button className="primary" type="submit" disabled={train.isPending}>
+        Train {model} on {symbol} at {horizon}d
+      </button>
+      {train.isError && (
+        <span className="form-error" role="status">
+          {describeError(train.error).message}
+        </span>
+      )}
+      {jobId !== undefined && (
+        <span className="form-ok" role="status">
+          train flow run <span className="mono">{jobId.slice(0, 8)}</span>{' '}
+          {flowRun.data ? <StateBadge state={flowRun.data.state} /> : '…'}{' '}
+          <AppLink to="/flows">follow it on Flows</AppLink>
+        </span>
+      )}
+    </form>
+  );
+}
+
 export function ExperimentsPage() {
   const [ticker, setTicker] = useState<string | undefined>(undefined);
   const [horizon, setHorizon] = useState<Horizon>(1);
@@ -164,14 +252,17 @@ export function ExperimentsPage() {
   });
   const runs = useMemo(() => runsQuery.data ?? [], [runsQuery.data]);
   const trackingInfo = tracking.data?.tracking;
+  const models = useQuery(queries.models());
+  const versionOf = useMemo(() => versionsByRun(models.data), [models.data]);
 
   const sorted = useMemo(() => {
     const col = COLUMNS.find((c) => c.key === sort.key) ?? COLUMNS[0];
     if (!col) {
       return runs;
     }
-    return [...runs].sort((a, b) => sort.dir * compareValues(col.value(a), col.value(b)));
-  }, [runs, sort]);
+    const value = (r: Run) => col.value(r, versionOf.get(r.id));
+    return [...runs].sort((a, b) => sort.dir * compareValues(value(a), value(b)));
+  }, [runs, sort, versionOf]);
 
   const chosen = runs.filter((r) => selected.includes(r.id));
   const compareRuns = chosen.length > 0 ? chosen : runs.slice(0, 1);
@@ -320,7 +411,7 @@ export function ExperimentsPage() {
                               : undefined
                           }
                         >
-                          {c.show(r)}
+                          {c.show(r, versionOf.get(r.id))}
                         </td>
                       ))}
                       <td className="decision">{r.tags['stockops.promotion.decision'] ?? '—'}</td>
@@ -336,6 +427,7 @@ export function ExperimentsPage() {
             </table>
           </div>
         )}
+        {symbol !== undefined && <TrainForm key={symbol} symbol={symbol} horizon={horizon} />}
       </section>
 
       {compareRuns.length > 0 && (
@@ -365,9 +457,16 @@ export function ExperimentsPage() {
           <section className="panel mlops-panel" aria-label="Compare runs">
             <div className="panel-head">
               <h2>
-                Compare <span className="muted">({compareRuns.length} runs)</span>
+                Compare{' '}
+                <span className="muted">
+                  ({chosen.length > 0 ? plural(chosen.length, 'run') : 'newest run'})
+                </span>
               </h2>
-              <span className="hint">Rows that differ are highlighted.</span>
+              <span className="hint">
+                {chosen.length > 1
+                  ? 'Rows that differ are highlighted.'
+                  : 'Tick runs in the table to compare them side by side.'}
+              </span>
             </div>
             <CompareTable runs={compareRuns} />
           </section>

@@ -113,7 +113,7 @@ function StartForm({
         <span>Parameters (JSON)</span>
         <textarea
           value={params}
-          rows={1}
+          rows={2}
           spellCheck={false}
           onChange={(e) => {
             setParams(e.target.value);
@@ -298,6 +298,7 @@ export function FlowsPage() {
     ['Flow runs', runs],
   ]);
   const list = runs.data ?? [];
+  const flowByName = new Map((flows.data ?? []).map((f) => [f.name, f]));
   return (
     <PageShell tag="flows">
       <ErrorBanner messages={messages} />
@@ -352,6 +353,9 @@ export function FlowsPage() {
                 <thead>
                   <tr>
                     <th>Flow</th>
+                    <th title="The flow run's parameters, with the flow's defaults filled in">
+                      About
+                    </th>
                     <th>State</th>
                     <th>Started (UTC)</th>
                     <th>Duration</th>
@@ -371,6 +375,9 @@ export function FlowsPage() {
                       <td>
                         {r.flow}
                         {r.parentId !== null && <span className="muted small"> (child)</span>}
+                      </td>
+                      <td className="run-about-cell">
+                        {describeFlowRun(r, flowByName.get(r.flow)) || '—'}
                       </td>
                       <td>
                         <StateBadge state={r.state} />

@@ -4,12 +4,14 @@ import { useState } from 'react';
 import { ApiKeyField, ErrorBanner, ExternalLink, PageShell, queryErrors } from '../components';
 import { useSetChampion } from '../hooks';
 import {
+  defaultPromoteTarget,
   describeError,
   formatMetric,
   formatPercent,
   formatTime,
   mlflowRunUrl,
   mlflowVersionUrl,
+  plural,
   queries,
 } from '../lib';
 
@@ -28,7 +30,8 @@ function PromoteForm({
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [reason, setReason] = useState('');
   const promote = useSetChampion(name);
-  const target = version ?? versions.find((v) => v !== champion) ?? versions[0];
+  const target = version ?? defaultPromoteTarget(versions, champion);
+  const alreadyChampion = target !== undefined && target === champion;
   const submit = () => {
     if (target === undefined) {
       return;
@@ -92,7 +95,10 @@ function PromoteForm({
       <button
         type="submit"
         className="primary"
-        disabled={promote.isPending || reason.trim() === '' || target === undefined}
+        disabled={
+          promote.isPending || reason.trim() === '' || target === undefined || alreadyChampion
+        }
+        title={alreadyChampion ? `v${target} is already champion` : undefined}
       >
         {target !== undefined && champion !== undefined && target < champion
           ? 'Roll back'
@@ -102,6 +108,11 @@ function PromoteForm({
       {status && (
         <span className={status.kind === 'error' ? 'form-error' : 'form-ok'} role="status">
           {status.text}
+        </span>
+      )}
+      {!status && alreadyChampion && (
+        <span className="hint" data-testid="promote-hint">
+          v{target} is already champion; pick another version to promote or roll back to.
         </span>
       )}
     </form>
@@ -164,7 +175,7 @@ export function ModelsPage() {
               <h2>
                 {model.name}{' '}
                 <span className="muted">
-                  · {versions.length} versions · backend {t?.backend ?? '…'}
+                  · {plural(versions.length, 'version')} · backend {t?.backend ?? '…'}
                 </span>
               </h2>
               <div className="alias-summary">
@@ -237,6 +248,7 @@ export function ModelsPage() {
               </span>
             </div>
             <PromoteForm
+              key={model.name}
               name={model.name}
               versions={versions.map((v) => v.version)}
               champion={model.aliases.champion}
