@@ -1,8 +1,8 @@
 // Every server resource the UI reads, as react-query options: its key, the contract's endpoint, and how often it refreshes.
-import { endpoints, type HorizonValue } from '@stockops/api';
+import { endpoints, type HorizonValue, type QueryOf } from '@stockops/api';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api } from './api-client';
-import { isEnded, type FlowRunState } from './flow-runs';
+import { isEnded } from './flow-runs';
 
 /** Flow runs change by the second while they run. */
 export const FLOW_RUNS_POLL_MS = 3000;
@@ -12,10 +12,8 @@ export const SCHEDULES_POLL_MS = 15_000;
 const RUNS_LIMIT = 200;
 const FLOW_RUNS_LIMIT = 100;
 
-export interface FlowRunFilter {
-  flow?: string;
-  state?: FlowRunState;
-}
+/** The flow runs list's filters, as the contract declares its query. */
+export type FlowRunFilter = Pick<QueryOf<typeof endpoints.flowRuns>, 'flow' | 'state'>;
 
 /**
  * Keys by resource, outermost first, so invalidating a prefix refreshes everything under it:
