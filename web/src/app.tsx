@@ -1,6 +1,6 @@
 // The app: the page for the address bar's path, an old path sent on to its new place, or the 404 page.
 import { useEffect } from 'react';
-import { navigate, useLocation } from './hooks';
+import { navigate, useFirstStart, useLocation } from './hooks';
 import { resolveRoute, type PageId } from './lib';
 import { ExperimentsPage, FlowsPage, ForecastPage, ModelsPage, NotFoundPage } from './pages';
 
@@ -25,6 +25,7 @@ function Redirect({ to }: { to: string }) {
 }
 
 export function App() {
+  useFirstStart();
   const { pathname, search, hash } = useLocation();
   const route = resolveRoute(pathname, search, hash);
   switch (route.kind) {

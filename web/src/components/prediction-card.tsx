@@ -18,7 +18,7 @@ import {
 /** Where the card's forecast stands; `idle` until there is a ticker to forecast. */
 export type PredictionState =
   | { status: 'idle' }
-  | { status: 'loading' }
+  | { status: 'loading'; note?: string }
   | { status: 'error'; error: unknown }
   | { status: 'ok'; data: Prediction };
 
@@ -159,7 +159,7 @@ function Body({ state }: { state: PredictionState }) {
     case 'loading':
       return (
         <div className="placeholder" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading forecast…
+          <span className="spinner" aria-hidden="true" /> {state.note ?? 'Loading forecast…'}
         </div>
       );
     case 'error':

@@ -14,7 +14,7 @@ import {
   type BannerMessage,
   type PredictionState,
 } from '../components';
-import { navigate, useLocation, useTickerChoice } from '../hooks';
+import { navigate, useFirstStart, useLocation, useTickerChoice } from '../hooks';
 import {
   chartInterval,
   cleanBars,
@@ -76,6 +76,8 @@ export function ForecastPage() {
 
   const tickers = useQuery(queries.tickers());
   const { symbol, unknown } = useTickerChoice(requested);
+  const firstStart = useFirstStart();
+  const preparing = firstStart === 'pending' || firstStart === 'running';
   const list = tickers.data;
 
   const history = useQuery({ ...queries.history(symbol ?? ''), enabled: symbol !== undefined });
@@ -88,17 +90,21 @@ export function ForecastPage() {
   const bars = useMemo(() => (historyData ? cleanBars(historyData.bars) : NO_BARS), [historyData]);
   const predictionData = prediction.data;
   const predictionBand = predictionData ? chartInterval(predictionData.interval) : undefined;
+  // While the first start trains, "no champion yet" is expected, not an error to show.
+  const waitingForModel = preparing && prediction.isError;
   const predictionState: PredictionState =
     symbol === undefined
       ? { status: 'idle' }
-      : prediction.isError
-        ? { status: 'error', error: prediction.error }
-        : predictionData
-          ? { status: 'ok', data: predictionData }
-          : { status: 'loading' };
+      : waitingForModel
+        ? { status: 'loading', note: 'Training the first model…' }
+        : prediction.isError
+          ? { status: 'error', error: prediction.error }
+          : predictionData
+            ? { status: 'ok', data: predictionData }
+            : { status: 'loading' };
 
   const notices = useMemo<BannerMessage[]>(() => {
-    if (list?.length === 0) {
+    if (list?.length === 0 && !preparing) {
       return [
         {
           source: 'Tickers',
@@ -117,7 +123,7 @@ export function ForecastPage() {
       ];
     }
     return [];
-  }, [list, requested, unknown, symbol]);
+  }, [list, requested, unknown, symbol, preparing]);
 
   const onTickerChange = useCallback((next: string) => {
     setHovered(undefined);
@@ -132,7 +138,7 @@ export function ForecastPage() {
     ...queryErrors([
       ['Tickers', tickers],
       ['Price history', history],
-      ['Forecast', prediction],
+      ['Forecast', waitingForModel ? { error: undefined } : prediction],
     ]),
   ];
   const chartLoading = tickers.isPending || (symbol !== undefined && history.isPending);
@@ -164,7 +170,14 @@ export function ForecastPage() {
             ) : (
               bars.length === 0 && (
                 <div className="chart-overlay" role="status">
-                  No price history to show.
+                  {preparing ? (
+                    <>
+                      <span className="spinner" aria-hidden="true" /> First start: loading the
+                      sample prices and training the first model…
+                    </>
+                  ) : (
+                    'No price history to show.'
+                  )}
                 </div>
               )
             )}
