@@ -1,64 +1,64 @@
 // Models: registered versions with aliases and gate decisions, the alias audit log, manual promote and rollback.
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ErrorBanner, type BannerMessage } from './error-banner';
+import { ApiKeyField, ErrorBanner, ExternalLink, PageShell, queryErrors } from '../components';
+import { useSetChampion } from '../hooks';
 import {
-  fetchAliasHistory,
-  fetchModels,
-  fetchRun,
-  fetchTracking,
+  defaultPromoteTarget,
+  describeError,
+  formatMetric,
+  formatPercent,
+  formatTime,
   mlflowRunUrl,
   mlflowVersionUrl,
-  setChampion,
-  type Run,
-} from './mlops-api';
-import { ExternalLink, fmtMetric, fmtPct, fmtTime, PageShell } from './page-shell';
-import { useApi } from './use-api';
-import './mlops.css';
+  plural,
+  queries,
+} from '../lib';
 
-const API_KEY_STORAGE = 'stockops.apiKey';
+/** Versions whose runs are looked up for their gate decision; older ones show a dash. */
+const RUNS_LOOKED_UP = 30;
 
 function PromoteForm({
   name,
   versions,
   champion,
-  onDone,
 }: {
   name: string;
   versions: number[];
   champion: number | undefined;
-  onDone: () => void;
 }) {
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [reason, setReason] = useState('');
-  const [apiKey, setApiKey] = useState(() => sessionStorage.getItem(API_KEY_STORAGE) ?? '');
-  const [state, setState] = useState<{ kind: 'idle' | 'busy' | 'ok' | 'error'; text?: string }>({
-    kind: 'idle',
-  });
-  const target = version ?? versions.find((v) => v !== champion) ?? versions[0];
-  const submit = async () => {
+  const promote = useSetChampion(name);
+  const target = version ?? defaultPromoteTarget(versions, champion);
+  const alreadyChampion = target !== undefined && target === champion;
+  const submit = () => {
     if (target === undefined) {
       return;
     }
-    setState({ kind: 'busy' });
-    sessionStorage.setItem(API_KEY_STORAGE, apiKey);
-    try {
-      const r = await setChampion(name, target, reason, apiKey);
-      setState({
-        kind: 'ok',
-        text: `champion moved v${r.fromVersion ?? '—'} → v${r.toVersion}`,
-      });
-      setReason('');
-      onDone();
-    } catch (e) {
-      setState({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
-    }
+    promote.mutate(
+      { version: target, reason },
+      {
+        onSuccess: () => {
+          setReason('');
+        },
+      },
+    );
   };
+  const status = promote.isError
+    ? { kind: 'error', text: describeError(promote.error).message }
+    : promote.isSuccess
+      ? {
+          kind: 'ok',
+          text: `champion moved v${promote.data.fromVersion ?? '—'} → v${promote.data.toVersion}`,
+        }
+      : undefined;
   return (
     <form
       className="promote-form"
       onSubmit={(e) => {
         e.preventDefault();
-        void submit();
+        submit();
       }}
     >
       <label>
@@ -91,31 +91,28 @@ function PromoteForm({
           }}
         />
       </label>
-      <label>
-        <span>API key</span>
-        <input
-          type="password"
-          value={apiKey}
-          placeholder="x-api-key"
-          autoComplete="off"
-          onChange={(e) => {
-            setApiKey(e.target.value);
-          }}
-        />
-      </label>
+      <ApiKeyField />
       <button
         type="submit"
         className="primary"
-        disabled={state.kind === 'busy' || reason.trim() === '' || target === undefined}
+        disabled={
+          promote.isPending || reason.trim() === '' || target === undefined || alreadyChampion
+        }
+        title={alreadyChampion ? `v${target} is already champion` : undefined}
       >
         {target !== undefined && champion !== undefined && target < champion
           ? 'Roll back'
           : 'Promote'}{' '}
         to champion
       </button>
-      {state.text && (
-        <span className={state.kind === 'error' ? 'form-error' : 'form-ok'} role="status">
-          {state.text}
+      {status && (
+        <span className={status.kind === 'error' ? 'form-error' : 'form-ok'} role="status">
+          {status.text}
+        </span>
+      )}
+      {!status && alreadyChampion && (
+        <span className="hint" data-testid="promote-hint">
+          v{target} is already champion; pick another version to promote or roll back to.
         </span>
       )}
     </form>
@@ -124,45 +121,26 @@ function PromoteForm({
 
 export function ModelsPage() {
   const [picked, setPicked] = useState<string | undefined>(undefined);
-  const [refresh, setRefresh] = useState(0);
-  const models = useApi(`models|${String(refresh)}`, fetchModels);
-  const tracking = useApi('tracking', fetchTracking);
-  const list = models.status === 'ok' ? models.data : undefined;
+  const models = useQuery(queries.models());
+  const tracking = useQuery(queries.health());
+  const list = models.data;
   const model = list?.find((m) => m.name === picked) ?? list?.[0];
   const name = model?.name;
-  const history = useApi(
-    name === undefined ? undefined : `${name}|${String(refresh)}`,
-    name === undefined ? undefined : (signal) => fetchAliasHistory(name, signal),
-  );
+  const history = useQuery({ ...queries.modelHistory(name ?? ''), enabled: name !== undefined });
   const versions = model?.versions ?? [];
-  const runs = useApi(
-    name === undefined ? undefined : `runs|${name}|${versions.map((v) => v.runId).join(',')}`,
-    async (signal) => {
-      const out: Record<string, Run> = {};
-      await Promise.all(
-        versions.slice(0, 30).map(async (v) => {
-          try {
-            out[v.runId] = await fetchRun(v.runId, signal);
-          } catch {
-            // A version whose run is gone still lists; its metrics show as dashes.
-          }
-        }),
-      );
-      return out;
-    },
-  );
-  const runById = runs.status === 'ok' ? runs.data : {};
-  const t = tracking.status === 'ok' ? tracking.data : undefined;
+  // A version whose run is gone still lists; its decision shows as a dash.
+  const runs = useQueries({
+    queries: versions
+      .slice(0, RUNS_LOOKED_UP)
+      .map((v) => ({ ...queries.run(v.runId), retry: false })),
+  });
+  const runById = new Map(runs.flatMap((q) => (q.data ? [[q.data.id, q.data] as const] : [])));
+  const t = tracking.data?.tracking;
 
-  const messages: BannerMessage[] = [];
-  for (const [source, s] of [
+  const messages = queryErrors([
     ['Models', models],
     ['Audit log', history],
-  ] as const) {
-    if (s.status === 'error') {
-      messages.push({ source, code: s.code, message: s.message });
-    }
-  }
+  ]);
 
   return (
     <PageShell
@@ -197,7 +175,7 @@ export function ModelsPage() {
               <h2>
                 {model.name}{' '}
                 <span className="muted">
-                  · {versions.length} versions · backend {t?.backend ?? '…'}
+                  · {plural(versions.length, 'version')} · backend {t?.backend ?? '…'}
                 </span>
               </h2>
               <div className="alias-summary">
@@ -225,7 +203,7 @@ export function ModelsPage() {
                 </thead>
                 <tbody>
                   {versions.map((v) => {
-                    const run = runById[v.runId];
+                    const run = runById.get(v.runId);
                     const skill = Number(v.tags.skill);
                     return (
                       <tr key={v.version}>
@@ -243,10 +221,10 @@ export function ModelsPage() {
                           ))}
                         </td>
                         <td>{v.tags.kind ?? '—'}</td>
-                        <td>{fmtTime(v.createdAt)}</td>
-                        <td>{fmtMetric(Number(v.tags.rmse))}</td>
-                        <td>{fmtMetric(Number(v.tags.rmse_naive))}</td>
-                        <td className={skill > 0 ? 'up' : 'down'}>{fmtPct(skill)}</td>
+                        <td>{formatTime(v.createdAt)}</td>
+                        <td>{formatMetric(Number(v.tags.rmse))}</td>
+                        <td>{formatMetric(Number(v.tags.rmse_naive))}</td>
+                        <td className={skill > 0 ? 'up' : 'down'}>{formatPercent(skill)}</td>
                         <td className="decision">
                           {run?.tags['stockops.promotion.decision'] ?? '—'}
                         </td>
@@ -270,12 +248,10 @@ export function ModelsPage() {
               </span>
             </div>
             <PromoteForm
+              key={model.name}
               name={model.name}
               versions={versions.map((v) => v.version)}
               champion={model.aliases.champion}
-              onDone={() => {
-                setRefresh((n) => n + 1);
-              }}
             />
           </section>
 
@@ -286,10 +262,8 @@ export function ModelsPage() {
                 Every alias move: when, who, why and the numbers behind it.
               </span>
             </div>
-            {history.status === 'ok' && history.data.length === 0 && (
-              <div className="empty">No alias moves recorded.</div>
-            )}
-            {history.status === 'ok' && history.data.length > 0 && (
+            {history.data?.length === 0 && <div className="empty">No alias moves recorded.</div>}
+            {history.data && history.data.length > 0 && (
               <div className="table-wrap">
                 <table className="data-table" data-testid="audit-table">
                   <thead>
@@ -305,7 +279,7 @@ export function ModelsPage() {
                   <tbody>
                     {history.data.map((e) => (
                       <tr key={e.id}>
-                        <td>{fmtTime(e.at)}</td>
+                        <td>{formatTime(e.at)}</td>
                         <td>
                           <span className={`alias alias-${e.alias}`}>{e.alias}</span>
                         </td>
@@ -319,7 +293,7 @@ export function ModelsPage() {
                           {Object.entries(e.metrics)
                             .map(
                               ([k, v]) =>
-                                `${k} ${Number.isInteger(v) ? String(v) : fmtMetric(v, 4)}`,
+                                `${k} ${Number.isInteger(v) ? String(v) : formatMetric(v, 4)}`,
                             )
                             .join(' · ')}
                         </td>

@@ -1,7 +1,9 @@
 // Pure helpers that turn API bars and a prediction into lightweight-charts series data and ranges.
 import type { Time } from 'lightweight-charts';
-import type { Bar, Prediction, PredictionInterval } from './api';
+import type { ApiBar, Prediction, PriceInterval } from '@stockops/api';
 import { parseDay, toDay } from './format';
+
+type Bar = Pick<ApiBar, 'date'>;
 
 export const RANGES = ['1M', '6M', '1Y', '5Y', 'All'] as const;
 export type RangeKey = (typeof RANGES)[number];
@@ -22,8 +24,8 @@ export interface Point {
  * Bars sorted by date with duplicates dropped: lightweight-charts throws on a repeated or
  * out-of-order time, and a thrown error there would blank the whole page.
  */
-export function cleanBars(bars: readonly Bar[]): Bar[] {
-  const byDate = new Map<string, Bar>();
+export function cleanBars<B extends Bar>(bars: readonly B[]): B[] {
+  const byDate = new Map<string, B>();
   for (const bar of bars) {
     byDate.set(bar.date, bar);
   }
@@ -54,7 +56,10 @@ function weekdaysBetween(from: string, to: string): string[] {
  * not by calendar, so a 20-day forecast drawn with only its two end points would sit one bar away
  * from today; the intermediate weekdays keep its distance honest.
  */
-export function forecastPath(prediction: Prediction, endValue: number): Point[] {
+export function forecastPath(
+  prediction: Pick<Prediction, 'asOf' | 'targetDate' | 'lastClose'>,
+  endValue: number,
+): Point[] {
   const { asOf, targetDate, lastClose } = prediction;
   if (!(targetDate > asOf)) {
     return [];
@@ -72,9 +77,7 @@ export function forecastPath(prediction: Prediction, endValue: number): Point[] 
 }
 
 /** The band to draw: 80% when the server sends it (the level the card names), else the first one. */
-export function chartInterval(
-  intervals: readonly PredictionInterval[],
-): PredictionInterval | undefined {
+export function chartInterval(intervals: readonly PriceInterval[]): PriceInterval | undefined {
   return intervals.find((i) => Math.abs(i.level - 0.8) < 1e-9) ?? intervals[0];
 }
 

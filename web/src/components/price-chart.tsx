@@ -14,9 +14,16 @@ import {
   type Time,
 } from 'lightweight-charts';
 import { useEffect, useMemo, useRef } from 'react';
-import type { Bar, Prediction } from './api';
-import { chartInterval, forecastPath, timeToDay, visibleWindow, type RangeKey } from './chart-data';
-import { formatAxisPrices, formatPrice } from './format';
+import type { ApiBar as Bar, Prediction } from '@stockops/api';
+import {
+  chartInterval,
+  forecastPath,
+  formatAxisPrices,
+  formatPrice,
+  timeToDay,
+  visibleWindow,
+  type RangeKey,
+} from '../lib';
 
 // Kept in one place so the legend swatches in the page match the lines on the canvas.
 export const CHART_COLORS = {
@@ -153,7 +160,7 @@ export function PriceChart({ bars, prediction, range, onHover }: PriceChartProps
       return;
     }
     parts.forecast.setData(path);
-    const band = chartInterval(prediction.intervals);
+    const band = chartInterval(prediction.interval);
     parts.upper.setData(band ? forecastPath(prediction, band.upper) : []);
     parts.lower.setData(band ? forecastPath(prediction, band.lower) : []);
   }, [prediction, path]);

@@ -1,5 +1,5 @@
 // Segmented control for the chart's visible period.
-import { RANGES, type RangeKey } from './chart-data';
+import { RANGES, type RangeKey } from '../lib';
 
 interface RangeButtonsProps {
   value: RangeKey;

@@ -1,19 +1,46 @@
 // Experiments: runs per ticker and horizon, a sortable metric table beside naive, metric by fold, side-by-side compare.
-import { useMemo, useState } from 'react';
-import { fetchTickers, HORIZONS, type Horizon } from './api';
-import { ErrorBanner, type BannerMessage } from './error-banner';
-import { FoldChart, SERIES_COLORS, type FoldSeries } from './fold-chart';
-import { fetchMetricHistory, fetchRuns, fetchTracking, mlflowRunUrl, type Run } from './mlops-api';
-import { ExternalLink, fmtMetric, fmtPct, fmtTime, PageShell } from './page-shell';
-import { useApi } from './use-api';
-import './mlops.css';
+import {
+  HORIZONS,
+  MODEL_KINDS,
+  type HorizonValue as Horizon,
+  type ModelKindValue,
+  type ModelVersionInfo,
+  type Run,
+} from '@stockops/api';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useMemo, useState, type ReactNode } from 'react';
+import {
+  ApiKeyField,
+  AppLink,
+  ErrorBanner,
+  ExternalLink,
+  FoldChart,
+  PageShell,
+  queryErrors,
+  SERIES_COLORS,
+  StateBadge,
+  TickerSelect,
+  type FoldSeries,
+} from '../components';
+import { useRefreshOnRunEnd, useTickerChoice, useTrain } from '../hooks';
+import {
+  describeError,
+  formatMetric,
+  formatPercent,
+  formatTime,
+  mlflowRunUrl,
+  plural,
+  queries,
+  versionsByRun,
+} from '../lib';
 
 interface Column {
   key: string;
   label: string;
   title: string;
-  value: (r: Run) => number | string | undefined;
-  show: (r: Run) => string;
+  /** What the column sorts by; `version` is the registered version of the run, if any. */
+  value: (r: Run, version: ModelVersionInfo | undefined) => number | string | undefined;
+  show: (r: Run, version: ModelVersionInfo | undefined) => ReactNode;
 }
 
 const metric = (k: string) => (r: Run) => r.metrics[k];
@@ -24,7 +51,7 @@ const COLUMNS: Column[] = [
     label: 'Started (UTC)',
     title: 'Run start time',
     value: (r) => r.startTime,
-    show: (r) => fmtTime(r.startTime),
+    show: (r) => formatTime(r.startTime),
   },
   {
     key: 'model',
@@ -38,49 +65,62 @@ const COLUMNS: Column[] = [
     label: 'RMSE',
     title: 'Out-of-sample RMSE of log returns over all folds',
     value: metric('rmse'),
-    show: (r) => fmtMetric(r.metrics.rmse),
+    show: (r) => formatMetric(r.metrics.rmse),
   },
   {
     key: 'rmse_naive',
     label: 'RMSE naive',
     title: 'RMSE of "tomorrow = today" on the same rows',
     value: metric('rmse_naive'),
-    show: (r) => fmtMetric(r.metrics.rmse_naive),
+    show: (r) => formatMetric(r.metrics.rmse_naive),
   },
   {
     key: 'skill',
     label: 'Skill',
     title: '1 - RMSE / RMSE naive: positive beats naive',
     value: metric('skill'),
-    show: (r) => fmtPct(r.metrics.skill),
+    show: (r) => formatPercent(r.metrics.skill),
   },
   {
     key: 'direction_accuracy',
     label: 'Direction',
     title: 'Direction accuracy (beside the up-rate, the accuracy of always saying up)',
     value: metric('direction_accuracy'),
-    show: (r) => `${fmtPct(r.metrics.direction_accuracy)} / ${fmtPct(r.metrics.up_rate)}`,
+    show: (r) =>
+      `${formatPercent(r.metrics.direction_accuracy)} / ${formatPercent(r.metrics.up_rate)}`,
   },
   {
     key: 'mape',
     label: 'MAPE',
     title: 'Mean absolute percentage error of the implied price',
     value: metric('mape'),
-    show: (r) => fmtPct(r.metrics.mape),
+    show: (r) => formatPercent(r.metrics.mape),
   },
   {
     key: 'dm_p_value',
     label: 'DM p',
     title: 'Diebold-Mariano p-value against naive',
     value: metric('dm_p_value'),
-    show: (r) => fmtMetric(r.metrics.dm_p_value, 3),
+    show: (r) => formatMetric(r.metrics.dm_p_value, 3),
   },
   {
     key: 'version',
     label: 'Version',
-    title: 'Registered model version of this run',
-    value: (r) => Number(r.tags['stockops.registered_version'] ?? Number.NaN),
-    show: (r) => r.tags['stockops.registered_version'] ?? '—',
+    title: 'The registered model version this run produced, with its aliases',
+    value: (_r, v) => v?.version,
+    show: (_r, v) =>
+      v === undefined ? (
+        '—'
+      ) : (
+        <>
+          <span className="mono">v{v.version}</span>{' '}
+          {v.aliases.map((a) => (
+            <span key={a} className={`alias alias-${a}`}>
+              {a}
+            </span>
+          ))}
+        </>
+      ),
   },
 ];
 
@@ -104,7 +144,7 @@ function CompareTable({ runs }: { runs: Run[] }) {
     .sort();
   const row = (kind: 'param' | 'metric', k: string) => {
     const values = runs.map((r) =>
-      kind === 'param' ? (r.params[k] ?? '—') : fmtMetric(r.metrics[k]),
+      kind === 'param' ? (r.params[k] ?? '—') : formatMetric(r.metrics[k]),
     );
     const differs = new Set(values).size > 1;
     return (
@@ -140,65 +180,121 @@ function CompareTable({ runs }: { runs: Run[] }) {
   );
 }
 
+/**
+ * Trains one more model for the ticker and horizon shown, and follows its flow run; the new run
+ * joins the table when the flow run ends.
+ */
+function TrainForm({ symbol, horizon }: { symbol: string; horizon: Horizon }) {
+  const [model, setModel] = useState<ModelKindValue>('ridge');
+  const train = useTrain();
+  const jobId = train.data?.jobId;
+  const flowRun = useQuery({ ...queries.flowRun(jobId ?? ''), enabled: jobId !== undefined });
+  useRefreshOnRunEnd(flowRun.data ? [flowRun.data] : undefined);
+  return (
+    <form
+      className="promote-form train-form"
+      aria-label="Train a model"
+      onSubmit={(e) => {
+        e.preventDefault();
+        train.mutate({ ticker: symbol, model, horizon });
+      }}
+    >
+      <label>
+        <span>Model</span>
+        <select
+          aria-label="Model kind to train"
+          value={model}
+          onChange={(e) => {
+            setModel(e.target.value as ModelKindValue);
+            train.reset();
+          }}
+        >
+          {MODEL_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ApiKeyField />
+      <button className="primary" type="submit" disabled={train.isPending}>
+        Train {model} on {symbol} at {horizon}d
+      </button>
+      {train.isError && (
+        <span className="form-error" role="status">
+          {describeError(train.error).message}
+        </span>
+      )}
+      {jobId !== undefined && (
+        <span className="form-ok" role="status">
+          train flow run <span className="mono">{jobId.slice(0, 8)}</span>{' '}
+          {flowRun.data ? <StateBadge state={flowRun.data.state} /> : '…'}{' '}
+          <AppLink to="/flows">follow it on Flows</AppLink>
+        </span>
+      )}
+    </form>
+  );
+}
+
 export function ExperimentsPage() {
   const [ticker, setTicker] = useState<string | undefined>(undefined);
   const [horizon, setHorizon] = useState<Horizon>(1);
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 }>({ key: 'start', dir: -1 });
   const [selected, setSelected] = useState<string[]>([]);
   const [foldMetric, setFoldMetric] = useState('fold_rmse');
+  const tickers = useQuery(queries.tickers());
 
-  const tickers = useApi('tickers', fetchTickers);
-  const tracking = useApi('tracking', fetchTracking);
-  const list = tickers.status === 'ok' ? tickers.data : undefined;
-  const symbol = ticker ?? list?.[0]?.symbol;
-  const runsState = useApi(
-    symbol === undefined ? undefined : `${symbol}|${String(horizon)}`,
-    symbol === undefined ? undefined : (signal) => fetchRuns(symbol, horizon, signal),
-  );
-  const runs = useMemo(() => (runsState.status === 'ok' ? runsState.data : []), [runsState]);
-  const trackingInfo = tracking.status === 'ok' ? tracking.data : undefined;
+  const { symbol } = useTickerChoice(ticker);
+  const tracking = useQuery(queries.health());
+  const runsQuery = useQuery({
+    ...queries.runs(symbol ?? '', horizon),
+    enabled: symbol !== undefined,
+  });
+  const runs = useMemo(() => runsQuery.data ?? [], [runsQuery.data]);
+  const trackingInfo = tracking.data?.tracking;
+  const models = useQuery(queries.models());
+  const versionOf = useMemo(() => versionsByRun(models.data), [models.data]);
 
   const sorted = useMemo(() => {
     const col = COLUMNS.find((c) => c.key === sort.key) ?? COLUMNS[0];
     if (!col) {
       return runs;
     }
-    return [...runs].sort((a, b) => sort.dir * compareValues(col.value(a), col.value(b)));
-  }, [runs, sort]);
+    const value = (r: Run) => col.value(r, versionOf.get(r.id));
+    return [...runs].sort((a, b) => sort.dir * compareValues(value(a), value(b)));
+  }, [runs, sort, versionOf]);
 
   const chosen = runs.filter((r) => selected.includes(r.id));
   const compareRuns = chosen.length > 0 ? chosen : runs.slice(0, 1);
-  const foldKey = `${compareRuns.map((r) => r.id).join(',')}|${foldMetric}`;
-  const folds = useApi(compareRuns.length === 0 ? undefined : foldKey, async (signal) => {
-    const series: FoldSeries[] = await Promise.all(
-      compareRuns.map(async (r, i) => ({
-        label: `${r.name} ${r.id.slice(0, 6)}`,
-        color: SERIES_COLORS[i % SERIES_COLORS.length] ?? '#38bdf8',
-        points: await fetchMetricHistory(r.id, foldMetric, signal),
-      })),
-    );
-    const first = compareRuns[0];
-    if (foldMetric === 'fold_rmse' && first) {
-      series.push({
-        label: 'naive',
-        color: '#8b9bb0',
-        dashed: true,
-        points: await fetchMetricHistory(first.id, 'fold_rmse_naive', signal),
-      });
-    }
-    return series;
+  const first = compareRuns[0];
+  // The naive line is drawn beside RMSE, from the first run (every run scores naive on the same rows).
+  const naiveRun = foldMetric === 'fold_rmse' ? first : undefined;
+  const foldQueries = useQueries({
+    queries: [
+      ...compareRuns.map((r) => queries.metricHistory(r.id, foldMetric)),
+      ...(naiveRun ? [queries.metricHistory(naiveRun.id, 'fold_rmse_naive')] : []),
+    ],
   });
+  const foldsReady = foldQueries.every((q) => q.isSuccess);
+  const foldError = foldQueries.find((q) => q.isError);
+  const folds: FoldSeries[] = foldsReady
+    ? foldQueries.map((q, i) => {
+        const r = compareRuns[i];
+        return r
+          ? {
+              label: `${r.name} ${r.id.slice(0, 6)}`,
+              color: SERIES_COLORS[i % SERIES_COLORS.length] ?? '#38bdf8',
+              points: q.data,
+            }
+          : { label: 'naive', color: '#8b9bb0', dashed: true, points: q.data };
+      })
+    : [];
 
-  const messages: BannerMessage[] = [];
-  for (const [source, s] of [
+  const messages = queryErrors([
     ['Tickers', tickers],
-    ['Runs', runsState],
-    ['Folds', folds],
-  ] as const) {
-    if (s.status === 'error') {
-      messages.push({ source, code: s.code, message: s.message });
-    }
-  }
+    ['Runs', runsQuery],
+    ['Folds', { error: foldError?.error }],
+  ]);
 
   const toggle = (id: string) => {
     setSelected((cur) => (cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]));
@@ -209,23 +305,14 @@ export function ExperimentsPage() {
       tag="experiments"
       actions={
         <div className="controls">
-          <label className="ticker-picker">
-            <span className="ticker-label">Ticker</span>
-            <select
-              data-testid="exp-ticker"
-              value={symbol ?? ''}
-              onChange={(e) => {
-                setTicker(e.target.value);
-                setSelected([]);
-              }}
-            >
-              {list?.map((t) => (
-                <option key={t.symbol} value={t.symbol}>
-                  {t.symbol}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TickerSelect
+            value={symbol}
+            testId="exp-ticker"
+            onChange={(next) => {
+              setTicker(next);
+              setSelected([]);
+            }}
+          />
           <label className="ticker-picker">
             <span className="ticker-label">Horizon</span>
             <select
@@ -256,8 +343,8 @@ export function ExperimentsPage() {
           </h2>
           <span className="hint">Tick runs to compare them; click a header to sort.</span>
         </div>
-        {runsState.status === 'loading' && <div className="empty">Loading runs…</div>}
-        {runsState.status === 'ok' && runs.length === 0 && (
+        {runsQuery.isLoading && <div className="empty">Loading runs…</div>}
+        {runsQuery.isSuccess && runs.length === 0 && (
           <div className="empty">No runs yet for this ticker and horizon.</div>
         )}
         {runs.length > 0 && (
@@ -324,7 +411,7 @@ export function ExperimentsPage() {
                               : undefined
                           }
                         >
-                          {c.show(r)}
+                          {c.show(r, versionOf.get(r.id))}
                         </td>
                       ))}
                       <td className="decision">{r.tags['stockops.promotion.decision'] ?? '—'}</td>
@@ -340,6 +427,7 @@ export function ExperimentsPage() {
             </table>
           </div>
         )}
+        {symbol !== undefined && <TrainForm key={symbol} symbol={symbol} horizon={horizon} />}
       </section>
 
       {compareRuns.length > 0 && (
@@ -360,8 +448,8 @@ export function ExperimentsPage() {
                 ))}
               </select>
             </div>
-            {folds.status === 'ok' ? (
-              <FoldChart series={folds.data} metric={foldMetric} />
+            {foldsReady ? (
+              <FoldChart series={folds} metric={foldMetric} />
             ) : (
               <div className="empty">Loading folds…</div>
             )}
@@ -369,9 +457,16 @@ export function ExperimentsPage() {
           <section className="panel mlops-panel" aria-label="Compare runs">
             <div className="panel-head">
               <h2>
-                Compare <span className="muted">({compareRuns.length} runs)</span>
+                Compare{' '}
+                <span className="muted">
+                  ({chosen.length > 0 ? plural(chosen.length, 'run') : 'newest run'})
+                </span>
               </h2>
-              <span className="hint">Rows that differ are highlighted.</span>
+              <span className="hint">
+                {chosen.length > 1
+                  ? 'Rows that differ are highlighted.'
+                  : 'Tick runs in the table to compare them side by side.'}
+              </span>
             </div>
             <CompareTable runs={compareRuns} />
           </section>

@@ -1,19 +1,31 @@
 // Prediction card: the forecast close, the naive baseline it must beat, and how the model scored.
-import { HORIZONS, type Horizon, type ModelMetrics, type Prediction } from './api';
-import { chartInterval } from './chart-data';
-import { formatDay, formatPercent, formatPrice } from './format';
-import type { ApiState } from './use-api';
+import {
+  HORIZONS,
+  type HorizonValue as Horizon,
+  type ModelMetrics,
+  type Prediction,
+} from '@stockops/api';
+import {
+  chartInterval,
+  DASH,
+  describeError,
+  formatDay,
+  formatPercent as pct,
+  formatPrice,
+  formatTradingDays,
+} from '../lib';
+
+/** Where the card's forecast stands; `idle` until there is a ticker to forecast. */
+export type PredictionState =
+  | { status: 'idle' }
+  | { status: 'loading'; note?: string }
+  | { status: 'error'; error: unknown }
+  | { status: 'ok'; data: Prediction };
 
 interface PredictionCardProps {
-  state: ApiState<Prediction>;
+  state: PredictionState;
   horizon: Horizon;
   onHorizonChange: (horizon: Horizon) => void;
-}
-
-const DASH = '—';
-
-function pct(value: number | undefined, digits = 1, signed = false): string {
-  return value === undefined ? DASH : formatPercent(value, digits, signed);
 }
 
 function HorizonPicker({ value, onChange }: { value: Horizon; onChange: (h: Horizon) => void }) {
@@ -26,7 +38,7 @@ function HorizonPicker({ value, onChange }: { value: Horizon; onChange: (h: Hori
           className="segmented-item"
           aria-pressed={h === value}
           data-testid={`horizon-${h}`}
-          title={`${h} trading day${h === 1 ? '' : 's'} ahead`}
+          title={`${formatTradingDays(h)} ahead`}
           onClick={() => {
             onChange(h);
           }}
@@ -61,7 +73,7 @@ function Scores({ metrics }: { metrics: ModelMetrics }) {
         <div className="metric-row">
           <dt>Direction accuracy</dt>
           <dd>
-            {pct(directionAccuracy)} <span className="vs">vs always-up {pct(upRate)}</span>
+            {pct(directionAccuracy, 1)} <span className="vs">vs always-up {pct(upRate, 1)}</span>
           </dd>
         </div>
         {mape !== undefined && (
@@ -81,8 +93,8 @@ function Scores({ metrics }: { metrics: ModelMetrics }) {
 
 function Forecast({ p }: { p: Prediction }) {
   const direction = p.predictedReturn > 0 ? 'up' : p.predictedReturn < 0 ? 'down' : 'flat';
-  const band = chartInterval(p.intervals);
-  const days = `${p.horizon} trading day${p.horizon === 1 ? '' : 's'}`;
+  const band = chartInterval(p.interval);
+  const days = formatTradingDays(p.horizon);
   const walk = p.horizon === 1 ? 'Daily returns' : `${p.horizon}-day returns`;
   return (
     <>
@@ -92,7 +104,7 @@ function Forecast({ p }: { p: Prediction }) {
           {formatPrice(p.predictedClose)}
         </div>
         <div className={`headline-return ${direction}`} data-testid="predicted-return">
-          {formatPercent(p.predictedReturn, 2, true)}
+          {pct(p.predictedReturn, 2, true)}
           <span className="vs"> over {days}</span>
         </div>
         {band && (
@@ -136,7 +148,7 @@ function Forecast({ p }: { p: Prediction }) {
   );
 }
 
-function Body({ state }: { state: ApiState<Prediction> }) {
+function Body({ state }: { state: PredictionState }) {
   switch (state.status) {
     case 'idle':
       return (
@@ -147,14 +159,14 @@ function Body({ state }: { state: ApiState<Prediction> }) {
     case 'loading':
       return (
         <div className="placeholder" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading forecast…
+          <span className="spinner" aria-hidden="true" /> {state.note ?? 'Loading forecast…'}
         </div>
       );
     case 'error':
       return (
         <div className="placeholder placeholder-error" role="status">
           <span className="placeholder-title">No forecast to show</span>
-          <span>{state.message}</span>
+          <span>{describeError(state.error).message}</span>
         </div>
       );
     case 'ok':
