@@ -1,7 +1,7 @@
 // Public surface of core/models: the model contract, the built-in models and JSON (de)serialisation.
 import { DriftModel } from './drift.js';
 import { EnsembleModel, type EnsembleOptions, type MemberKind } from './ensemble.js';
-import { HistogramGbdtModel, type GbdtOptions } from './histogram-gbdt.js';
+import { HistogramGbdtModel, type GbdtOptions } from './gbdt/index.js';
 import type { Model, ModelJson, ModelKind } from './model.js';
 import { NaiveModel } from './naive.js';
 import { RidgeModel, type RidgeOptions } from './ridge.js';
@@ -17,8 +17,8 @@ export {
   DEFAULT_BOOSTING,
   HistogramGbdtModel,
   predictForest,
-} from './histogram-gbdt.js';
-export type { BoostingParams, BoostResult, Forest, GbdtOptions } from './histogram-gbdt.js';
+} from './gbdt/index.js';
+export type { BoostingParams, BoostResult, Forest, GbdtOptions } from './gbdt/index.js';
 export { NaiveModel } from './naive.js';
 export { RidgeModel, type RidgeOptions } from './ridge.js';
 // linalg.ts, rng.ts and validation.ts are private helpers of the models.
