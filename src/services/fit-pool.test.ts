@@ -1,6 +1,11 @@
 // FitPool on real worker threads (the tsc output in dist/, built by the global setup) against fits on this thread.
 import { afterAll, describe, expect, it } from 'vitest';
-import { InsufficientHistoryError, isStockopsError, type Bar } from '../core/index.js';
+import {
+  InsufficientHistoryError,
+  isStockopsError,
+  UnknownFeatureSetError,
+  type Bar,
+} from '../core/index.js';
 import { randomWalkBars } from '../core/testing/index.js';
 import { compareModels, compareModelsOn } from './evaluate.js';
 import { FitPool } from './fit-pool.js';
@@ -118,12 +123,14 @@ describe('FitPool', () => {
     expect((e as Error).message).toBe(
       'Ticker "SHORT" has 100 usable rows; at least 132 are needed.',
     );
-    const plain = await rejection(
+    // An unknown feature set was a plain Error before it had a class of its own.
+    const unknownSet = await rejection(
       pool.fit('RW', bars, { model: 'ridge', horizon: 1, featureSet: 'nope@1' }),
     );
-    expect(plain).toBeInstanceOf(Error);
-    expect(isStockopsError(plain)).toBe(false);
-    expect((plain as Error).message).toMatch(/Unknown feature set "nope@1"/);
+    expect(unknownSet).toBeInstanceOf(Error);
+    expect(unknownSet).toBeInstanceOf(UnknownFeatureSetError);
+    expect(isStockopsError(unknownSet) && unknownSet.code).toBe('UNKNOWN_FEATURE_SET');
+    expect((unknownSet as Error).message).toMatch(/Unknown feature set "nope@1"/);
   });
 
   it('stops a fit when its signal aborts, rejecting with the reason, and goes on with the next fit', async () => {

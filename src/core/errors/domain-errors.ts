@@ -18,7 +18,20 @@ export type ErrorCode =
   | 'FLOW_RUN_NOT_FOUND'
   | 'SCHEDULE_NOT_FOUND'
   | 'SOURCE_ERROR'
-  | 'ETL_RUN_NOT_FOUND';
+  | 'ETL_RUN_NOT_FOUND'
+  | 'INVALID_MODEL'
+  | 'UNKNOWN_FEATURE_SET'
+  | 'FEATURE_MISMATCH'
+  | 'MODEL_NOT_FITTED'
+  | 'MISSING_LABELS'
+  | 'TOO_MANY_ROWS'
+  | 'SINGULAR_MATRIX'
+  | 'BARS_OUT_OF_ORDER'
+  | 'RESOURCE_CLOSED'
+  | 'NO_HANDLER'
+  | 'JOB_TIMEOUT'
+  | 'FLOW_CATALOG_MISMATCH'
+  | 'INTERNAL_INVARIANT';
 
 export class StockopsError extends Error {
   readonly code: ErrorCode;
@@ -143,6 +156,141 @@ export class SourceError extends StockopsError {
 export class EtlRunNotFoundError extends StockopsError {
   constructor(id: string) {
     super('ETL_RUN_NOT_FOUND', `No ETL run with id "${id}".`, { id });
+  }
+}
+
+/**
+ * A saved model that cannot be read: its JSON comes from outside the process (a stored artifact, an MLflow
+ * run, a file), so every field is checked before it is trusted. `path` names the field, e.g.
+ * `state.forest.trees[3].left[5]`.
+ */
+export class InvalidModelError extends StockopsError {
+  constructor(path: string, expected: string, found: string) {
+    super(
+      'INVALID_MODEL',
+      `Model JSON is invalid at ${path}: expected ${expected}, found ${found}.`,
+      {
+        path,
+        expected,
+        found,
+      },
+    );
+  }
+}
+
+export class UnknownFeatureSetError extends StockopsError {
+  constructor(key: string, known: readonly string[]) {
+    super(
+      'UNKNOWN_FEATURE_SET',
+      `Unknown feature set "${key}": expected one of ${known.join(', ')}.`,
+      { featureSet: key, known: [...known] },
+    );
+  }
+}
+
+/** Rows built by another feature set (or other columns) than the model was trained on. */
+export class FeatureMismatchError extends StockopsError {
+  constructor(
+    model: string,
+    trained: { featureSet: string; features: number },
+    got: { featureSet: string; features: number },
+  ) {
+    super(
+      'FEATURE_MISMATCH',
+      `${model} model was trained on ${trained.featureSet} (${trained.features} features): expected rows with ` +
+        `those columns, found rows of ${got.featureSet} (${got.features} features).`,
+      { trained, got },
+    );
+  }
+}
+
+/** A model used (predict, toJSON) before it was fitted or read from JSON: a caller's mistake, not a user's. */
+export class ModelNotFittedError extends StockopsError {
+  constructor(model: string, method: string) {
+    super(
+      'MODEL_NOT_FITTED',
+      `${model}.${method} needs a fitted model; this one was neither fitted nor read from JSON.`,
+      { model, method },
+    );
+  }
+}
+
+/** A fit or an evaluation given rows without labels; the feature pipeline's `labeled` rows always have them. */
+export class MissingLabelsError extends StockopsError {
+  constructor(who: string, found: string) {
+    super('MISSING_LABELS', `${who} needs labeled rows; found ${found}.`, { who });
+  }
+}
+
+export class TooManyRowsError extends StockopsError {
+  constructor(what: string, max: number, found: number) {
+    super('TOO_MANY_ROWS', `${what} takes at most ${max} rows; found ${found}.`, { max, found });
+  }
+}
+
+/** A linear system that has no unique solution, e.g. ridge with no penalty on collinear features. */
+export class SingularMatrixError extends StockopsError {
+  constructor(what: string, found: string) {
+    super('SINGULAR_MATRIX', `${what}: expected a positive definite matrix; found ${found}.`);
+  }
+}
+
+export class BarsOutOfOrderError extends StockopsError {
+  constructor(symbol: string, index: number, previous: string, date: string) {
+    super(
+      'BARS_OUT_OF_ORDER',
+      `Bars of ${symbol} must be strictly increasing by date; found ${date} after ${previous} at index ${index}.`,
+      { symbol, index, previous, date },
+    );
+  }
+}
+
+/** A fit pool or a job queue used after close(): the process is shutting down, another one may take the work. */
+export class ResourceClosedError extends StockopsError {
+  constructor(resource: string, when: string) {
+    super('RESOURCE_CLOSED', `${resource} is closed (${when}); it takes no more work.`, {
+      resource,
+    });
+  }
+}
+
+/** A job name that this queue (or this worker) has no handler for. */
+export class NoHandlerError extends StockopsError {
+  constructor(job: string, where: string, known: readonly string[]) {
+    super(
+      'NO_HANDLER',
+      `No handler for job "${job}" ${where}; expected one of ${known.join(', ') || '(none)'}.`,
+      { job, known: [...known] },
+    );
+  }
+}
+
+export class JobTimeoutError extends StockopsError {
+  constructor(id: string, timeoutMs: number) {
+    super('JOB_TIMEOUT', `Job ${id} did not finish within ${timeoutMs} ms.`, { id, timeoutMs });
+  }
+}
+
+/** The flow catalog and the registered job handlers disagree: the process refuses to start. */
+export class FlowCatalogError extends StockopsError {
+  constructor(missing: readonly string[], unknown: readonly string[]) {
+    super(
+      'FLOW_CATALOG_MISMATCH',
+      `Flow catalog mismatch: ${missing.length > 0 ? `no handler for ${missing.join(', ')}` : ''}` +
+        `${unknown.length > 0 ? ` handlers for unknown jobs ${unknown.join(', ')}` : ''}; ` +
+        'register exactly one handler per name in FLOW_NAMES (src/flows/flow-catalog.ts)',
+      { missing: [...missing], unknown: [...unknown] },
+    );
+  }
+}
+
+/**
+ * A state the code rules out happened anyway (a bug, not bad input): the message says what was expected
+ * and what was found, so the log line is enough to start from.
+ */
+export class InternalError extends StockopsError {
+  constructor(message: string) {
+    super('INTERNAL_INVARIANT', `Internal invariant broken: ${message}`);
   }
 }
 

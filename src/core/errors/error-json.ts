@@ -1,24 +1,6 @@
 // Errors as plain data and back, so a domain error crosses a worker-thread boundary with its class and code.
-import {
-  ArtifactNotFoundError,
-  ConfigError,
-  ConflictError,
-  EtlRunNotFoundError,
-  FlowNotFoundError,
-  FlowRunNotFoundError,
-  InsufficientHistoryError,
-  InvalidCsvError,
-  InvalidInputError,
-  JobNotFoundError,
-  ModelNotFoundError,
-  RunNotFoundError,
-  ScheduleNotFoundError,
-  SourceError,
-  StockopsError,
-  StoreBusyError,
-  UnauthorizedError,
-  UnknownTickerError,
-} from './domain-errors.js';
+import * as domain from './domain-errors.js';
+import type { StockopsError } from './domain-errors.js';
 
 /** An error as plain data, e.g. to cross a worker-thread boundary; `errorFromJSON` gives back its class. */
 export interface ErrorJson {
@@ -31,27 +13,19 @@ export interface ErrorJson {
   kind?: string;
 }
 
-/** Every domain error class by name, so an error revived from JSON keeps its class (and `instanceof`). */
-const DOMAIN_ERRORS: Readonly<Record<string, { prototype: StockopsError }>> = {
-  StockopsError,
-  UnknownTickerError,
-  InvalidInputError,
-  InvalidCsvError,
-  InsufficientHistoryError,
-  ModelNotFoundError,
-  RunNotFoundError,
-  ArtifactNotFoundError,
-  JobNotFoundError,
-  UnauthorizedError,
-  ConfigError,
-  StoreBusyError,
-  ConflictError,
-  FlowNotFoundError,
-  FlowRunNotFoundError,
-  ScheduleNotFoundError,
-  SourceError,
-  EtlRunNotFoundError,
-};
+/**
+ * Every domain error class by name, so an error revived from JSON keeps its class (and `instanceof`). Read
+ * off the module's exports, so a class added there crosses threads without being listed again.
+ */
+const DOMAIN_ERRORS: ReadonlyMap<string, { prototype: StockopsError }> = new Map(
+  Object.values(domain)
+    .filter(
+      (v): v is typeof domain.StockopsError =>
+        typeof v === 'function' &&
+        (v === domain.StockopsError || v.prototype instanceof domain.StockopsError),
+    )
+    .map((c) => [c.name, c]),
+);
 
 const BUILT_IN_ERRORS: Readonly<Record<string, new (message: string) => Error>> = {
   Error,
@@ -85,22 +59,22 @@ export function errorToJSON(e: unknown): ErrorJson {
  * and message) without calling its constructor, whose parameters differ per class.
  */
 export function errorFromJSON(j: ErrorJson): Error {
-  const domain = Object.hasOwn(DOMAIN_ERRORS, j.name) ? DOMAIN_ERRORS[j.name] : undefined;
+  const domainClass = DOMAIN_ERRORS.get(j.name);
   const builtIn = Object.hasOwn(BUILT_IN_ERRORS, j.name) ? BUILT_IN_ERRORS[j.name] : undefined;
   const e = new (builtIn ?? Error)(j.message);
-  if (domain) {
-    Object.setPrototypeOf(e, domain.prototype);
+  if (domainClass) {
+    Object.setPrototypeOf(e, domainClass.prototype);
   }
   const own = (key: string, value: unknown) => {
     Object.defineProperty(e, key, { value, writable: true, enumerable: true, configurable: true });
   };
-  if (domain || !builtIn) {
+  if (domainClass || !builtIn) {
     own('name', j.name);
   }
   if (j.code !== undefined) {
     own('code', j.code);
   }
-  if (domain) {
+  if (domainClass) {
     own('details', j.details);
   }
   if (j.kind !== undefined) {

@@ -2,7 +2,8 @@
 import { DriftModel } from './drift.js';
 import { EnsembleModel, type EnsembleOptions, type MemberKind } from './ensemble.js';
 import { HistogramGbdtModel, type GbdtOptions } from './gbdt/index.js';
-import type { Model, ModelJson, ModelKind } from './model.js';
+import { checkModelJson } from './json-checks.js';
+import type { Model, ModelKind } from './model.js';
 import { NaiveModel } from './naive.js';
 import { RidgeModel, type RidgeOptions } from './ridge.js';
 
@@ -28,22 +29,12 @@ export function createModel(kind: ModelKind, options: ModelOptions = {}): Model 
   }
 }
 
-const KNOWN_KINDS = new Set<string>(['naive', 'drift', 'ridge', 'gbdt', 'ensemble']);
-
-/** Reads a model saved by toJSON(); the input is untrusted JSON, so its header is checked first. */
-export function modelFromJSON(json: ModelJson): Model {
-  const header = json as { format?: unknown; formatVersion?: unknown; kind?: unknown };
-  if (
-    header.format !== 'stockops.model' ||
-    (header.formatVersion !== 1 && header.formatVersion !== 2)
-  ) {
-    throw new Error(
-      `Unsupported model format ${JSON.stringify(header.format)} v${JSON.stringify(header.formatVersion)}`,
-    );
-  }
-  if (typeof header.kind !== 'string' || !KNOWN_KINDS.has(header.kind)) {
-    throw new Error(`Unknown model kind ${JSON.stringify(header.kind)}`);
-  }
+/**
+ * Reads a model saved by toJSON(). The input is untrusted JSON (a stored artifact, a file): anything but a
+ * well-formed model of a known kind and format version is an InvalidModelError naming the field.
+ */
+export function modelFromJSON(input: unknown): Model {
+  const json = checkModelJson(input, null);
   switch (json.kind) {
     case 'naive':
       return NaiveModel.fromJSON(json);

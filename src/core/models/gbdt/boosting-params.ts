@@ -1,4 +1,5 @@
 // The settings of one boosting run (BoostingParams) and the defaults every GBDT fit starts from.
+import { objectAt, optionalFinite } from '../json-checks.js';
 
 /** Hyperparameters of one boosting run; names follow scikit-learn's HistGradientBoostingRegressor. */
 export interface BoostingParams {
@@ -60,3 +61,11 @@ export const DEFAULT_BOOSTING: BoostingParams = {
   subsample: 1,
   seed: 0,
 };
+
+/**
+ * Saved boosting settings: an object whose settings are numbers. A setting may be absent (files written
+ * before it existed), since the defaults fill it in.
+ */
+export function checkBoostingParams(v: unknown, path: string): void {
+  optionalFinite(objectAt(v, path), path, Object.keys(DEFAULT_BOOSTING));
+}

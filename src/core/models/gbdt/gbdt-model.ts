@@ -1,4 +1,5 @@
 // The histogram GBDT model: tunes on a purged validation tail, refits, predicts and round-trips through JSON.
+import { ModelNotFittedError } from '../../errors/index.js';
 import type { Dataset } from '../../features/index.js';
 import { applyImputer, sliceRows, type ImputerState } from '../../features/index.js';
 import {
@@ -12,10 +13,18 @@ import {
   type ModelJson,
   type TuningTrial,
 } from '../model.js';
+import {
+  booleanAt,
+  checkImputer,
+  checkModelJson,
+  finiteArrayAt,
+  objectAt,
+  optionalFinite,
+} from '../json-checks.js';
 import { validationSplit } from '../validation.js';
 import { boost } from './boost.js';
-import { DEFAULT_BOOSTING, type BoostingParams } from './boosting-params.js';
-import { predictForest, type Forest } from './forest.js';
+import { checkBoostingParams, DEFAULT_BOOSTING, type BoostingParams } from './boosting-params.js';
+import { checkForest, predictForest, type Forest } from './forest.js';
 
 export interface GbdtOptions extends Partial<BoostingParams> {
   /**
@@ -163,7 +172,7 @@ export class HistogramGbdtModel implements Model {
 
   predict(ds: Dataset): Float64Array {
     if (!this.forest || !this.imputer) {
-      throw new Error('HistogramGbdtModel.predict before fit');
+      throw new ModelNotFittedError('HistogramGbdtModel', 'predict');
     }
     checkSignature(this.kind, this.sig, ds);
     const clean = applyImputer(this.imputer, ds);
@@ -172,7 +181,7 @@ export class HistogramGbdtModel implements Model {
 
   toJSON(): ModelJson {
     if (!this.forest || !this.imputer || !this.chosen) {
-      throw new Error('HistogramGbdtModel.toJSON before fit');
+      throw new ModelNotFittedError('HistogramGbdtModel', 'toJSON');
     }
     return {
       ...jsonHeader('gbdt', this.sig),
@@ -187,7 +196,10 @@ export class HistogramGbdtModel implements Model {
     };
   }
 
-  static fromJSON(json: ModelJson): HistogramGbdtModel {
+  /** Reads a saved GBDT; untrusted input, checked field by field (InvalidModelError). */
+  static fromJSON(input: unknown): HistogramGbdtModel {
+    const json = checkModelJson(input, 'gbdt');
+    checkGbdtJson(json);
     const p = json.params as {
       base: BoostingParams;
       earlyStopping: boolean;
@@ -209,4 +221,28 @@ export class HistogramGbdtModel implements Model {
     m.forest = st.forest;
     return m;
   }
+}
+
+/**
+ * The settings and the fitted state of a saved GBDT: settings are optional where defaults exist; the
+ * chosen setting, the imputer and a forest over the imputer's kept columns are required.
+ */
+function checkGbdtJson(json: ModelJson): void {
+  const params = json.params;
+  if (params.base !== undefined) {
+    checkBoostingParams(params.base, 'params.base');
+  }
+  if (params.earlyStopping !== undefined) {
+    booleanAt(params.earlyStopping, 'params.earlyStopping');
+  }
+  optionalFinite(params, 'params', ['validationFraction', 'nIterNoChange']);
+  if (params.grid !== undefined) {
+    const grid = objectAt(params.grid, 'params.grid');
+    for (const [key, values] of Object.entries(grid)) {
+      finiteArrayAt(values, `params.grid.${key}`);
+    }
+  }
+  checkBoostingParams(json.state.chosen, 'state.chosen');
+  const imputer = checkImputer(json.state.imputer, 'state.imputer', json.featureNames.length);
+  checkForest(json.state.forest, 'state.forest', imputer.kept.length);
 }

@@ -1,4 +1,5 @@
 // Gradient histograms of a leaf's rows: the packed (count, quantised gradient) encoding and the four-lane build.
+import { TooManyRowsError } from '../../errors/index.js';
 import type { GrowContext, Packing } from './grow-context.js';
 
 /** The widest quantisation for n rows such that every packed partial sum stays an exact integer. */
@@ -6,7 +7,8 @@ export function packingFor(n: number): Packing {
   const rowBits = Math.ceil(Math.log2(n + 1));
   const b = Math.min(24, 51 - 2 * rowBits);
   if (b < 8) {
-    throw new Error(`histogram GBDT: ${n} rows is more than the packed histograms hold`);
+    // b >= 8 holds while ceil(log2(n + 1)) <= 21, that is up to 2^21 - 1 rows.
+    throw new TooManyRowsError('A histogram GBDT fit (packed histograms)', 2 ** 21 - 1, n);
   }
   // |sum of q| < n * 2^b < 2^(K-1) keeps rounding exact; n * 2^K < 2^52 keeps it an exact integer.
   const unit = 2 ** (b + rowBits + 1);
