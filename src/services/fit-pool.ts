@@ -2,8 +2,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
+  ConfigError,
   errorFromJSON,
   modelFromJSON,
+  ResourceClosedError,
   type Bar,
   type BuiltData,
   type ErrorJson,
@@ -157,7 +159,9 @@ export class FitPool implements Fitter {
 
   constructor(readonly threads: number) {
     if (!Number.isInteger(threads) || threads < 1) {
-      throw new Error(`FitPool needs at least one thread, got ${threads}`);
+      throw new ConfigError(
+        `FitPool expected a whole number of threads >= 1 (STOCKOPS_FIT_THREADS); found ${threads}`,
+      );
     }
   }
 
@@ -220,7 +224,7 @@ export class FitPool implements Fitter {
   private submit(request: FitRequest, options: FitCallOptions): Promise<ShareResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
-        throw new Error('FitPool is closed');
+        throw new ResourceClosedError('FitPool', 'closed before this fit was submitted');
       }
       if (options.signal?.aborted) {
         throw abortReason(options.signal);
@@ -255,13 +259,13 @@ export class FitPool implements Fitter {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.waiting.splice(0)) {
-      job.reject(new Error('FitPool closed before the fit started'));
+      job.reject(new ResourceClosedError('FitPool', 'closed before the fit started'));
     }
     const slots = [...this.slots];
     this.slots.clear();
     await Promise.all(
       slots.map(async (s) => {
-        s.job?.reject(new Error('FitPool closed during the fit'));
+        s.job?.reject(new ResourceClosedError('FitPool', 'closed during the fit'));
         await s.worker.terminate();
       }),
     );

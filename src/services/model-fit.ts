@@ -8,6 +8,7 @@ import {
   featureSetKey,
   getFeatureSet,
   InsufficientHistoryError,
+  InternalError,
   minimumRows,
   resolveWalkForward,
   toSeries,
@@ -172,7 +173,9 @@ export function combineShares(
 ): { featureSet: FeatureSet; built: BuiltData; report: WalkForwardReport; final: Model | null } {
   const built = shares.find((r) => r.built)?.built;
   if (!built) {
-    throw new Error('combineShares: no share returned the features');
+    throw new InternalError(
+      `combineShares expected share 0 of ${shares.length} to return the features; found none that did.`,
+    );
   }
   const report = assembleWalkForward(
     built.labeled,
@@ -197,7 +200,9 @@ export function outcomeOfShares(
 ): FitOutcome {
   const { featureSet, built, report, final } = combineShares(symbol, s, shares);
   if (!final) {
-    throw new Error('outcomeOfShares: no share returned the final fit');
+    throw new InternalError(
+      `outcomeOfShares expected one of ${shares.length} shares to return the final fit; found none.`,
+    );
   }
   return {
     featureSet,
