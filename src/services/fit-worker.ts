@@ -53,6 +53,7 @@ port.on('message', (req: FitRequest) => {
         final,
         startedAt: r.startedAt,
         endedAt: r.endedAt,
+        threadId: r.threadId,
       },
       [
         ...(r.built ? buffersOf(r.built.labeled, r.built.latest) : []),
