@@ -1,3 +1,4 @@
+// checkHandlers: the process refuses to start unless every flow has exactly one handler.
 import { describe, expect, it } from 'vitest';
 import type { JobHandler } from '../core/index.js';
 import { checkHandlers, FLOW_NAMES } from './flow-catalog.js';

@@ -1,3 +1,4 @@
+// toSeries: the ordering rule every price series is built under.
 import { describe, expect, it } from 'vitest';
 import { randomWalkBars } from '../testing/index.js';
 import { toSeries } from './bar.js';

@@ -1,5 +1,4 @@
-// Checks of a saved model's JSON, which comes from outside the process: each failure names the field, what it
-// expected and what it found (InvalidModelError), so a bad file is a domain error and never a crash in predict.
+// Checks of a saved model's untrusted JSON: a failure names the field, what it expected and what it found.
 import { InvalidModelError } from '../errors/index.js';
 import type { ImputerState } from '../features/index.js';
 import { MODEL_KINDS, type ModelJson, type ModelKind } from './model.js';

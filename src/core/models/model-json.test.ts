@@ -1,3 +1,4 @@
+// Saved models as untrusted input: every bad shape is an InvalidModelError naming its field; misuse has its own code.
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, InvalidModelError, isStockopsError } from '../errors/index.js';
 import type { Dataset } from '../features/index.js';

@@ -1,3 +1,4 @@
+// FLOW_RUN_STATES: the flow run states as a value on the core surface.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { FLOW_RUN_STATES, type FlowRunState } from '../index.js';
 

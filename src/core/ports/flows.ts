@@ -1,5 +1,4 @@
-// Flow ports and the types they speak: flow and task runs, their states and logs, schedules, flow definitions,
-// the FlowStore that keeps them, the FlowService the API and CLI use, and the LeaseKeeper of a worker.
+// Flow ports (FlowStore, FlowService, FlowDefinition, TaskContext, LeaseKeeper) and the flow and task run types.
 
 /**
  * Life cycle of a flow run and of each of its task runs (Prefect's state names). A value, not only a
