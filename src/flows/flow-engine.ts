@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import {
   FlowNotFoundError,
   FlowRunNotFoundError,
+  InternalError,
   isRetryable,
   isStockopsError,
   ScheduleNotFoundError,
@@ -375,7 +376,9 @@ export class FlowEngine implements FlowService {
 
   private requireQueue(): ManagedJobQueue {
     if (!this.queue) {
-      throw new Error('FlowEngine has no queue; call attach() first');
+      throw new InternalError(
+        'FlowEngine expected a queue to enqueue on; found none (call attach() before starting runs).',
+      );
     }
     return this.queue;
   }
