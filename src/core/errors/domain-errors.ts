@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'SCHEDULE_NOT_FOUND'
   | 'SOURCE_ERROR'
   | 'ETL_RUN_NOT_FOUND'
+  | 'ETL_FAILED'
   | 'INVALID_MODEL'
   | 'UNKNOWN_FEATURE_SET'
   | 'FEATURE_MISMATCH'
@@ -150,6 +151,22 @@ export class SourceError extends StockopsError {
   constructor(kind: SourceErrorKind, symbol: string, message: string) {
     super('SOURCE_ERROR', `${symbol}: ${message}`, { kind, symbol });
     this.kind = kind;
+  }
+}
+
+/** An ETL run in which every ticker failed; the message says why for each one. */
+export class EtlFailedError extends StockopsError {
+  constructor(
+    runId: string,
+    failures: readonly { symbol: string; step: string; message: string }[],
+  ) {
+    super(
+      'ETL_FAILED',
+      `ETL run ${runId} failed for every ticker: ${failures
+        .map((f) => `${f.symbol} (${f.step}): ${f.message}`)
+        .join('; ')}`,
+      { runId },
+    );
   }
 }
 

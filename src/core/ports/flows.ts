@@ -17,6 +17,13 @@ export const FLOW_RUN_STATES = [
 
 export type FlowRunState = (typeof FLOW_RUN_STATES)[number];
 
+/** States a run never leaves (Crashed is retried, so it is not one). */
+export const FLOW_RUN_ENDED_STATES = [
+  'Completed',
+  'Failed',
+  'Cancelled',
+] as const satisfies readonly FlowRunState[];
+
 export interface FlowLogLine {
   at: number;
   level: 'info' | 'warn' | 'error';

@@ -1,20 +1,11 @@
 // What the UI says about a flow run: whether it has ended, and what it is about (ticker, model, horizon, ...).
-import type { FlowInfoView, FlowRun } from '@stockops/api';
+import { FLOW_RUN_ENDED_STATES, type FlowInfoView, type FlowRun } from '@stockops/api';
 
 export type FlowRunState = FlowRun['state'];
 
-/**
- * States a run leaves no more. Crashed is not one: the lease sweep queues a retry of a crashed run,
- * so it may still move on to Retrying.
- */
-const ENDED_STATES = [
-  'Completed',
-  'Failed',
-  'Cancelled',
-] as const satisfies readonly FlowRunState[];
-
+/** Whether a run has reached a state it never leaves (the contract's list; Crashed is retried, so not one). */
 export function isEnded(state: FlowRunState): boolean {
-  return (ENDED_STATES as readonly FlowRunState[]).includes(state);
+  return (FLOW_RUN_ENDED_STATES as readonly FlowRunState[]).includes(state);
 }
 
 /** Parameters that say what a run is about, in the order they are shown; the rest only when set. */

@@ -1,5 +1,5 @@
 // Flows: start a flow, follow its flow runs (state, duration, tasks, logs), cancel one, and switch schedules on or off.
-import { FlowRunStateSchema, type FlowInfoView } from '@stockops/api';
+import { FLOW_RUN_STATES, type FlowInfoView } from '@stockops/api';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import {
@@ -27,9 +27,6 @@ import {
   queries,
   type FlowRunState,
 } from '../lib';
-
-/** Every state a flow run can be in, as the contract lists them. */
-const FLOW_RUN_STATES: readonly FlowRunState[] = FlowRunStateSchema.anyOf.map((s) => s.const);
 
 /** The flow the start form opens on: the one people start by hand most. */
 const FIRST_FLOW = 'train';
