@@ -3,7 +3,8 @@ default test choice, both KS methods, ties, NaN and +-inf, categories, booleans,
 PSI's bins and empty-bin rule, overrides, and the values drift_reference.py (scipy) gives for them, for
 src/core/monitoring/drift-fixture.test.ts.
 
-Run: npm run bench:drift-fixture
+Run: npm run bench:drift-fixture (PYTHONHASHSEED=0: Python sums value counts in set order, so a fixed
+hash seed makes the file byte-for-byte reproducible)
 """
 
 from __future__ import annotations
@@ -207,7 +208,38 @@ dataset(
      "columns": {"b": {"test": "ks", "threshold": 0.5}, "d": {"kind": "categorical"}}, "driftShare": 0.3},
 )
 
+# The CLI's files: read back with pandas.read_csv, so the expected values carry read_csv's typing
+# (integers, True/False booleans, NA spellings, quoted fields, inf).
+n_ref, n_cur = 400, 250
+cli_ref = pd.DataFrame({
+    "price": np.round(rng.normal(0, 1, n_ref), 4),
+    "volume": rng.integers(1, 4, n_ref),
+    "sector": rng.choice(["tech", "energy", "health, care"], n_ref),
+    "up": rng.choice(["True", "False"], n_ref),
+    "flag": rng.choice(["", "1", "2", "NA"], n_ref),
+    "const": ["7"] * n_ref,
+})
+cli_cur = pd.DataFrame({
+    "price": np.round(rng.normal(0.4, 1, n_cur), 4),
+    "volume": rng.integers(1, 4, n_cur),
+    "sector": rng.choice(["tech", "energy", "health, care", "retail"], n_cur),
+    "up": rng.choice(["True", "False", ""], n_cur),
+    "flag": rng.choice(["inf", "1", "2", "-inf"], n_cur),
+    "const": ["7"] * n_cur,
+    "extra": ["x"] * n_cur,
+})
 os.makedirs(OUT, exist_ok=True)
+cli_ref.to_csv(os.path.join(OUT, "cli-ref.csv"), index=False)
+cli_cur.to_csv(os.path.join(OUT, "cli-cur.csv"), index=False)
+read_ref = pd.read_csv(os.path.join(OUT, "cli-ref.csv"))
+read_cur = pd.read_csv(os.path.join(OUT, "cli-cur.csv"))
+cli_expected = dataset_drift(read_ref, read_cur, {"psi": True, "columns": {"volume": {"kind": "categorical"}}})
+cli_expected = {"args": ["--psi", "--cat", "volume"],
+                "columns": {k: enc_result(v) for k, v in cli_expected["columns"].items()},
+                "dataset": cli_expected["dataset"]}
+with open(os.path.join(OUT, "cli-expected.json"), "w") as f:
+    json.dump(cli_expected, f, indent=1, allow_nan=False)
+
 meta = {"generator": "bench/reference/make_drift_fixture.py", "numpy": np.__version__, "pandas": pd.__version__,
         "scipy": scipy.__version__}
 with open(os.path.join(OUT, "columns.json"), "w") as f:
