@@ -240,6 +240,14 @@ describe('columnReference', () => {
     expect(columnDrift(stats, cur)).toEqual(columnDrift(ref, cur));
   });
 
+  it('stores an empty column as n = 0 without NaN, and refuses its drift as the raw column would be', () => {
+    const stats = columnReference([NaN, NaN, Infinity]);
+    expect(stats).toMatchObject({ kind: 'numerical', n: 0, std: 0, values: [], counts: [] });
+    const stored = JSON.parse(JSON.stringify(stats)) as typeof stats;
+    expect(stored).toEqual(stats);
+    expect(() => columnDrift(stored, [1, 2])).toThrow('no values in the reference data');
+  });
+
   it('counts categories, refusing more than maxCategories', () => {
     const stats = columnReference(['b', 'a', 'b', null]);
     expect(stats).toEqual({ kind: 'categorical', n: 3, values: ['a', 'b'], counts: [1, 2] });
