@@ -3,6 +3,8 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type {
   AliasEvent,
   Bar,
+  ColumnDriftJson,
+  DatasetDriftJson,
   EtlRunRecord,
   FlowInfo,
   FlowLogLine,
@@ -17,6 +19,8 @@ import type {
 import type {
   AliasEventInfo,
   ApiBar,
+  ColumnDriftResult,
+  DatasetDriftResult,
   EtlRun,
   FlowInfoView,
   FlowLog,
@@ -45,6 +49,8 @@ describe('the HTTP contract', () => {
     expectTypeOf<FlowInfoView>().toEqualTypeOf<FlowInfo>();
     expectTypeOf<FlowLog>().toEqualTypeOf<FlowLogLine>();
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
+    expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
+    expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

@@ -1,4 +1,5 @@
 // The CPU part of training: features, walk-forward with calibrated intervals, the final fit, and what to track.
+import { threadId } from 'node:worker_threads';
 import {
   buildDataset,
   createModel,
@@ -8,6 +9,7 @@ import {
   featureSetKey,
   getFeatureSet,
   InsufficientHistoryError,
+  InternalError,
   minimumRows,
   resolveWalkForward,
   toSeries,
@@ -56,6 +58,8 @@ export interface FitOutcome {
   modelJson: ModelJson;
   /** Calibrator state at the end of the walk-forward: stored beside the model, replayed on serving. */
   conformal: ConformalState;
+  /** `threadId` of the thread that ran each share's model fits (0: a process's main thread). */
+  fitThreads: number[];
 }
 
 /** Bars a ticker needs for one walk-forward fold under these settings (the stated minimum). */
@@ -110,6 +114,8 @@ export interface ShareResult {
   /** Date.now() when the share started and ended its model fits. */
   startedAt: number;
   endedAt: number;
+  /** `threadId` of the thread the fits ran on, read where they ran (0: a process's main thread). */
+  threadId: number;
 }
 
 /** The fit's features, after refusing a history below the stated minimum (InsufficientHistoryError). */
@@ -164,6 +170,7 @@ export function fitShare(
     final,
     startedAt,
     endedAt: Date.now(),
+    threadId,
   };
 }
 
@@ -175,7 +182,9 @@ export function combineShares(
 ): { featureSet: FeatureSet; built: BuiltData; report: WalkForwardReport; final: Model | null } {
   const built = shares.find((r) => r.built)?.built;
   if (!built) {
-    throw new Error('combineShares: no share returned the features');
+    throw new InternalError(
+      `combineShares expected share 0 of ${shares.length} to return the features; found none that did.`,
+    );
   }
   const report = assembleWalkForward(
     built.labeled,
@@ -200,7 +209,9 @@ export function outcomeOfShares(
 ): FitOutcome {
   const { featureSet, built, report, final } = combineShares(symbol, s, shares);
   if (!final) {
-    throw new Error('outcomeOfShares: no share returned the final fit');
+    throw new InternalError(
+      `outcomeOfShares expected one of ${shares.length} shares to return the final fit; found none.`,
+    );
   }
   return {
     featureSet,
@@ -209,6 +220,7 @@ export function outcomeOfShares(
     final,
     modelJson: final.toJSON(),
     conformal: report.conformal,
+    fitThreads: shares.map((r) => r.threadId),
   };
 }
 
@@ -455,6 +467,8 @@ export interface ScoredModel {
   /** First and last date forecast out of sample. */
   testFrom: string;
   testTo: string;
+  /** `threadId` of the thread that ran each share's model fits (0: a process's main thread). */
+  fitThreads: number[];
 }
 
 /** What a comparison asks of one model: a fit's settings, and more interval methods to score. */
@@ -512,5 +526,6 @@ export function scoredOfShares(
           .report,
       ),
     ),
+    fitThreads: shares.map((r) => r.threadId),
   };
 }

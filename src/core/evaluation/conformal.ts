@@ -1,4 +1,5 @@
 // Conformal prediction intervals from out-of-sample residuals, kept calibrated online by adaptive conformal inference.
+import { InvalidInputError } from '../errors/index.js';
 
 /**
  * How a residual becomes a conformal score. `volatility`: |residual| / (sigma_t * sqrt(h)), with sigma_t
@@ -117,12 +118,12 @@ export class AdaptiveConformal {
     const levels = [...(options.levels ?? DEFAULT_LEVELS)];
     for (const l of levels) {
       if (!(l > 0 && l < 1)) {
-        throw new Error(`Interval level ${l} is not in (0, 1)`);
+        throw new InvalidInputError('conformal.levels', `expected levels in (0, 1), found ${l}`);
       }
     }
     const clamp = options.clamp ?? DEFAULT_ALPHA_CLAMP;
     if (!(clamp >= 1)) {
-      throw new Error(`Conformal clamp ${clamp} is not >= 1`);
+      throw new InvalidInputError('conformal.clamp', `expected a number >= 1, found ${clamp}`);
     }
     const method = options.method ?? DEFAULT_CONFORMAL_METHOD;
     return new AdaptiveConformal({
