@@ -157,7 +157,7 @@ export function decide(
   if (ctx.championIsNaive) {
     return beatsNaive
       ? promote(
-          `promoted: ${m} ${fmt(scores.challenger)} beats naive (champion v${champ}) ${fmt(scores.naive)}${marginText} ${where}`,
+          `promoted: ${m} ${fmt(scores.challenger)} beats naive ${fmt(scores.naive)} (champion v${champ})${marginText} ${where}`,
         )
       : keep(`not promoted: ${failsNaive}; naive (champion v${champ}) stays`);
   }

@@ -92,7 +92,7 @@ describe('GET /api/predict', () => {
     // At h = 1 ridge (version 2, after naive) beats naive on the gate window, so it serves, and says why.
     expect(p.modelVersion).toBe(2);
     expect(p.model.kind).toBe('ridge');
-    expect(p.model.servedBecause).toMatch(/^promoted: RMSE .* beats naive \(champion v1\)/);
+    expect(p.model.servedBecause).toMatch(/^promoted: RMSE .* beats naive .* \(champion v1\)/);
     expect(p.baseline.predictedClose).toBe(2874.560059);
     expect(p.predictedClose).toBeCloseTo(p.lastClose * Math.exp(p.predictedReturn), 9);
     expect(Math.abs(p.predictedClose / p.lastClose - 1)).toBeLessThan(0.05);
