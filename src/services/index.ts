@@ -8,6 +8,7 @@ export * from './evaluate.js';
 export * from './fit-pool.js';
 // fit-worker.ts is private: the body of FitPool's threads, loaded by file from dist/.
 export * from './flow-definitions.js';
+export * from './flow-parameters.js';
 export * from './flow-requests.js';
 export * from './forecast.js';
 export * from './history.js';
@@ -15,6 +16,7 @@ export * from './import-csv.js';
 export * from './model-fit.js';
 export * from './predict.js';
 export * from './promote.js';
+export * from './recipes.js';
 export * from './registry-views.js';
 export * from './serving-cache.js';
 export * from './train.js';
