@@ -9,6 +9,7 @@ import type {
   MetricPoint as CoreMetricPoint,
   ModelVersion,
   QuarantineEntry as CoreQuarantineEntry,
+  Recipe,
   RegisteredModel,
   TaskRunRecord,
   TickerSummary as CoreTickerSummary,
@@ -24,6 +25,7 @@ import type {
   MetricPoint,
   ModelVersionInfo,
   QuarantineEntry,
+  RecipeView,
   RegisteredModelInfo,
   Run,
   TaskRun,
@@ -45,6 +47,7 @@ describe('the HTTP contract', () => {
     expectTypeOf<FlowInfoView>().toEqualTypeOf<FlowInfo>();
     expectTypeOf<FlowLog>().toEqualTypeOf<FlowLogLine>();
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
+    expectTypeOf<RecipeView>().toEqualTypeOf<Recipe>();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

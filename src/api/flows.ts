@@ -52,7 +52,10 @@ export const FlowParams = Type.Object({ name: Type.String({ minLength: 1, maxLen
 export const FlowStartBody = Type.Record(Type.String(), Type.Unknown(), {
   description: "The flow's parameters",
 });
-export const FlowRunAcceptedSchema = Type.Object({ id: Type.String() });
+export const FlowRunAcceptedSchema = Type.Object({
+  id: Type.String({ description: 'The flow run id' }),
+  jobId: Type.String({ description: 'The same id, as POST /api/train has always named it' }),
+});
 
 const RunError = Type.Object({ code: Type.String(), message: Type.String() });
 

@@ -33,6 +33,7 @@ import { STOCKOPS_VERSION } from '../version.js';
 import { runCommand } from './backend.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
+import { registerRecipeCommands } from './recipe-commands.js';
 import { parseHorizon, parseTicker } from './options.js';
 
 function parsePort(v: string): string {
@@ -329,6 +330,7 @@ export function buildCli(): Command {
     });
 
   registerFlowCommands(program, emit, onWait);
+  registerRecipeCommands(program, emit, onWait);
   registerEvaluateCommand(program, emit);
 
   return program;

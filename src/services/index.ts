@@ -1,5 +1,6 @@
 // Public surface of src/services: the application services (ETL, import, train, evaluate, promote, predict, forecast) and the flows built from them.
 export * from './bootstrap.js';
+export * from './datasets.js';
 export * from './deps.js';
 export * from './etl.js';
 export * from './etl-clean.js';
@@ -14,6 +15,7 @@ export * from './forecast.js';
 export * from './history.js';
 export * from './import-csv.js';
 export * from './model-fit.js';
+export * from './overview.js';
 export * from './predict.js';
 export * from './promote.js';
 export * from './recipes.js';
