@@ -7,6 +7,7 @@ export {
   modelName,
   parseModelName,
   MODEL_KINDS,
+  SYMBOL_INPUT_PATTERN,
 } from '../core/index.js';
 export type {
   ErrorCode,

@@ -2,6 +2,7 @@
 import type { ApiBar as Bar, HorizonValue as Horizon } from '@stockops/api';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   CHART_COLORS,
   ErrorBanner,
@@ -34,6 +35,7 @@ function tickerFromSearch(search: string): string | undefined {
 }
 
 function Quote({ symbol, bars, hovered }: { symbol: string; bars: readonly Bar[]; hovered?: Bar }) {
+  const { t } = useTranslation();
   const last = bars.at(-1);
   const prev = bars.at(-2);
   const shown = hovered ?? last;
@@ -60,7 +62,11 @@ function Quote({ symbol, bars, hovered }: { symbol: string; bars: readonly Bar[]
       <span className="quote-date">{formatDay(shown.date)}</span>
       {hovered && (
         <span className="quote-ohlc">
-          O {formatPrice(hovered.open)} H {formatPrice(hovered.high)} L {formatPrice(hovered.low)}
+          {t('forecast.ohlc', {
+            open: formatPrice(hovered.open),
+            high: formatPrice(hovered.high),
+            low: formatPrice(hovered.low),
+          })}
         </span>
       )}
     </div>
@@ -68,6 +74,7 @@ function Quote({ symbol, bars, hovered }: { symbol: string; bars: readonly Bar[]
 }
 
 export function ForecastPage() {
+  const { t } = useTranslation();
   const { search } = useLocation();
   const requested = tickerFromSearch(search);
   const [horizon, setHorizon] = useState<Horizon>(1);
@@ -96,7 +103,7 @@ export function ForecastPage() {
     symbol === undefined
       ? { status: 'idle' }
       : waitingForModel
-        ? { status: 'loading', note: 'Training the first model…' }
+        ? { status: 'loading', note: t('forecast.trainingFirst') }
         : prediction.isError
           ? { status: 'error', error: prediction.error }
           : predictionData
@@ -107,23 +114,23 @@ export function ForecastPage() {
     if (list?.length === 0 && !preparing) {
       return [
         {
-          source: 'Tickers',
+          source: t('common.tickers'),
           code: 'NO_TICKERS',
-          message: 'The server has no tickers yet; load price data and train a model first.',
+          message: t('forecast.noTickers'),
         },
       ];
     }
     if (requested !== undefined && unknown) {
       return [
         {
-          source: 'Address bar',
+          source: t('forecast.addressBar'),
           code: 'UNKNOWN_TICKER',
-          message: `"${requested}" is not a ticker this server knows; showing ${symbol ?? 'none'}.`,
+          message: t('forecast.unknownRequested', { requested, shown: symbol ?? '—' }),
         },
       ];
     }
     return [];
-  }, [list, requested, unknown, symbol, preparing]);
+  }, [list, requested, unknown, symbol, preparing, t]);
 
   const onTickerChange = useCallback((next: string) => {
     setHovered(undefined);
@@ -136,22 +143,22 @@ export function ForecastPage() {
   const messages = [
     ...notices,
     ...queryErrors([
-      ['Tickers', tickers],
-      ['Price history', history],
-      ['Forecast', waitingForModel ? { error: undefined } : prediction],
+      [t('common.tickers'), tickers],
+      [t('forecast.priceHistory'), history],
+      [t('nav.forecast'), waitingForModel ? { error: undefined } : prediction],
     ]),
   ];
   const chartLoading = tickers.isPending || (symbol !== undefined && history.isPending);
 
   return (
     <PageShell
-      tag="forecast viewer"
+      title={t('nav.forecast')}
       actions={<TickerSelect value={symbol} onChange={onTickerChange} testId="ticker-select" />}
     >
       <ErrorBanner messages={messages} />
 
-      <main className="layout">
-        <section className="panel chart-panel" aria-label="Price history">
+      <div className="layout">
+        <section className="panel chart-panel" aria-label={t('forecast.priceHistory')}>
           <div className="chart-head">
             <Quote symbol={symbol ?? '—'} bars={bars} hovered={hovered} />
             <RangeButtons value={range} onChange={setRange} />
@@ -165,32 +172,32 @@ export function ForecastPage() {
             />
             {chartLoading ? (
               <div className="chart-overlay" role="status">
-                <span className="spinner" aria-hidden="true" /> Loading prices…
+                <span className="spinner" aria-hidden="true" /> {t('forecast.loadingPrices')}
               </div>
             ) : (
               bars.length === 0 && (
                 <div className="chart-overlay" role="status">
                   {preparing ? (
                     <>
-                      <span className="spinner" aria-hidden="true" /> First start: loading the
-                      sample prices and training the first model…
+                      <span className="spinner" aria-hidden="true" /> {t('forecast.firstStart')}
                     </>
                   ) : (
-                    'No price history to show.'
+                    t('forecast.noHistory')
                   )}
                 </div>
               )
             )}
           </div>
           <div className="chart-foot">
-            <ul className="legend" aria-label="Legend">
+            <ul className="legend" aria-label={t('forecast.legend')}>
               <li>
-                <span className="swatch" style={{ background: CHART_COLORS.close }} /> Close
+                <span className="swatch" style={{ background: CHART_COLORS.close }} />{' '}
+                {t('forecast.close')}
               </li>
               {predictionData && (
                 <li>
                   <span className="swatch dashed" style={{ borderColor: CHART_COLORS.forecast }} />{' '}
-                  Forecast ({predictionData.horizon}d)
+                  {t('forecast.forecastLine', { h: predictionData.horizon })}
                 </li>
               )}
               {predictionBand && (
@@ -199,24 +206,25 @@ export function ForecastPage() {
                     className="swatch dashed thin"
                     style={{ borderColor: CHART_COLORS.interval }}
                   />{' '}
-                  {Math.round(predictionBand.level * 100)}% interval
+                  {t('forecast.intervalLegend', { level: Math.round(predictionBand.level * 100) })}
                 </li>
               )}
             </ul>
             {selected && (
               <span className="data-span">
-                {formatCount(selected.rows)} daily bars · {selected.firstDate} → {selected.lastDate}
+                {t('forecast.span', {
+                  rows: formatCount(selected.rows),
+                  count: selected.rows,
+                  from: selected.firstDate,
+                  to: selected.lastDate,
+                })}
               </span>
             )}
           </div>
         </section>
 
         <PredictionCard state={predictionState} horizon={horizon} onHorizonChange={setHorizon} />
-      </main>
-
-      <footer className="footer">
-        Forecasts are statistical estimates from past prices, not investment advice.
-      </footer>
+      </div>
     </PageShell>
   );
 }
