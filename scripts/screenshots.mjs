@@ -1,4 +1,5 @@
 // Screenshots of the main pages in English and Traditional Chinese, on a desktop and a phone, for the README:
+/* global fetch, localStorage */
 // starts the app on a fresh data folder (bundled sample, recorded Yahoo responses), loads a ticker through the ETL,
 // stores a recipe, then drives Debian chromium through every page. Writes docs/screenshots/*.png (pngquant when installed).
 import { execFileSync, spawn } from 'node:child_process';
