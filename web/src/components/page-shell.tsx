@@ -39,9 +39,9 @@ export function PageShell({
           <span className="brand-name">stockops</span>
           <span className="brand-tag">{title}</span>
         </div>
-        <LanguageSwitch />
         <TopNav />
         {actions !== undefined && <div className="topbar-actions">{actions}</div>}
+        <LanguageSwitch />
       </header>
       <main id="main">{children}</main>
       <footer className="footer">{t('shell.disclaimer')}</footer>

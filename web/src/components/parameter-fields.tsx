@@ -78,6 +78,7 @@ export function ParameterFields({
   values,
   onChange,
   tickers,
+  recipes = [],
 }: {
   idPrefix: string;
   params: Record<string, FlowParameterView>;
@@ -86,6 +87,8 @@ export function ParameterFields({
   onChange: (key: string, value: FieldValue) => void;
   /** Offered as suggestions in ticker fields. */
   tickers: readonly string[];
+  /** Offered as suggestions in the recipe field (id@version). */
+  recipes?: readonly string[];
 }) {
   const { t } = useTranslation();
   const label = (key: string) => t(`flows.params.${key}`, { defaultValue: key });
@@ -101,6 +104,11 @@ export function ParameterFields({
     <>
       <datalist id={`${idPrefix}-tickers`}>
         {tickers.map((s) => (
+          <option key={s} value={s} />
+        ))}
+      </datalist>
+      <datalist id={`${idPrefix}-recipes`}>
+        {recipes.map((s) => (
           <option key={s} value={s} />
         ))}
       </datalist>
@@ -187,6 +195,7 @@ export function ParameterFields({
               required={isRequired}
               inputMode={p.type === 'integer' || p.type === 'number' ? 'numeric' : undefined}
               {...(isTicker ? { list: `${idPrefix}-tickers`, autoCapitalize: 'characters' } : {})}
+              {...(key === 'recipe' ? { list: `${idPrefix}-recipes` } : {})}
               placeholder={p.type === 'array' ? t('flows.listPlaceholder') : undefined}
               onChange={(e) => {
                 onChange(key, e.target.value);

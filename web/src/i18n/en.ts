@@ -482,6 +482,7 @@ export const en = {
       market: 'Market',
       full: 'full history',
       snapshot: 'snapshot',
+      trigger: 'trigger',
     },
     paramHelp: {
       ticker: 'Ticker symbol, e.g. ^GSPC.',

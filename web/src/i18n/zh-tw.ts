@@ -169,6 +169,7 @@ export const zhTW: Resources = {
       clean: '清理',
       quality: '品質檢查',
       snapshot: '快照',
+      trigger: '觸發來源',
     },
     stepStatus: { pending: '等待中', done: '完成', warn: '完成，部分失敗', skipped: '未執行' },
     stepDone: '完成，耗時 {{ms}} 毫秒',
@@ -456,6 +457,7 @@ export const zhTW: Resources = {
       market: '市場',
       full: '完整歷史',
       snapshot: '快照',
+      trigger: '觸發來源',
     },
     paramHelp: {
       ticker: '股票代號，例如 ^GSPC。',

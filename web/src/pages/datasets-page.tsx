@@ -89,7 +89,7 @@ function TickerTable({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="data-table" data-testid="datasets-table">
         <thead>
           <tr>
@@ -203,7 +203,7 @@ function EtlProgress({ flowRunId }: { flowRunId: string }) {
         })}
       </ol>
       {run && run.results.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="data-table" data-testid="etl-results">
             <thead>
               <tr>
@@ -445,7 +445,7 @@ function TickerDetailPanel({ symbol }: { symbol: string }) {
       {rows.length === 0 ? (
         <p className="muted">{t('datasets.noQuarantine')}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="data-table" data-testid="quarantine-table">
             <thead>
               <tr>

@@ -154,7 +154,7 @@ function CompareTable({ runs }: { runs: Run[] }) {
     );
   };
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="data-table compare" data-testid="compare-table">
         <thead>
           <tr>
@@ -346,7 +346,7 @@ export function ExperimentsPage() {
           <div className="empty">{t('experiments.noRuns')}</div>
         )}
         {runs.length > 0 && (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data-table" data-testid="runs-table">
               <thead>
                 <tr>

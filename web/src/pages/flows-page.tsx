@@ -48,6 +48,7 @@ function StartForm({
   const flow = flows.find((f) => f.name === name);
   const [values, setValues] = useState<Record<string, FieldValue>>({});
   const tickers = useQuery(queries.tickers());
+  const recipes = useQuery(queries.recipes());
   const start = useStartFlow();
   const submit = () => {
     if (!flow) {
@@ -102,6 +103,7 @@ function StartForm({
           required={flow.required}
           values={values}
           tickers={(tickers.data ?? []).map((x) => x.symbol)}
+          recipes={(recipes.data ?? []).map((r) => `${r.id}@${r.version}`)}
           onChange={(k, v) => {
             setValues((cur) => ({ ...cur, [k]: v }));
             start.reset();
@@ -185,7 +187,7 @@ function RunDetail({ id, flows }: { id: string; flows: FlowInfoView[] | undefine
           )}
         </div>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="data-table">
           <thead>
             <tr>
@@ -236,7 +238,7 @@ function Schedules() {
           <span className="form-error">{describeError(toggle.error).message}</span>
         )}
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="data-table">
           <thead>
             <tr>
@@ -343,7 +345,7 @@ export function FlowsPage() {
           {list.length === 0 ? (
             <p className="empty">{runs.isPending ? t('flows.loadingRuns') : t('flows.noRuns')}</p>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="data-table">
                 <thead>
                   <tr>

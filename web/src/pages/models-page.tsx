@@ -193,7 +193,7 @@ export function ModelsPage() {
                 ))}
               </div>
             </div>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="data-table" data-testid="versions-table">
                 <thead>
                   <tr>
@@ -275,7 +275,7 @@ export function ModelsPage() {
             </div>
             {history.data?.length === 0 && <div className="empty">{tr('models.noMoves')}</div>}
             {history.data && history.data.length > 0 && (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table className="data-table" data-testid="audit-table">
                   <thead>
                     <tr>

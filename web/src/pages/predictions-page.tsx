@@ -207,7 +207,7 @@ export function PredictionsPage() {
         ) : rows.length === 0 ? (
           <p className="empty">{t('predictions.none')}</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data-table" data-testid="log-table">
               <thead>
                 <tr>

@@ -649,7 +649,7 @@ export function RecipesPage() {
         {recipes.isSuccess && list.length === 0 ? (
           <p className="empty">{t('recipes.none')}</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data-table" data-testid="recipes-table">
               <thead>
                 <tr>
