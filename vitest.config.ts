@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // The web imports the contract as @stockops/api (web/vite.config.ts); its unit tests resolve it the same way.
+  // The web's name for the HTTP contract (web/vite.config.ts has the same alias), for its unit tests.
   resolve: {
     alias: { '@stockops/api': fileURLToPath(new URL('./src/api/index.ts', import.meta.url)) },
   },

@@ -3,6 +3,8 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type {
   AliasEvent,
   Bar,
+  ColumnDriftJson,
+  DatasetDriftJson,
   EtlRunRecord,
   FlowInfo,
   FlowLogLine,
@@ -18,6 +20,8 @@ import type {
 import type {
   AliasEventInfo,
   ApiBar,
+  ColumnDriftResult,
+  DatasetDriftResult,
   EtlRun,
   FlowInfoView,
   FlowLog,
@@ -48,6 +52,8 @@ describe('the HTTP contract', () => {
     expectTypeOf<FlowLog>().toEqualTypeOf<FlowLogLine>();
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
     expectTypeOf<RecipeView>().toEqualTypeOf<Recipe>();
+    expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
+    expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

@@ -23,6 +23,7 @@ export * from './errors.js';
 export * from './etl.js';
 export * from './flows.js';
 export * from './models.js';
+export * from './monitoring.js';
 export * from './overview.js';
 export * from './predict.js';
 export * from './primitives.js';

@@ -5,4 +5,5 @@ export * from './errors/index.js';
 export * from './evaluation/index.js';
 export * from './features/index.js';
 export * from './models/index.js';
+export * from './monitoring/index.js';
 export * from './ports/index.js';
