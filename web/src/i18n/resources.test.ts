@@ -1,6 +1,4 @@
 // The two languages cannot drift: every key in one is in the other, every key the source asks for exists, plurals follow each language's rules.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FLOW_RUN_STATES, HORIZONS, MODEL_KINDS } from '@stockops/api';
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
@@ -28,16 +26,12 @@ function leaves(tree: unknown, prefix = ''): Map<string, Set<string>> {
   return out;
 }
 
-const SRC = join(import.meta.dirname, '..');
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sources(join(dir, e.name))
-      : /\.tsx?$/.test(e.name) && !e.name.endsWith('.test.ts')
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
+/** Every source file of the UI as text (Vite's glob, so the test needs no Node file access). */
+const SOURCES = import.meta.glob<string>(['../**/*.ts', '../**/*.tsx', '!../**/*.test.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 
 describe('the UI resources', () => {
   const enKeys = leaves(en);
@@ -62,12 +56,12 @@ describe('the UI resources', () => {
 
   it('have an entry for every key the source asks for by name', () => {
     const missing: string[] = [];
-    for (const file of sources(SRC)) {
-      const text = readFileSync(file, 'utf8');
+    expect(Object.keys(SOURCES).length).toBeGreaterThan(20);
+    for (const [file, text] of Object.entries(SOURCES)) {
       for (const m of text.matchAll(/\b(?:t|tr|i18n\.t)\(\s*'([a-zA-Z0-9_.-]+)'/g)) {
         const key = m[1] ?? '';
         if (!enKeys.has(key)) {
-          missing.push(`${key} (${file.slice(SRC.length + 1)})`);
+          missing.push(`${key} (${file})`);
         }
       }
     }

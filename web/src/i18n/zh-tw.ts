@@ -169,7 +169,6 @@ export const zhTW: Resources = {
       clean: '清理',
       quality: '品質檢查',
       snapshot: '快照',
-      trigger: '觸發來源',
     },
     stepStatus: { pending: '等待中', done: '完成', warn: '完成，部分失敗', skipped: '未執行' },
     stepDone: '完成，耗時 {{ms}} 毫秒',
