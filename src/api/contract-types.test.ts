@@ -11,6 +11,7 @@ import type {
   MetricPoint as CoreMetricPoint,
   ModelVersion,
   QuarantineEntry as CoreQuarantineEntry,
+  Recipe,
   RegisteredModel,
   TaskRunRecord,
   TickerSummary as CoreTickerSummary,
@@ -28,6 +29,7 @@ import type {
   MetricPoint,
   ModelVersionInfo,
   QuarantineEntry,
+  RecipeView,
   RegisteredModelInfo,
   Run,
   TaskRun,
@@ -49,6 +51,7 @@ describe('the HTTP contract', () => {
     expectTypeOf<FlowInfoView>().toEqualTypeOf<FlowInfo>();
     expectTypeOf<FlowLog>().toEqualTypeOf<FlowLogLine>();
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
+    expectTypeOf<RecipeView>().toEqualTypeOf<Recipe>();
     expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
     expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
   });

@@ -17,7 +17,9 @@ import {
   registerEtlRoutes,
   registerFlowRoutes,
   registerModelRoutes,
+  registerOverviewRoutes,
   registerPredictRoutes,
+  registerRecipeRoutes,
   registerSystemRoutes,
   registerTrackingRoutes,
   registerTrainRoutes,
@@ -73,6 +75,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerTrackingRoutes(app, deps);
   registerModelRoutes(app, deps);
   registerFlowRoutes(app, deps);
+  registerRecipeRoutes(app, deps);
+  registerOverviewRoutes(app, deps);
   await registerUi(app, deps.webRoot);
   return app;
 }

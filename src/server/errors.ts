@@ -34,6 +34,7 @@ const STATUS: Record<ErrorCode, number> = {
   JOB_TIMEOUT: 504,
   FLOW_CATALOG_MISMATCH: 500,
   INTERNAL_INVARIANT: 500,
+  RECIPE_NOT_FOUND: 404,
 };
 
 export interface ErrorBody {

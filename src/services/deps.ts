@@ -5,6 +5,7 @@ import type {
   EtlRunLog,
   PriceSource,
   PriceStore,
+  RecipeStore,
   Registry,
   Tracker,
 } from '../core/index.js';
@@ -33,6 +34,8 @@ export interface ServiceDeps {
   source?: PriceSource;
   /** Where ETL runs are recorded; needed by runEtl only. */
   etlRuns?: EtlRunLog;
+  /** Model recipes (versioned training settings); needed by the recipe routes and recipe runs only. */
+  recipes?: RecipeStore;
   /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */
   fitter?: Fitter;
 }

@@ -11,6 +11,7 @@ import {
   type LeaseKeeper,
   type PriceSource,
   type PriceStore,
+  type RecipeStore,
   type Registry,
   type Tracker,
 } from '../core/index.js';
@@ -30,6 +31,7 @@ import {
   SqlFlowStore,
   ThreadLeaseKeeper,
   SqlPriceStore,
+  SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
   type SqlClient,
@@ -56,6 +58,8 @@ export interface Stores {
   datasets: DatasetStore;
   /** ETL runs with their step counts and quality checks. */
   etlRuns: EtlRunLog;
+  /** Model recipes, every version kept. */
+  recipes: RecipeStore;
   /** Engine serving the cleaned series: the SQL engine, or "clickhouse" when CLICKHOUSE_URL is set. */
   seriesEngine: string;
   /** Publishes the server URL in the embedded database's lock, so CLI commands route through it. */
@@ -209,6 +213,7 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     source: openSource(sourceRest),
     datasets: new ParquetDatasetStore(artifacts),
     etlRuns: new SqlEtlRunLog(db),
+    recipes: new SqlRecipeStore(db),
     seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),
     close: async () => {

@@ -7,6 +7,7 @@ import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
 import {
   SqlEtlRunLog,
   SqlPriceStore,
+  SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
@@ -15,6 +16,7 @@ import { artifactStoreContract } from './artifact-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { etlRunLogContract } from './etl-run-log.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
+import { recipeStoreContract } from './recipe-store.contract.js';
 import { registryContract } from './registry.contract.js';
 import { seriesStoreContract } from './series-store.contract.js';
 import { trackerContract } from './tracker.contract.js';
@@ -32,5 +34,6 @@ trackerContract(
   'built-in on PGlite + file://',
   async () => new SqlTracker(await freshDb(), new FileArtifactStore(tmp())),
 );
+recipeStoreContract('SQL on PGlite', async () => new SqlRecipeStore(await freshDb()));
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));

@@ -6,4 +6,5 @@ export type * from './data.js';
 export * from './flows.js';
 export type * from './job-queue.js';
 export type * from './model-registry.js';
+export type * from './recipe-store.js';
 export type * from './tracker.js';

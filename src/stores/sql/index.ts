@@ -7,5 +7,6 @@ export { migrate, MIGRATIONS, truncateAll } from './migrations.js';
 export { openPglite } from './pglite.js';
 export { openPostgres } from './postgres.js';
 export { SqlPriceStore } from './price-store.js';
+export { SqlRecipeStore } from './recipe-store.js';
 export { SqlAliasLog, SqlRegistry } from './model-registry.js';
 export { SqlTracker } from './tracker.js';
