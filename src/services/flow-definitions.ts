@@ -21,6 +21,7 @@ import { bootstrap, type SampleData } from './bootstrap.js';
 import type { ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { promoteIfBetter } from './promote.js';
+import type { TrainFlowResult } from '../api/index.js';
 import type { TrainMetrics } from './model-fit.js';
 import {
   checkParameters,
@@ -132,15 +133,8 @@ const RetrainAllParameters = Type.Object(
 
 const BootstrapParameters = Type.Object({}, { additionalProperties: false });
 
-/** The result of the `train` flow, the same shape `/api/jobs/{id}` always answered with. */
-export interface TrainFlowResult {
-  runId: string;
-  modelName: string;
-  modelVersion: number;
-  promoted: boolean;
-  decision: string;
-  metrics: TrainMetrics;
-}
+/** The result of the `train` flow: the contract's shape, the one `/api/jobs/{id}` always answered with. */
+export type { TrainFlowResult };
 
 interface FitResult {
   runId: string;
@@ -254,7 +248,7 @@ const trainTasks = (deps: ServiceDeps): TaskDefinition<TrainFlowParams>[] => [
       if (!(await deps.prices.getTicker(p.ticker))) {
         throw new UnknownTickerError(p.ticker);
       }
-      const floor = await ensureNaiveFloor(deps, p, trainOptions(ctx));
+      const floor = await ensureNaiveFloor(deps, p, trainOptions(ctx, { recipe: null }));
       ctx.log(
         floor.trained
           ? `naive floor v${floor.version.version} registered: ${floor.decision ?? ''}`
