@@ -1,5 +1,6 @@
 // Ports: what the pure core and the application services need from the outside world. Adapters live in src/stores.
 export type * from './data.js';
+export type * from './event-bus.js';
 
 export interface Experiment {
   id: string;
