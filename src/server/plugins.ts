@@ -42,6 +42,9 @@ export function countRequests(app: FastifyInstance, metrics: AppMetrics): void {
     };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    // The Live page's route groups: the endpoint's tag (a handful), else UI, metrics and the like.
+    const group = req.routeOptions.schema?.tags?.[0] ?? 'other';
+    metrics.traffic.recordRequest(group, reply.elapsedTime, reply.statusCode);
   });
 }
 
