@@ -12,6 +12,7 @@ export * from './endpoint.js';
 export * from './endpoints.js';
 export * from './errors.js';
 export * from './etl.js';
+export * from './events.js';
 export * from './flows.js';
 export * from './models.js';
 export * from './predict.js';
