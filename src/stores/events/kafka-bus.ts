@@ -85,9 +85,12 @@ interface LoopOptions {
 }
 
 /**
- * One consumer group member that survives the broker: when its stream fails (the broker went away, a
- * rebalance went wrong), the consumer is closed and made again with backoff, resuming from the group's
- * committed offsets (the latest offset for a group that has none).
+ * One consumer group member that survives the broker: when its stream fails (the broker went away, a listing of
+ * offsets timed out under load), the consumer is closed and made again with backoff and resumes where this process
+ * stopped. It keeps, per partition, the offset of the next message it has not delivered yet and starts the new
+ * stream there (MANUAL mode), so nothing published meanwhile is skipped; a group's committed offsets alone would
+ * skip what came before the first commit, and the stream's own position runs ahead of delivery (it counts what
+ * was fetched into its buffer). A shared group resumes from its commits once it has made one.
  */
 class ConsumerLoop implements EventSubscription {
   readonly ready: Promise<void>;
@@ -102,6 +105,9 @@ class ConsumerLoop implements EventSubscription {
   }
   private rejected = 0;
   private lastRejectLog = 0;
+  /** Next offset to deliver, by `topic:partition`: where a new stream starts after a failure. */
+  private readonly positions = new Map<string, bigint>();
+  private committed = false;
 
   constructor(private readonly o: LoopOptions) {
     this.ready = new Promise((r) => (this.markReady = r));
@@ -127,16 +133,23 @@ class ConsumerLoop implements EventSubscription {
       try {
         const stream = await consumer.consume({
           topics: this.o.topics,
-          mode: MessagesStreamModes.COMMITTED,
-          fallbackMode: MessagesStreamFallbackModes.LATEST,
-          autocommit: this.o.shared ? false : 1_000,
+          ...this.startAt(),
+          autocommit: false,
         });
         this.stream = stream;
         if (this.stopping()) {
           break;
         }
-        this.markReady();
-        backoff = 500;
+        // Ready once the stream knows where each partition starts: events published from then on arrive.
+        stream.once('offsets', () => {
+          for (const [partition, offset] of stream.offsetsToFetch) {
+            if (!this.positions.has(partition)) {
+              this.positions.set(partition, offset);
+            }
+          }
+          this.markReady();
+          backoff = 500;
+        });
         await this.pump(stream);
       } catch (e) {
         if (!this.stopping()) {
@@ -157,6 +170,30 @@ class ConsumerLoop implements EventSubscription {
     }
   }
 
+  /** The first stream starts at the latest offsets (a shared group at its commits); a new one where the last left off. */
+  private startAt() {
+    if (this.o.shared && (this.committed || this.positions.size === 0)) {
+      return {
+        mode: MessagesStreamModes.COMMITTED,
+        fallbackMode: MessagesStreamFallbackModes.LATEST,
+      };
+    }
+    if (this.positions.size === 0) {
+      return { mode: MessagesStreamModes.LATEST };
+    }
+    return {
+      mode: MessagesStreamModes.MANUAL,
+      offsets: [...this.positions].map(([key, offset]) => {
+        const cut = key.lastIndexOf(':');
+        return { topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), offset };
+      }),
+    };
+  }
+
+  private delivered(message: StringMessage): void {
+    this.positions.set(`${message.topic}:${message.partition}`, message.offset + 1n);
+  }
+
   /** Resolves when the stream ends, rejects when it fails. */
   private async pump(stream: StringStream): Promise<void> {
     if (this.o.shared) {
@@ -167,6 +204,8 @@ class ConsumerLoop implements EventSubscription {
           await this.o.handle(event);
         }
         await message.commit();
+        this.committed = true;
+        this.delivered(message);
         if (this.stopping()) {
           return;
         }
@@ -176,6 +215,7 @@ class ConsumerLoop implements EventSubscription {
     await new Promise<void>((resolve, reject) => {
       stream.on('data', (message: StringMessage) => {
         const event = this.read(message);
+        this.delivered(message);
         if (event) {
           void this.o.handle(event);
         }
