@@ -30,6 +30,15 @@ export default defineConfig(({ command, mode }) => {
     build: {
       outDir: 'dist',
       emptyOutDir: true,
+      rolldownOptions: {
+        treeshake: {
+          // The contract re-exports from src/core, whose modules are pure by rule (docs/architecture.md),
+          // but a module-level `new Map([...])` (the feature-set registry) looks like a side effect to
+          // the bundler and would drag ~30 kB of feature code into the page. A core or contract module
+          // is therefore kept only when the UI uses one of its exports.
+          moduleSideEffects: (id) => (/[\\/]src[\\/](core|api)[\\/]/.test(id) ? false : undefined),
+        },
+      },
     },
     server: {
       proxy: {

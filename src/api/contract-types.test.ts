@@ -4,6 +4,8 @@ import type {
   AliasEvent,
   Bar,
   BusEvent,
+  ColumnDriftJson,
+  DatasetDriftJson,
   EtlRunRecord,
   FlowInfo,
   FlowLogLine,
@@ -18,6 +20,8 @@ import type {
 import type {
   AliasEventInfo,
   ApiBar,
+  ColumnDriftResult,
+  DatasetDriftResult,
   EtlRun,
   FlowInfoView,
   FlowLog,
@@ -47,6 +51,8 @@ describe('the HTTP contract', () => {
     expectTypeOf<FlowInfoView>().toEqualTypeOf<FlowInfo>();
     expectTypeOf<FlowLog>().toEqualTypeOf<FlowLogLine>();
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
+    expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
+    expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
   });
 
   it('streams the events of the bus field for field', () => {

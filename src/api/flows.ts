@@ -1,22 +1,10 @@
 // Flow resources: the flows with their typed parameters, flow runs (not the tracked runs of /api/runs), schedules.
 import { Type, type Static } from '@sinclair/typebox';
-import type { FlowRunState } from '../core/index.js';
+import { FLOW_RUN_STATES } from '../core/index.js';
 import { EpochMs, FlowRunId } from './primitives.js';
 
-// TODO(issue 11 merge): take FLOW_RUN_STATES from core once the ports split lands.
-const FLOW_RUN_STATE_NAMES = [
-  'Scheduled',
-  'Queued',
-  'Running',
-  'Completed',
-  'Failed',
-  'Cancelled',
-  'Crashed',
-  'Retrying',
-] as const satisfies readonly FlowRunState[];
-
 export const FlowRunStateSchema = Type.Union(
-  FLOW_RUN_STATE_NAMES.map((s) => Type.Literal(s)),
+  FLOW_RUN_STATES.map((s) => Type.Literal(s)),
   { description: "Prefect's state names" },
 );
 

@@ -1,5 +1,13 @@
 // Public surface of src/api, the HTTP contract: schemas and their types, the endpoint table, the error envelope and the client.
-export { HORIZONS, isHorizon, modelName, parseModelName, MODEL_KINDS } from '../core/index.js';
+export {
+  FLOW_RUN_ENDED_STATES,
+  FLOW_RUN_STATES,
+  HORIZONS,
+  isHorizon,
+  modelName,
+  parseModelName,
+  MODEL_KINDS,
+} from '../core/index.js';
 export type {
   ErrorCode,
   Horizon as HorizonValue,
@@ -15,6 +23,7 @@ export * from './etl.js';
 export * from './events.js';
 export * from './flows.js';
 export * from './models.js';
+export * from './monitoring.js';
 export * from './predict.js';
 export * from './primitives.js';
 export * from './system.js';

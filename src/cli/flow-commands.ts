@@ -2,7 +2,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   endpoints,
-  FlowRunStateSchema,
+  FLOW_RUN_ENDED_STATES,
+  FLOW_RUN_STATES,
   type ApiClient,
   type FlowRun,
   type FlowRunDetailView,
@@ -25,8 +26,8 @@ export type Emit = <T>(
   human: (r: T) => string,
 ) => Promise<void>;
 
-const ENDED = ['Completed', 'Failed', 'Cancelled'];
-const STATES: FlowRunState[] = FlowRunStateSchema.anyOf.map((s) => s.const);
+const ENDED: readonly string[] = FLOW_RUN_ENDED_STATES;
+const STATES: readonly FlowRunState[] = FLOW_RUN_STATES;
 
 function parseParam(v: string, prev: Record<string, unknown>): Record<string, unknown> {
   const at = v.indexOf('=');

@@ -31,6 +31,7 @@ import { startServer } from '../server/index.js';
 import { lockPathOf, readLock } from '../stores/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
 import { runCommand } from './backend.js';
+import { registerDriftCommand } from './drift-command.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { parseHorizon, parseTicker } from './options.js';
@@ -330,6 +331,7 @@ export function buildCli(): Command {
 
   registerFlowCommands(program, emit, onWait);
   registerEvaluateCommand(program, emit);
+  registerDriftCommand(program, emit);
 
   return program;
 }

@@ -6,4 +6,5 @@ export * from './evaluation/index.js';
 export * from './events/index.js';
 export * from './features/index.js';
 export * from './models/index.js';
-export type * from './ports/index.js';
+export * from './monitoring/index.js';
+export * from './ports/index.js';

@@ -4,6 +4,9 @@ import { Queue, Worker, type Job, type KeepJobs } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   isStockopsError,
+  JobTimeoutError,
+  NoHandlerError,
+  ResourceClosedError,
   type EnqueueOptions,
   type JobHandler,
   type JobInfo,
@@ -83,7 +86,9 @@ export class BullmqQueue implements ManagedJobQueue {
         async (job: Job) => {
           const handler = this.handlers.get(job.name);
           if (!handler) {
-            throw new Error(`[NO_HANDLER] no handler for job "${job.name}" in this worker`);
+            throw encodeError(
+              new NoHandlerError(job.name, 'in this worker', [...this.handlers.keys()]),
+            );
           }
           try {
             return await handler(job.data, { jobId: job.id ?? '' });
@@ -116,10 +121,10 @@ export class BullmqQueue implements ManagedJobQueue {
 
   async enqueue(name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) {
-      throw new Error('Job queue is closed');
+      throw new ResourceClosedError('Job queue', 'close() was called');
     }
     if (!this.handlers.has(name)) {
-      throw new Error(`No handler for job "${name}"`);
+      throw new NoHandlerError(name, 'in this queue', [...this.handlers.keys()]);
     }
     const job = await this.queue.add(name, data, {
       ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
@@ -161,7 +166,7 @@ export class BullmqQueue implements ManagedJobQueue {
         return job;
       }
       if (Date.now() > deadline) {
-        throw new Error(`Job ${id} did not finish within ${timeoutMs} ms`);
+        throw new JobTimeoutError(id, timeoutMs);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,6 +1,6 @@
 // The flow catalog: every flow name has exactly one job handler, checked before anything starts; and the
 // default schedules, upserted under stable ids.
-import type { JobHandler, ScheduleRecord } from '../core/index.js';
+import { FlowCatalogError, type JobHandler, type ScheduleRecord } from '../core/index.js';
 
 /** Every flow is a job of the same name. */
 export const FLOW_NAMES = ['etl', 'train', 'evaluate', 'retrain-all', 'bootstrap'] as const;
@@ -12,11 +12,7 @@ export function checkHandlers(handlers: ReadonlyMap<string, JobHandler>): void {
     (n) => !(FLOW_NAMES as readonly string[]).includes(n),
   );
   if (missing.length > 0 || unknown.length > 0) {
-    throw new Error(
-      `Flow catalog mismatch: ${missing.length > 0 ? `no handler for ${missing.join(', ')}` : ''}` +
-        `${unknown.length > 0 ? ` handlers for unknown jobs ${unknown.join(', ')}` : ''}; ` +
-        'register exactly one handler per name in FLOW_NAMES (src/flows/flow-catalog.ts)',
-    );
+    throw new FlowCatalogError(missing, unknown);
   }
 }
 

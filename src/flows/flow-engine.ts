@@ -6,6 +6,7 @@ import {
   makeEvent,
   FlowNotFoundError,
   FlowRunNotFoundError,
+  InternalError,
   isRetryable,
   isStockopsError,
   ScheduleNotFoundError,
@@ -16,6 +17,7 @@ import {
   type FlowRunDetail,
   type FlowRunFilter,
   type FlowRunRecord,
+  FLOW_RUN_ENDED_STATES,
   type FlowRunState,
   type FlowService,
   type FlowStore,
@@ -30,7 +32,7 @@ import { retryDelay } from './backoff.js';
 import { nextFire, validateCron } from './cron.js';
 
 /** States after which a run never changes again. */
-export const ENDED_STATES: readonly FlowRunState[] = ['Completed', 'Failed', 'Cancelled'];
+export const ENDED_STATES: readonly FlowRunState[] = FLOW_RUN_ENDED_STATES;
 const ended = (s: FlowRunState) => ENDED_STATES.includes(s);
 
 /** Payload of a queued flow job: a run to execute, or a schedule's tick to turn into a run. */
@@ -390,7 +392,9 @@ export class FlowEngine implements FlowService {
 
   private requireQueue(): ManagedJobQueue {
     if (!this.queue) {
-      throw new Error('FlowEngine has no queue; call attach() first');
+      throw new InternalError(
+        'FlowEngine expected a queue to enqueue on; found none (call attach() before starting runs).',
+      );
     }
     return this.queue;
   }

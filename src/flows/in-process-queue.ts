@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import {
   isStockopsError,
   JobNotFoundError,
+  JobTimeoutError,
+  NoHandlerError,
+  ResourceClosedError,
   type EnqueueOptions,
   type JobHandler,
   type JobInfo,
@@ -42,10 +45,10 @@ export class InProcessQueue implements ManagedJobQueue {
 
   enqueue(name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) {
-      return Promise.reject(new Error('Job queue is closed'));
+      return Promise.reject(new ResourceClosedError('Job queue', 'close() was called'));
     }
     if (!this.handlers.has(name)) {
-      return Promise.reject(new Error(`No handler for job "${name}"`));
+      return Promise.reject(new NoHandlerError(name, 'in this queue', [...this.handlers.keys()]));
     }
     const id = options.jobId ?? randomUUID();
     const existing = this.jobs.get(id);
@@ -76,7 +79,7 @@ export class InProcessQueue implements ManagedJobQueue {
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`Job ${id} did not finish within ${timeoutMs} ms`));
+        reject(new JobTimeoutError(id, timeoutMs));
       }, timeoutMs);
       const list = this.waiters.get(id) ?? [];
       list.push((j) => {

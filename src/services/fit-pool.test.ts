@@ -1,6 +1,14 @@
 // FitPool on real worker threads (the tsc output in dist/, built by the global setup) against fits on this thread.
+// Nothing here measures time: that the event loop stays free follows from where the fits ran (each share
+// reports its threadId), and `npm run bench:event-loop` measures the gaps as a figure.
+import { threadId } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InsufficientHistoryError, isStockopsError, type Bar } from '../core/index.js';
+import {
+  InsufficientHistoryError,
+  isStockopsError,
+  UnknownFeatureSetError,
+  type Bar,
+} from '../core/index.js';
 import { randomWalkBars, sym } from '../core/testing/index.js';
 import { compareModels, compareModelsOn } from './evaluate.js';
 import { FitPool } from './fit-pool.js';
@@ -19,24 +27,6 @@ const smallGbdt: FitSettings = {
   modelOptions: { gbdt: { maxIter: 25, grid: { maxLeafNodes: [7, 15], minSamplesLeaf: [40] } } },
 };
 
-/** Largest gap between ticks of a 20 ms timer while `work` runs. */
-async function maxTickGap(work: () => Promise<unknown>): Promise<number> {
-  let last = performance.now();
-  let gap = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    gap = Math.max(gap, now - last);
-    last = now;
-  }, 20);
-  try {
-    await work();
-    gap = Math.max(gap, performance.now() - last);
-  } finally {
-    clearInterval(timer);
-  }
-  return gap;
-}
-
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
@@ -47,22 +37,22 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe('FitPool', () => {
-  it('keeps the event loop ticking (< 200 ms gaps) while a training fits, unlike a fit on this thread', async () => {
+  it('runs every fit on its own worker threads, never on the calling thread, unlike a fit on this thread', async () => {
     const settings: FitSettings = { model: 'ridge', horizon: 1 };
-    const onThread = await maxTickGap(async () => {
-      await new Promise((r) => setTimeout(r, 30));
-      fitAndEvaluate('RW', bars, settings);
-    });
+    const onThread = fitAndEvaluate('RW', bars, settings);
+    expect(onThread.fitThreads).toEqual([threadId]);
     let folds = 0;
-    const inPool = await maxTickGap(() =>
-      pool.fit('RW', bars, settings, {
-        onFold: () => {
-          folds++;
-        },
-      }),
-    );
-    expect(onThread).toBeGreaterThan(200);
-    expect(inPool).toBeLessThan(200);
+    const inPool = await pool.fit('RW', bars, settings, {
+      onFold: () => {
+        folds++;
+      },
+    });
+    // One share per pool thread, each read inside the fit where it ran: so this thread's event loop
+    // only ever waited for messages.
+    expect(inPool.fitThreads).toHaveLength(2);
+    expect(new Set(inPool.fitThreads).size).toBe(2);
+    expect(inPool.fitThreads).not.toContain(threadId);
+    expect(pool.threadIds()).toEqual(expect.arrayContaining(inPool.fitThreads));
     expect(folds).toBeGreaterThan(0);
   });
 
@@ -118,24 +108,40 @@ describe('FitPool', () => {
     expect((e as Error).message).toBe(
       'Ticker "SHORT" has 100 usable rows; at least 132 are needed.',
     );
-    const plain = await rejection(
+    // An unknown feature set was a plain Error before it had a class of its own.
+    const unknownSet = await rejection(
       pool.fit('RW', bars, { model: 'ridge', horizon: 1, featureSet: 'nope@1' }),
     );
-    expect(plain).toBeInstanceOf(Error);
-    expect(isStockopsError(plain)).toBe(false);
-    expect((plain as Error).message).toMatch(/Unknown feature set "nope@1"/);
+    expect(unknownSet).toBeInstanceOf(Error);
+    expect(unknownSet).toBeInstanceOf(UnknownFeatureSetError);
+    expect(isStockopsError(unknownSet) && unknownSet.code).toBe('UNKNOWN_FEATURE_SET');
+    expect((unknownSet as Error).message).toMatch(/Unknown feature set "nope@1"/);
   });
 
-  it('stops a fit when its signal aborts, rejecting with the reason, and goes on with the next fit', async () => {
+  it('stops a fit when its signal aborts by terminating its threads, rejecting with the reason, and goes on with the next fit', async () => {
     const ac = new AbortController();
     const reason = new Error('cancelled on request');
-    const started = performance.now();
-    const fit = pool.fit('RW', bars, { ...smallGbdt, modelOptions: {} }, { signal: ac.signal });
-    setTimeout(() => {
-      ac.abort(reason);
-    }, 300);
+    let running: number[] = [];
+    let folds = 0;
+    // Aborted at its first fold: a synchronous fit cannot be interrupted, so only ending its threads stops it.
+    const fit = pool.fit(
+      'RW',
+      bars,
+      { ...smallGbdt, modelOptions: {} },
+      {
+        signal: ac.signal,
+        onFold: () => {
+          folds++;
+          running = pool.threadIds();
+          ac.abort(reason);
+        },
+      },
+    );
     expect(await rejection(fit)).toBe(reason);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(folds).toBe(1);
+    expect(running).toHaveLength(2);
+    expect(await pool.retiredThreads()).toEqual(expect.arrayContaining(running));
+    expect(pool.threadIds().some((id) => running.includes(id))).toBe(false);
     const queued = new AbortController();
     queued.abort(reason);
     expect(await rejection(pool.fit('RW', bars, smallGbdt, { signal: queued.signal }))).toBe(
@@ -143,6 +149,8 @@ describe('FitPool', () => {
     );
     const next = await pool.fit('RW', bars.slice(0, 400), { model: 'ridge', horizon: 1 });
     expect(next.report.folds.length).toBeGreaterThan(0);
+    // On fresh threads: the terminated ones are gone.
+    expect(next.fitThreads.some((id) => running.includes(id))).toBe(false);
   });
 
   it('compares models with each walk-forward on its own thread, scoring exactly as on this thread', async () => {

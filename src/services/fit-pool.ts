@@ -2,8 +2,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
+  ConfigError,
   errorFromJSON,
   modelFromJSON,
+  ResourceClosedError,
   type Bar,
   type BuiltData,
   type ErrorJson,
@@ -83,6 +85,7 @@ export type FitReply =
       final: FinalFitJson | null;
       startedAt: number;
       endedAt: number;
+      threadId: number;
     };
 
 const abortReason = (signal: AbortSignal): Error =>
@@ -130,7 +133,14 @@ function shareOf(r: Extract<FitReply, { type: 'share' }>): ShareResult {
     final.preprocessing = () => f.preprocessing;
     final.tuningTrials = () => f.trials;
   }
-  return { built: r.built, folds: r.folds, final, startedAt: r.startedAt, endedAt: r.endedAt };
+  return {
+    built: r.built,
+    folds: r.folds,
+    final,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    threadId: r.threadId,
+  };
 }
 
 interface Job {
@@ -154,10 +164,15 @@ export class FitPool implements Fitter {
   private readonly slots = new Set<Slot>();
   private readonly waiting: Job[] = [];
   private closed = false;
+  /** Threads terminated because their fit was aborted or they failed, by threadId, once exited. */
+  private readonly retired: number[] = [];
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(readonly threads: number) {
     if (!Number.isInteger(threads) || threads < 1) {
-      throw new Error(`FitPool needs at least one thread, got ${threads}`);
+      throw new ConfigError(
+        `FitPool expected a whole number of threads >= 1 (STOCKOPS_FIT_THREADS); found ${threads}`,
+      );
     }
   }
 
@@ -220,7 +235,7 @@ export class FitPool implements Fitter {
   private submit(request: FitRequest, options: FitCallOptions): Promise<ShareResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
-        throw new Error('FitPool is closed');
+        throw new ResourceClosedError('FitPool', 'closed before this fit was submitted');
       }
       if (options.signal?.aborted) {
         throw abortReason(options.signal);
@@ -252,16 +267,30 @@ export class FitPool implements Fitter {
     return [...this.slots].filter((s) => s.job !== null).length;
   }
 
+  /** The pool's threads now (idle or fitting), by `threadId`. */
+  threadIds(): number[] {
+    return [...this.slots].map((s) => s.worker.threadId);
+  }
+
+  /**
+   * Threads the pool has terminated because their fit was aborted or they failed, by `threadId`;
+   * resolves once every one of them has exited.
+   */
+  async retiredThreads(): Promise<number[]> {
+    await Promise.all(this.retiring);
+    return [...this.retired];
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.waiting.splice(0)) {
-      job.reject(new Error('FitPool closed before the fit started'));
+      job.reject(new ResourceClosedError('FitPool', 'closed before the fit started'));
     }
     const slots = [...this.slots];
     this.slots.clear();
     await Promise.all(
       slots.map(async (s) => {
-        s.job?.reject(new Error('FitPool closed during the fit'));
+        s.job?.reject(new ResourceClosedError('FitPool', 'closed during the fit'));
         await s.worker.terminate();
       }),
     );
@@ -327,7 +356,16 @@ export class FitPool implements Fitter {
     }
     const job = slot.job;
     slot.job = null;
-    void slot.worker.terminate();
+    // Read now: a thread that has exited reports -1.
+    const id = slot.worker.threadId;
+    const exited = slot.worker
+      .terminate()
+      .catch(() => undefined)
+      .then(() => {
+        this.retired.push(id);
+        this.retiring.delete(exited);
+      });
+    this.retiring.add(exited);
     job?.reject(error);
     if (!this.closed) {
       this.dispatch();

@@ -1,13 +1,15 @@
 // Worker-thread body of FitPool (fit-pool.ts, which loads it from dist/): runs its share of a fit (fitShare) for
 // each posted request and posts fold progress, then the share (its typed arrays transferred) or the error as plain data.
 import { parentPort } from 'node:worker_threads';
-import { errorToJSON, type Dataset } from '../core/index.js';
+import { errorToJSON, InternalError, type Dataset } from '../core/index.js';
 import type { FitReply, FitRequest } from './fit-pool.js';
 import { fitShare } from './model-fit.js';
 
 const port = parentPort;
 if (!port) {
-  throw new Error('fit-worker.js runs as a worker thread of FitPool');
+  throw new InternalError(
+    'fit-worker.js expected to run as a worker thread of FitPool; found no parent port (loaded on a main thread).',
+  );
 }
 
 const post = (reply: FitReply, transfer: ArrayBuffer[] = []) => {
@@ -51,6 +53,7 @@ port.on('message', (req: FitRequest) => {
         final,
         startedAt: r.startedAt,
         endedAt: r.endedAt,
+        threadId: r.threadId,
       },
       [
         ...(r.built ? buffersOf(r.built.labeled, r.built.latest) : []),

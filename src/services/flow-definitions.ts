@@ -1,5 +1,6 @@
 // The shipped flows: etl, train, evaluate, retrain-all and bootstrap, as typed task sequences over the application services.
 import {
+  EtlFailedError,
   HORIZONS,
   InvalidInputError,
   isHorizon,
@@ -384,7 +385,14 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
           );
           ctx.log(`ETL run ${run.id}: ${run.status}`, run.status === 'completed' ? 'info' : 'warn');
           if (run.status === 'failed') {
-            throw new Error(`ETL run ${run.id} failed for every ticker`);
+            throw new EtlFailedError(
+              run.id,
+              run.results.map((r) => ({
+                symbol: r.symbol,
+                step: r.error?.step ?? '?',
+                message: r.error?.message ?? 'failed',
+              })),
+            );
           }
           return {
             etlRunId: run.id,

@@ -1,4 +1,5 @@
 // The CPU part of training: features, walk-forward with calibrated intervals, the final fit, and what to track.
+import { threadId } from 'node:worker_threads';
 import {
   buildDataset,
   createModel,
@@ -8,6 +9,7 @@ import {
   featureSetKey,
   getFeatureSet,
   InsufficientHistoryError,
+  InternalError,
   minimumRows,
   resolveWalkForward,
   toSeries,
@@ -53,6 +55,8 @@ export interface FitOutcome {
   modelJson: ModelJson;
   /** Calibrator state at the end of the walk-forward: stored beside the model, replayed on serving. */
   conformal: ConformalState;
+  /** `threadId` of the thread that ran each share's model fits (0: a process's main thread). */
+  fitThreads: number[];
 }
 
 /** Bars a ticker needs for one walk-forward fold under these settings (the stated minimum). */
@@ -107,6 +111,8 @@ export interface ShareResult {
   /** Date.now() when the share started and ended its model fits. */
   startedAt: number;
   endedAt: number;
+  /** `threadId` of the thread the fits ran on, read where they ran (0: a process's main thread). */
+  threadId: number;
 }
 
 /** The fit's features, after refusing a history below the stated minimum (InsufficientHistoryError). */
@@ -161,6 +167,7 @@ export function fitShare(
     final,
     startedAt,
     endedAt: Date.now(),
+    threadId,
   };
 }
 
@@ -172,7 +179,9 @@ export function combineShares(
 ): { featureSet: FeatureSet; built: BuiltData; report: WalkForwardReport; final: Model | null } {
   const built = shares.find((r) => r.built)?.built;
   if (!built) {
-    throw new Error('combineShares: no share returned the features');
+    throw new InternalError(
+      `combineShares expected share 0 of ${shares.length} to return the features; found none that did.`,
+    );
   }
   const report = assembleWalkForward(
     built.labeled,
@@ -197,7 +206,9 @@ export function outcomeOfShares(
 ): FitOutcome {
   const { featureSet, built, report, final } = combineShares(symbol, s, shares);
   if (!final) {
-    throw new Error('outcomeOfShares: no share returned the final fit');
+    throw new InternalError(
+      `outcomeOfShares expected one of ${shares.length} shares to return the final fit; found none.`,
+    );
   }
   return {
     featureSet,
@@ -206,6 +217,7 @@ export function outcomeOfShares(
     final,
     modelJson: final.toJSON(),
     conformal: report.conformal,
+    fitThreads: shares.map((r) => r.threadId),
   };
 }
 
@@ -391,6 +403,8 @@ export interface ModelScore extends TrainMetrics {
 export interface ScoredModel {
   score: ModelScore;
   walkForward: Required<WalkForwardOptions>;
+  /** `threadId` of the thread that ran each share's model fits (0: a process's main thread). */
+  fitThreads: number[];
 }
 
 /**
@@ -428,5 +442,6 @@ export function scoredOfShares(
       ...summarizeReport(report),
       seconds: (ended - started) / 1000,
     },
+    fitThreads: shares.map((r) => r.threadId),
   };
 }

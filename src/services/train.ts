@@ -1,10 +1,8 @@
 // Training: features -> walk-forward evaluation beside naive -> final fit -> tracked run -> registered version.
-import { createHash } from 'node:crypto';
 import {
   InsufficientHistoryError,
   modelName,
   UnknownTickerError,
-  type Bar,
   type ConformalOptions,
   type ModelJson,
   type ModelKind,
@@ -66,15 +64,6 @@ export interface TrainResult extends TrackedTraining {
   promoted: boolean;
   /** Why the new version did or did not become champion. */
   decision: string;
-}
-
-/** Content digest of the bars a run used, so a model version traces back to its exact data. */
-export function barsDigest(bars: readonly Bar[]): string {
-  const h = createHash('sha256');
-  for (const b of bars) {
-    h.update(`${b.date},${b.open},${b.high},${b.low},${b.close},${b.adjClose},${b.volume ?? ''}\n`);
-  }
-  return h.digest('hex');
 }
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2));

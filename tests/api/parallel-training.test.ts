@@ -28,12 +28,16 @@ describe('retrain-all in one process', () => {
       payload: { tickers: ['^GSPC'], models: ['ridge'], horizons: [1, 5] },
     });
     const id = res.json<{ id: string }>().id;
-    let slowest = 0;
+    // Answers seen while both children were fitting: with fits on this thread, no request could be
+    // answered until a fit had ended, so none would ever see two Running at once.
+    let answeredWhileBothRan = 0;
     let run: Run;
     for (;;) {
-      const asked = performance.now();
       run = await get<Run>(`/api/flow-runs/${id}`);
-      slowest = Math.max(slowest, performance.now() - asked);
+      const children = await get<Run[]>(`/api/flow-runs?parent=${id}`);
+      if (children.length === 2 && children.every((c) => c.state === 'Running')) {
+        answeredWhileBothRan++;
+      }
       if (['Completed', 'Failed', 'Cancelled'].includes(run.state)) {
         break;
       }
@@ -44,7 +48,7 @@ describe('retrain-all in one process', () => {
     // Both fits were under way at once: each started before the other ended.
     expect(a?.startedAt ?? Infinity).toBeLessThan(b?.endedAt ?? 0);
     expect(b?.startedAt ?? Infinity).toBeLessThan(a?.endedAt ?? 0);
-    // The fits ran on worker threads: status requests were answered throughout.
-    expect(slowest).toBeLessThan(1000);
+    // The fits ran on worker threads: the server answered while both were under way.
+    expect(answeredWhileBothRan).toBeGreaterThan(0);
   });
 });

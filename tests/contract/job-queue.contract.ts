@@ -64,6 +64,7 @@ export function jobQueueContract(name: string, make: MakeQueue): void {
     it('refuses a job name without a handler, and knows nothing of unknown ids', async () => {
       const q = await queue({ ok: () => Promise.resolve(null) });
       await expect(q.enqueue('nope', {})).rejects.toThrow(/No handler for job "nope"/);
+      await expect(q.enqueue('nope', {})).rejects.toMatchObject({ code: 'NO_HANDLER' });
       expect(await q.get('never-enqueued')).toBeNull();
     });
 

@@ -211,9 +211,27 @@ describe('viewer page', () => {
       const runRows = page.locator('[data-testid=runs-table] tbody tr');
       await runRows.first().waitFor();
       expect(await runRows.count()).toBeGreaterThanOrEqual(2);
+      // The run the bootstrap registered shows its version, looked up in the registry.
+      await page
+        .locator('[data-testid=runs-table] tbody tr')
+        .filter({ hasText: 'champion' })
+        .getByText('v1', { exact: true })
+        .waitFor();
       await page.locator('[data-testid=runs-table] tbody input[type=checkbox]').nth(1).check();
       await page.locator('.fold-chart svg polyline').first().waitFor();
       expect(await page.locator('[data-testid=compare-table] thead th').count()).toBe(2);
+      const compareHead = page.getByRole('region', { name: 'Compare runs' }).locator('h2');
+      expect(await compareHead.innerText()).toContain('(1 run)');
+
+      // Training from the page: the train flow run ends and its run joins the table.
+      const before = await runRows.count();
+      await page.getByLabel('Model kind to train').selectOption('naive');
+      await page.getByRole('button', { name: /^Train naive on \^GSPC at 1d$/ }).click();
+      await page
+        .getByRole('form', { name: 'Train a model' })
+        .getByText('Completed')
+        .waitFor({ timeout: 120_000 });
+      await expect.poll(() => runRows.count(), { timeout: 30_000 }).toBeGreaterThan(before);
       await page.screenshot({
         path: path.join(path.dirname(screenshotPath), 'experiments.png'),
         fullPage: true,
@@ -221,6 +239,17 @@ describe('viewer page', () => {
       await page.getByRole('link', { name: 'Models' }).click();
       await page.locator('[data-testid=audit-table] tbody tr').first().waitFor();
       expect(await page.locator('[data-testid=versions-table]').innerText()).toContain('champion');
+      // The bootstrap's version and the naive one trained above; the form offers the one that is not
+      // champion, and refuses to "promote" the champion itself.
+      const versionsPanel = page.getByRole('region', { name: 'Versions' });
+      expect(await versionsPanel.locator('h2').innerText()).toContain('· 2 versions ·');
+      await page.getByTestId('promote-reason').fill('e2e: try to promote the champion');
+      const promote = page.getByRole('button', { name: 'Promote to champion' });
+      expect(await page.getByTestId('promote-version').inputValue()).toBe('2');
+      await expect(promote.isEnabled()).resolves.toBe(true);
+      await page.getByTestId('promote-version').selectOption('1');
+      await expect(promote.isDisabled()).resolves.toBe(true);
+      await page.getByTestId('promote-hint').waitFor();
       await page.screenshot({
         path: path.join(path.dirname(screenshotPath), 'models.png'),
         fullPage: true,

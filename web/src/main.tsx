@@ -1,18 +1,25 @@
-// Browser entry point: mounts the viewer page into index.html's #root.
+// Browser entry point: mounts the app into index.html's #root, with the react-query client every page reads through.
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import { ErrorBoundary } from './error-boundary';
-import './styles.css';
+import { ErrorBoundary } from './components';
+import { createQueryClient } from './lib';
+import './styles/base.css';
+import './styles/mlops.css';
+import './styles/flows.css';
 
 const root = document.getElementById('root');
 if (!root) {
   throw new Error('index.html must contain an element with id "root"');
 }
+const queryClient = createQueryClient();
 createRoot(root).render(
   <StrictMode>
     <ErrorBoundary>
-      <App />
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
     </ErrorBoundary>
   </StrictMode>,
 );

@@ -1,4 +1,5 @@
 // Daily OHLCV bar and the columnar price series that features are computed from.
+import { BarsOutOfOrderError } from '../errors/index.js';
 
 /** One daily bar, dated in the exchange's own calendar (YYYY-MM-DD). */
 export interface Bar {
@@ -46,7 +47,7 @@ export function toSeries(symbol: string, bars: readonly Bar[]): PriceSeries {
   });
   for (let i = 1; i < n; i++) {
     if ((s.dates[i] ?? '') <= (s.dates[i - 1] ?? '')) {
-      throw new Error(`toSeries: bars of ${symbol} are not strictly increasing by date at ${i}`);
+      throw new BarsOutOfOrderError(symbol, i, s.dates[i - 1] ?? '', s.dates[i] ?? '');
     }
   }
   return s;

@@ -1,4 +1,5 @@
 // Conformal prediction intervals from out-of-sample residuals, kept calibrated online by adaptive conformal inference.
+import { InvalidInputError } from '../errors/index.js';
 
 export interface ConformalOptions {
   /**
@@ -71,7 +72,7 @@ export class AdaptiveConformal {
     const levels = [...(options.levels ?? DEFAULT_LEVELS)];
     for (const l of levels) {
       if (!(l > 0 && l < 1)) {
-        throw new Error(`Interval level ${l} is not in (0, 1)`);
+        throw new InvalidInputError('conformal.levels', `expected levels in (0, 1), found ${l}`);
       }
     }
     return new AdaptiveConformal({

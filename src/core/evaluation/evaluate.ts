@@ -1,4 +1,5 @@
 // Runs a model factory through walk-forward folds, scores the out-of-sample predictions and calibrates intervals.
+import { InternalError, MissingLabelsError } from '../errors/index.js';
 import type { Dataset } from '../features/index.js';
 import { sliceRows } from '../features/index.js';
 import type { Model, TuningTrial } from '../models/index.js';
@@ -111,7 +112,7 @@ export function assembleWalkForward(
   extras: Pick<EvaluateExtras, 'conformal'> = {},
 ): WalkForwardReport {
   if (!ds.y) {
-    throw new Error('assembleWalkForward needs a labeled dataset');
+    throw new MissingLabelsError('assembleWalkForward', 'rows without labels');
   }
   const folds = walkForwardSplits(ds.nRows, options, symbol);
   const byIndex = new Map(foldFits.map((f) => [f.index, f]));
@@ -119,7 +120,10 @@ export function assembleWalkForward(
   const fitted = folds.map((fold) => {
     const fit = byIndex.get(fold.index);
     if (fit?.predicted.length !== fold.testEnd - fold.testStart) {
-      throw new Error(`assembleWalkForward: no predictions for fold ${fold.index}`);
+      throw new InternalError(
+        `assembleWalkForward has no predictions for fold ${fold.index}: expected ` +
+          `${fold.testEnd - fold.testStart}, found ${fit ? fit.predicted.length : 'no fit of that fold'}.`,
+      );
     }
     const foldRows: ConformalRow[] = [];
     for (let i = 0; i < fit.predicted.length; i++) {

@@ -304,3 +304,14 @@ describe('evaluateWalkForward reports', () => {
     expect(report.conformal.lastDate).toBe(report.predictions.at(-1)?.date);
   });
 });
+
+describe('AdaptiveConformal.create', () => {
+  it('refuses an interval level outside (0, 1) as an input error naming the field', () => {
+    expect(() => AdaptiveConformal.create({ levels: [0.8, 1.2] })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        message: 'conformal.levels: expected levels in (0, 1), found 1.2',
+      }) as Error,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 // Every feature set by `id@version`: a model names the set it was trained on and is served with it.
+import { UnknownFeatureSetError } from '../errors/index.js';
 import { alphaFeatureSet } from './alpha-set.js';
 import { basicFeatureSet, featureSetKey, type FeatureSet } from './feature-set.js';
 
@@ -13,7 +14,7 @@ export const DEFAULT_FEATURE_SET = 'alpha@1';
 export function getFeatureSet(key: string): FeatureSet {
   const fs = FEATURE_SETS.get(key.includes('@') ? key : `${key}@1`);
   if (!fs) {
-    throw new Error(`Unknown feature set "${key}"; known: ${[...FEATURE_SETS.keys()].join(', ')}`);
+    throw new UnknownFeatureSetError(key, [...FEATURE_SETS.keys()]);
   }
   return fs;
 }

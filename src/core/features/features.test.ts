@@ -3,6 +3,7 @@ import { toSeries } from '../data/index.js';
 import { randomWalkBars } from '../testing/index.js';
 import { buildDataset, computeFeatureColumns } from './dataset.js';
 import { basicFeatureSet } from './feature-set.js';
+import { getFeatureSet } from './feature-sets.js';
 import {
   newColumn,
   rollingMean,
@@ -148,5 +149,17 @@ describe('buildDataset', () => {
     );
     expect(built.labeled.labelDates?.[0]).toBe(bars[t + h]?.date);
     expect(built.latestDate).toBe(bars[99]?.date);
+  });
+});
+
+describe('getFeatureSet', () => {
+  it('refuses an unknown set with UNKNOWN_FEATURE_SET, listing the known ones', () => {
+    expect(() => getFeatureSet('nope@1')).toThrow(
+      expect.objectContaining({
+        code: 'UNKNOWN_FEATURE_SET',
+        message: 'Unknown feature set "nope@1": expected one of basic@1, alpha@1.',
+      }) as Error,
+    );
+    expect(getFeatureSet('alpha').lookback).toBe(getFeatureSet('alpha@1').lookback);
   });
 });

@@ -1,5 +1,7 @@
 // The drift forecast: the mean h-day log return of the training window, the simplest model with an opinion.
+import { MissingLabelsError, ModelNotFittedError } from '../errors/index.js';
 import type { Dataset } from '../features/index.js';
+import { checkModelJson, finiteAt } from './json-checks.js';
 import {
   jsonHeader,
   signatureFromJson,
@@ -21,7 +23,7 @@ export class DriftModel implements Model {
 
   fit(train: Dataset): void {
     if (!train.y || train.nRows === 0) {
-      throw new Error('DriftModel.fit needs labeled rows');
+      throw new MissingLabelsError('DriftModel.fit', train.y ? '0 rows' : 'rows without labels');
     }
     this.sig = signatureOf(train);
     let s = 0;
@@ -33,7 +35,7 @@ export class DriftModel implements Model {
 
   predict(ds: Dataset): Float64Array {
     if (this.drift === null) {
-      throw new Error('DriftModel.predict before fit');
+      throw new ModelNotFittedError('DriftModel', 'predict');
     }
     return new Float64Array(ds.nRows).fill(this.drift);
   }
@@ -48,19 +50,17 @@ export class DriftModel implements Model {
 
   toJSON(): ModelJson {
     if (this.drift === null) {
-      throw new Error('DriftModel.toJSON before fit');
+      throw new ModelNotFittedError('DriftModel', 'toJSON');
     }
     return { ...jsonHeader('drift', this.sig), params: {}, state: { drift: this.drift } };
   }
 
-  static fromJSON(json: ModelJson): DriftModel {
+  /** Reads a saved drift model; untrusted input, checked field by field (InvalidModelError). */
+  static fromJSON(input: unknown): DriftModel {
+    const json = checkModelJson(input, 'drift');
     const m = new DriftModel();
     m.sig = signatureFromJson(json);
-    const d = json.state.drift;
-    if (typeof d !== 'number') {
-      throw new Error('drift model JSON has no numeric state.drift');
-    }
-    m.drift = d;
+    m.drift = finiteAt(json.state.drift, 'state.drift');
     return m;
   }
 }

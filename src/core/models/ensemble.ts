@@ -1,7 +1,10 @@
 // The ensemble: the plain average of member models, each fitted (and tuned) on the same training window.
+import { InvalidInputError, InvalidModelError, ModelNotFittedError } from '../errors/index.js';
 import type { Dataset } from '../features/index.js';
+import { arrayAt, checkModelJson, invalid, objectAt } from './json-checks.js';
 import {
   jsonHeader,
+  MODEL_KINDS,
   signatureFromJson,
   signatureOf,
   type FitSignature,
@@ -23,6 +26,11 @@ export interface EnsembleOptions {
 
 export const DEFAULT_ENSEMBLE_MEMBERS: readonly MemberKind[] = ['ridge', 'gbdt'];
 
+/** Every kind but the ensemble itself: ensembles do not nest. */
+const MEMBER_KINDS: readonly MemberKind[] = MODEL_KINDS.filter(
+  (k): k is MemberKind => k !== 'ensemble',
+);
+
 export class EnsembleModel implements Model {
   readonly kind = 'ensemble' as const;
   private readonly memberKinds: readonly MemberKind[];
@@ -36,7 +44,10 @@ export class EnsembleModel implements Model {
   ) {
     this.memberKinds = options.members ?? DEFAULT_ENSEMBLE_MEMBERS;
     if (this.memberKinds.length === 0) {
-      throw new Error('An ensemble needs at least one member');
+      throw new InvalidInputError(
+        'ensemble.members',
+        'expected at least one member kind, found none',
+      );
     }
   }
 
@@ -86,7 +97,7 @@ export class EnsembleModel implements Model {
 
   predict(ds: Dataset): Float64Array {
     if (this.members.length === 0) {
-      throw new Error('EnsembleModel.predict before fit');
+      throw new ModelNotFittedError('EnsembleModel', 'predict');
     }
     const out = new Float64Array(ds.nRows);
     for (const m of this.members) {
@@ -100,7 +111,7 @@ export class EnsembleModel implements Model {
 
   toJSON(): ModelJson {
     if (this.members.length === 0) {
-      throw new Error('EnsembleModel.toJSON before fit');
+      throw new ModelNotFittedError('EnsembleModel', 'toJSON');
     }
     return {
       ...jsonHeader('ensemble', this.sig),
@@ -109,15 +120,46 @@ export class EnsembleModel implements Model {
     };
   }
 
+  /**
+   * Reads a saved ensemble; untrusted input, checked field by field (InvalidModelError), each member by
+   * `read` with its path inside the ensemble. Members are never ensembles, so reading cannot recurse.
+   */
   static fromJSON(
-    json: ModelJson,
+    input: unknown,
     make: (kind: MemberKind) => Model,
-    read: (member: ModelJson) => Model,
+    read: (member: unknown) => Model,
   ): EnsembleModel {
-    const kinds = (json.params as { members: MemberKind[] }).members;
-    const m = new EnsembleModel(make, { members: kinds });
+    const json = checkModelJson(input, 'ensemble');
+    const kinds = arrayAt(json.params.members, 'params.members', null);
+    if (kinds.length === 0) {
+      invalid('params.members', 'at least one member kind', kinds);
+    }
+    kinds.forEach((k, i) => {
+      if (typeof k !== 'string' || !(MEMBER_KINDS as readonly string[]).includes(k)) {
+        invalid(`params.members[${i}]`, `one of ${MEMBER_KINDS.join(', ')}`, k);
+      }
+    });
+    const saved = arrayAt(json.state.members, 'state.members', kinds.length);
+    const m = new EnsembleModel(make, { members: kinds as MemberKind[] });
     m.sig = signatureFromJson(json);
-    m.members = (json.state as { members: ModelJson[] }).members.map(read);
+    m.members = saved.map((member, i) => {
+      const at = `state.members[${i}]`;
+      if (objectAt(member, at).kind !== kinds[i]) {
+        invalid(`${at}.kind`, JSON.stringify(kinds[i]), objectAt(member, at).kind);
+      }
+      try {
+        return read(member);
+      } catch (e) {
+        if (e instanceof InvalidModelError) {
+          throw new InvalidModelError(
+            `${at}.${String(e.details?.path)}`,
+            String(e.details?.expected),
+            String(e.details?.found),
+          );
+        }
+        throw e;
+      }
+    });
     return m;
   }
 }

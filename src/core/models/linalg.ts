@@ -1,4 +1,5 @@
 // Small dense linear algebra for ridge: the normal equations are p x p with p in the tens.
+import { SingularMatrixError } from '../errors/index.js';
 
 /** Solves A x = b for symmetric positive definite A (row-major p x p) by Cholesky. */
 export function choleskySolve(A: Float64Array, b: Float64Array, p: number): Float64Array {
@@ -11,7 +12,7 @@ export function choleskySolve(A: Float64Array, b: Float64Array, p: number): Floa
       }
       if (i === j) {
         if (s <= 0) {
-          throw new Error('choleskySolve: matrix is not positive definite');
+          throw new SingularMatrixError('choleskySolve', `a pivot of ${s} at row ${i} of ${p}`);
         }
         L[i * p + i] = Math.sqrt(s);
       } else {

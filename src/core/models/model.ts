@@ -1,4 +1,5 @@
 // The model contract: fit on a dataset from the feature pipeline, predict log returns, round-trip through JSON.
+import { FeatureMismatchError, MissingLabelsError } from '../errors/index.js';
 import { applyImputer, fitImputer, type Dataset, type ImputerState } from '../features/index.js';
 
 export type ModelKind = 'naive' | 'drift' | 'ridge' | 'gbdt' | 'ensemble';
@@ -66,7 +67,7 @@ export function learnInputs(
   train: Dataset,
 ): { sig: FitSignature; imputer: ImputerState; clean: Dataset } {
   if (!train.y) {
-    throw new Error(`${model}.fit needs labels`);
+    throw new MissingLabelsError(`${model}.fit`, 'rows without labels');
   }
   const imputer = fitImputer(train);
   return { sig: signatureOf(train), imputer, clean: applyImputer(imputer, train) };
@@ -90,8 +91,10 @@ export function checkSignature(kind: string, fitted: FitSignature, ds: Dataset):
     fitted.featureNames.length !== ds.featureNames.length ||
     fitted.featureNames.some((n, i) => n !== ds.featureNames[i])
   ) {
-    throw new Error(
-      `${kind} model was trained on ${fitted.featureSet} (${fitted.featureNames.length} features) but got rows of ${ds.featureSet} (${ds.nCols} features)`,
+    throw new FeatureMismatchError(
+      kind,
+      { featureSet: fitted.featureSet, features: fitted.featureNames.length },
+      { featureSet: ds.featureSet, features: ds.nCols },
     );
   }
 }

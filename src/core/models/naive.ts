@@ -1,5 +1,6 @@
 // The naive forecast "tomorrow = today": a zero log return. Every metric stands next to it.
 import type { Dataset } from '../features/index.js';
+import { checkModelJson } from './json-checks.js';
 import {
   jsonHeader,
   signatureFromJson,
@@ -38,7 +39,9 @@ export class NaiveModel implements Model {
     return { ...jsonHeader('naive', this.sig), params: {}, state: {} };
   }
 
-  static fromJSON(json: ModelJson): NaiveModel {
+  /** Reads a saved naive model; untrusted input, its header checked (InvalidModelError). */
+  static fromJSON(input: unknown): NaiveModel {
+    const json = checkModelJson(input, 'naive');
     const m = new NaiveModel();
     m.sig = signatureFromJson(json);
     return m;

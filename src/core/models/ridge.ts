@@ -1,6 +1,16 @@
 // Ridge regression on standardised features; the penalty is tuned on a purged tail of the training window only.
+import { ModelNotFittedError } from '../errors/index.js';
 import type { Dataset } from '../features/index.js';
 import { applyImputer, sliceRows, type ImputerState } from '../features/index.js';
+import {
+  checkImputer,
+  checkModelJson,
+  finiteAt,
+  finiteArrayAt,
+  invalid,
+  objectAt,
+  optionalFinite,
+} from './json-checks.js';
 import { choleskySolve } from './linalg.js';
 import {
   checkSignature,
@@ -113,7 +123,7 @@ export class RidgeModel implements Model {
 
   predict(ds: Dataset): Float64Array {
     if (!this.state || !this.imputer) {
-      throw new Error('RidgeModel.predict before fit');
+      throw new ModelNotFittedError('RidgeModel', 'predict');
     }
     checkSignature(this.kind, this.sig, ds);
     return predictWith(this.state, applyImputer(this.imputer, ds));
@@ -121,7 +131,7 @@ export class RidgeModel implements Model {
 
   toJSON(): ModelJson {
     if (!this.state || !this.imputer) {
-      throw new Error('RidgeModel.toJSON before fit');
+      throw new ModelNotFittedError('RidgeModel', 'toJSON');
     }
     return {
       ...jsonHeader('ridge', this.sig),
@@ -130,7 +140,10 @@ export class RidgeModel implements Model {
     };
   }
 
-  static fromJSON(json: ModelJson): RidgeModel {
+  /** Reads a saved ridge model; untrusted input, checked field by field (InvalidModelError). */
+  static fromJSON(input: unknown): RidgeModel {
+    const json = checkModelJson(input, 'ridge');
+    checkRidgeJson(json);
     const p = json.params as { alphas?: number[]; validationFraction?: number };
     const m = new RidgeModel({
       ...(p.alphas ? { alphas: p.alphas } : {}),
@@ -150,6 +163,32 @@ export class RidgeModel implements Model {
     };
     return m;
   }
+}
+
+/**
+ * What predict reads must be there and finite: one mean, scale (non-zero: it divides) and coefficient per
+ * input column, which is a kept column of the imputer or, in format 1 files without one, a feature.
+ */
+function checkRidgeJson(json: ModelJson): void {
+  const params = objectAt(json.params, 'params');
+  if (params.alphas !== undefined) {
+    finiteArrayAt(params.alphas, 'params.alphas');
+  }
+  optionalFinite(params, 'params', ['validationFraction']);
+  const state = json.state;
+  const inputs =
+    state.imputer === undefined || state.imputer === null
+      ? json.featureNames.length
+      : checkImputer(state.imputer, 'state.imputer', json.featureNames.length).kept.length;
+  finiteAt(state.alpha, 'state.alpha');
+  finiteAt(state.intercept, 'state.intercept');
+  finiteArrayAt(state.mean, 'state.mean', inputs);
+  finiteArrayAt(state.coef, 'state.coef', inputs);
+  finiteArrayAt(state.scale, 'state.scale', inputs).forEach((s, i) => {
+    if (s === 0) {
+      invalid(`state.scale[${i}]`, 'a non-zero scale', s);
+    }
+  });
 }
 
 /**

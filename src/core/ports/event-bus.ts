@@ -1,6 +1,6 @@
 // The event bus port: typed, versioned events one process publishes and every process (or one member of a shared group) receives.
-// The flow-run and alias shapes are spelt out here rather than imported from their ports, so this file
-// imports nothing (the ports barrel re-exports it); event-bus.test.ts has the compiler hold them equal.
+import type { AliasEvent } from './alias-log.js';
+import type { FlowRunRecord, FlowRunState } from './flows.js';
 
 /**
  * Where an event travels: one Kafka topic (`<prefix>.<channel>`) and, for the first four, one WebSocket
@@ -59,7 +59,7 @@ export interface MetricsSample {
   /** Jobs waiting to start; null when the queue could not be read. */
   queueDepth: number | null;
   /** Flow runs by state, across all processes (from the flow store). */
-  flowRuns: { state: RunState; count: number }[];
+  flowRuns: { state: FlowRunState; count: number }[];
   /** This process's bus: events handed to the backend, dropped, and waiting in its buffer. */
   events: { published: number; dropped: number; buffered: number };
   /** Open WebSocket connections on this process (0 for workers). */
@@ -90,51 +90,20 @@ export interface AlertResolved {
   resolvedAt: number;
 }
 
-/** The flow run states (FlowRunState of the flow ports). */
-type RunState =
-  | 'Scheduled'
-  | 'Queued'
-  | 'Running'
-  | 'Completed'
-  | 'Failed'
-  | 'Cancelled'
-  | 'Crashed'
-  | 'Retrying';
-
-/** A flow run as the API shows it (GET /api/flow-runs/{id}): FlowRunRecord without its lease internals. */
-export interface FlowRunSnapshot {
-  id: string;
-  flow: string;
-  state: RunState;
-  attempts: number;
-  parameters: Record<string, unknown>;
-  result: unknown;
-  error: { code: string; message: string } | null;
-  parentId: string | null;
-  scheduleId: string | null;
-  worker: string | null;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-}
+/** A flow run as the API shows it (GET /api/flow-runs/{id}), without its lease internals. */
+export type FlowRunSnapshot = Omit<
+  FlowRunRecord,
+  'idempotencyKey' | 'heartbeatAt' | 'cancelRequested'
+>;
 
 export interface FlowRunChanged {
   run: FlowRunSnapshot;
   /** The state this process saw before the change; null for a new run or when it did not know it. */
-  previousState: RunState | null;
+  previousState: FlowRunState | null;
 }
 
-/** An alias move as the audit log records it (AliasEvent without the log's row id). */
-export interface ModelAliasMoved {
-  name: string;
-  alias: string;
-  fromVersion: number | null;
-  toVersion: number | null;
-  actor: string;
-  reason: string;
-  metrics: Record<string, number>;
-  at: number;
-}
+/** An alias move as the audit log records it (without the log's row id). */
+export type ModelAliasMoved = Omit<AliasEvent, 'id'>;
 
 export interface DataLoaded {
   ticker: string;

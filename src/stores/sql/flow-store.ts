@@ -1,12 +1,13 @@
 // Flow runs, task runs, run logs and schedules on the SQL store; leases and claims are single statements.
-import type {
-  FlowLogLine,
-  FlowRunFilter,
-  FlowRunRecord,
-  FlowRunState,
-  FlowStore,
-  ScheduleRecord,
-  TaskRunRecord,
+import {
+  InternalError,
+  type FlowLogLine,
+  type FlowRunFilter,
+  type FlowRunRecord,
+  type FlowRunState,
+  type FlowStore,
+  type ScheduleRecord,
+  type TaskRunRecord,
 } from '../../core/index.js';
 import type { SqlClient, SqlValue } from './client.js';
 
@@ -141,7 +142,10 @@ export class SqlFlowStore implements FlowStore {
     );
     const found = existing[0];
     if (!found) {
-      throw new Error(`flow run ${input.id} was neither inserted nor found by its idempotency key`);
+      throw new InternalError(
+        `createRun expected flow run ${input.id} to be inserted or found by its idempotency key ` +
+          `${JSON.stringify(input.idempotencyKey ?? null)}; found neither.`,
+      );
     }
     return { run: toRun(found), created: false };
   }
@@ -337,7 +341,9 @@ export class SqlFlowStore implements FlowStore {
     );
     const got = await this.getSchedule(s.id);
     if (!got) {
-      throw new Error(`schedule ${s.id} vanished after insert`);
+      throw new InternalError(
+        `ensureSchedule expected schedule ${s.id} to exist after its insert; found no row.`,
+      );
     }
     return got;
   }

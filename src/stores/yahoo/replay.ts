@@ -1,6 +1,7 @@
 // A chart() that answers from recorded responses on disk (one <SYMBOL>.json per ticker): tests and offline demos.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { SourceError } from '../../core/index.js';
 import type { ChartFn } from './chart.js';
 
 const DATE_KEYS = new Set(['date', 'firstTradeDate', 'regularMarketTime', 'start', 'end']);
@@ -16,7 +17,7 @@ export function reviveChartJson(text: string): unknown {
 
 /**
  * Bars and events before `period1` are dropped, as Yahoo does, so incremental fetches behave as they would live.
- * An unknown symbol fails the way Yahoo does ("No data found, symbol may be delisted").
+ * An unknown symbol fails as it does on Yahoo: a `not_found` SourceError with Yahoo's words.
  */
 export function replayChart(dir: string): ChartFn {
   const root = resolve(dir);
@@ -25,7 +26,11 @@ export function replayChart(dir: string): ChartFn {
     try {
       text = await readFile(join(root, `${symbol}.json`), 'utf8');
     } catch {
-      throw new Error('No data found, symbol may be delisted');
+      throw new SourceError(
+        'not_found',
+        symbol,
+        `No data found, symbol may be delisted (no recorded ${symbol}.json)`,
+      );
     }
     const result = reviveChartJson(text) as {
       quotes?: { date: Date }[];

@@ -1,0 +1,11 @@
+// Public surface of web/src/lib: the API client, react-query keys and options, routes, formatters and pure helpers.
+export * from './api-client';
+export * from './api-key-store';
+export * from './chart-data';
+export * from './flow-runs';
+export * from './format';
+export * from './mlflow-links';
+export * from './queries';
+export * from './query-client';
+export * from './registry';
+export * from './routes';

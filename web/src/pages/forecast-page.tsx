@@ -1,0 +1,222 @@
+// Forecast: the ticker's price chart with the forecast path and its interval, and the prediction card.
+import type { ApiBar as Bar, HorizonValue as Horizon } from '@stockops/api';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
+import {
+  CHART_COLORS,
+  ErrorBanner,
+  PageShell,
+  PredictionCard,
+  PriceChart,
+  queryErrors,
+  RangeButtons,
+  TickerSelect,
+  type BannerMessage,
+  type PredictionState,
+} from '../components';
+import { navigate, useFirstStart, useLocation, useTickerChoice } from '../hooks';
+import {
+  chartInterval,
+  cleanBars,
+  formatCount,
+  formatDay,
+  formatPercent,
+  formatPrice,
+  queries,
+  type RangeKey,
+} from '../lib';
+
+const NO_BARS: readonly Bar[] = [];
+
+function tickerFromSearch(search: string): string | undefined {
+  const value = new URLSearchParams(search).get('ticker');
+  return value === null || value === '' ? undefined : value;
+}
+
+function Quote({ symbol, bars, hovered }: { symbol: string; bars: readonly Bar[]; hovered?: Bar }) {
+  const last = bars.at(-1);
+  const prev = bars.at(-2);
+  const shown = hovered ?? last;
+  if (shown === undefined) {
+    return (
+      <div className="quote">
+        <h1 className="quote-symbol">{symbol}</h1>
+      </div>
+    );
+  }
+  // The day's change is only meaningful for the latest bar; a hovered bar shows its OHLC instead.
+  const change = !hovered && prev ? shown.close - prev.close : undefined;
+  const changeClass = change === undefined ? '' : change >= 0 ? 'up' : 'down';
+  return (
+    <div className="quote">
+      <h1 className="quote-symbol">{symbol}</h1>
+      <span className="quote-price">{formatPrice(shown.close)}</span>
+      {change !== undefined && prev && (
+        <span className={`quote-change ${changeClass}`}>
+          {change >= 0 ? '+' : '−'}
+          {formatPrice(Math.abs(change))} ({formatPercent(change / prev.close, 2, true)})
+        </span>
+      )}
+      <span className="quote-date">{formatDay(shown.date)}</span>
+      {hovered && (
+        <span className="quote-ohlc">
+          O {formatPrice(hovered.open)} H {formatPrice(hovered.high)} L {formatPrice(hovered.low)}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function ForecastPage() {
+  const { search } = useLocation();
+  const requested = tickerFromSearch(search);
+  const [horizon, setHorizon] = useState<Horizon>(1);
+  const [range, setRange] = useState<RangeKey>('6M');
+  const [hovered, setHovered] = useState<Bar | undefined>(undefined);
+
+  const tickers = useQuery(queries.tickers());
+  const { symbol, unknown } = useTickerChoice(requested);
+  const firstStart = useFirstStart();
+  const preparing = firstStart === 'pending' || firstStart === 'running';
+  const list = tickers.data;
+
+  const history = useQuery({ ...queries.history(symbol ?? ''), enabled: symbol !== undefined });
+  const prediction = useQuery({
+    ...queries.prediction(symbol ?? '', horizon),
+    enabled: symbol !== undefined,
+  });
+
+  const historyData = history.data;
+  const bars = useMemo(() => (historyData ? cleanBars(historyData.bars) : NO_BARS), [historyData]);
+  const predictionData = prediction.data;
+  const predictionBand = predictionData ? chartInterval(predictionData.interval) : undefined;
+  // While the first start trains, "no champion yet" is expected, not an error to show.
+  const waitingForModel = preparing && prediction.isError;
+  const predictionState: PredictionState =
+    symbol === undefined
+      ? { status: 'idle' }
+      : waitingForModel
+        ? { status: 'loading', note: 'Training the first model…' }
+        : prediction.isError
+          ? { status: 'error', error: prediction.error }
+          : predictionData
+            ? { status: 'ok', data: predictionData }
+            : { status: 'loading' };
+
+  const notices = useMemo<BannerMessage[]>(() => {
+    if (list?.length === 0 && !preparing) {
+      return [
+        {
+          source: 'Tickers',
+          code: 'NO_TICKERS',
+          message: 'The server has no tickers yet; load price data and train a model first.',
+        },
+      ];
+    }
+    if (requested !== undefined && unknown) {
+      return [
+        {
+          source: 'Address bar',
+          code: 'UNKNOWN_TICKER',
+          message: `"${requested}" is not a ticker this server knows; showing ${symbol ?? 'none'}.`,
+        },
+      ];
+    }
+    return [];
+  }, [list, requested, unknown, symbol, preparing]);
+
+  const onTickerChange = useCallback((next: string) => {
+    setHovered(undefined);
+    const url = new URL(window.location.href);
+    url.searchParams.set('ticker', next);
+    navigate(`${url.pathname}${url.search}${url.hash}`);
+  }, []);
+
+  const selected = list?.find((t) => t.symbol === symbol);
+  const messages = [
+    ...notices,
+    ...queryErrors([
+      ['Tickers', tickers],
+      ['Price history', history],
+      ['Forecast', waitingForModel ? { error: undefined } : prediction],
+    ]),
+  ];
+  const chartLoading = tickers.isPending || (symbol !== undefined && history.isPending);
+
+  return (
+    <PageShell
+      tag="forecast viewer"
+      actions={<TickerSelect value={symbol} onChange={onTickerChange} testId="ticker-select" />}
+    >
+      <ErrorBanner messages={messages} />
+
+      <main className="layout">
+        <section className="panel chart-panel" aria-label="Price history">
+          <div className="chart-head">
+            <Quote symbol={symbol ?? '—'} bars={bars} hovered={hovered} />
+            <RangeButtons value={range} onChange={setRange} />
+          </div>
+          <div className="chart-frame">
+            <PriceChart
+              bars={bars}
+              prediction={predictionData}
+              range={range}
+              onHover={setHovered}
+            />
+            {chartLoading ? (
+              <div className="chart-overlay" role="status">
+                <span className="spinner" aria-hidden="true" /> Loading prices…
+              </div>
+            ) : (
+              bars.length === 0 && (
+                <div className="chart-overlay" role="status">
+                  {preparing ? (
+                    <>
+                      <span className="spinner" aria-hidden="true" /> First start: loading the
+                      sample prices and training the first model…
+                    </>
+                  ) : (
+                    'No price history to show.'
+                  )}
+                </div>
+              )
+            )}
+          </div>
+          <div className="chart-foot">
+            <ul className="legend" aria-label="Legend">
+              <li>
+                <span className="swatch" style={{ background: CHART_COLORS.close }} /> Close
+              </li>
+              {predictionData && (
+                <li>
+                  <span className="swatch dashed" style={{ borderColor: CHART_COLORS.forecast }} />{' '}
+                  Forecast ({predictionData.horizon}d)
+                </li>
+              )}
+              {predictionBand && (
+                <li>
+                  <span
+                    className="swatch dashed thin"
+                    style={{ borderColor: CHART_COLORS.interval }}
+                  />{' '}
+                  {Math.round(predictionBand.level * 100)}% interval
+                </li>
+              )}
+            </ul>
+            {selected && (
+              <span className="data-span">
+                {formatCount(selected.rows)} daily bars · {selected.firstDate} → {selected.lastDate}
+              </span>
+            )}
+          </div>
+        </section>
+
+        <PredictionCard state={predictionState} horizon={horizon} onHorizonChange={setHorizon} />
+      </main>
+
+      <footer className="footer">
+        Forecasts are statistical estimates from past prices, not investment advice.
+      </footer>
+    </PageShell>
+  );
+}
