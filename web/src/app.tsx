@@ -2,7 +2,14 @@
 import { useEffect } from 'react';
 import { navigate, useFirstStart, useLocation } from './hooks';
 import { resolveRoute, type PageId } from './lib';
-import { ExperimentsPage, FlowsPage, ForecastPage, ModelsPage, NotFoundPage } from './pages';
+import {
+  ExperimentsPage,
+  FlowsPage,
+  ForecastPage,
+  LivePage,
+  ModelsPage,
+  NotFoundPage,
+} from './pages';
 
 function Page({ id }: { id: PageId }) {
   switch (id) {
@@ -14,6 +21,8 @@ function Page({ id }: { id: PageId }) {
       return <ModelsPage />;
     case 'flows':
       return <FlowsPage />;
+    case 'live':
+      return <LivePage />;
   }
 }
 

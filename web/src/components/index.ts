@@ -4,6 +4,8 @@ export * from './error-banner';
 export * from './error-boundary';
 export * from './external-link';
 export * from './fold-chart';
+export * from './live-badge';
+export * from './live-chart';
 export * from './page-shell';
 export * from './prediction-card';
 export * from './price-chart';

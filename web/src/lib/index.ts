@@ -4,6 +4,8 @@ export * from './api-key-store';
 export * from './chart-data';
 export * from './flow-runs';
 export * from './format';
+export * from './live-socket';
+export * from './live-state';
 export * from './mlflow-links';
 export * from './queries';
 export * from './query-client';

@@ -6,6 +6,7 @@ describe('resolveRoute', () => {
   it('finds every page of the top bar, with or without a trailing slash', () => {
     expect(resolveRoute('/')).toEqual({ kind: 'page', page: 'forecast' });
     expect(resolveRoute('/flows')).toEqual({ kind: 'page', page: 'flows' });
+    expect(resolveRoute('/live')).toEqual({ kind: 'page', page: 'live' });
     expect(resolveRoute('/models/')).toEqual({ kind: 'page', page: 'models' });
   });
 
@@ -25,7 +26,13 @@ describe('resolveRoute', () => {
 
 describe('NAV_PAGES', () => {
   it('names the orchestration page "Flows"', () => {
-    expect(NAV_PAGES.map((p) => p.label)).toEqual(['Forecast', 'Experiments', 'Models', 'Flows']);
+    expect(NAV_PAGES.map((p) => p.label)).toEqual([
+      'Forecast',
+      'Experiments',
+      'Models',
+      'Flows',
+      'Live',
+    ]);
   });
 
   it('marks only the page shown as active', () => {

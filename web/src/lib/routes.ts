@@ -1,6 +1,6 @@
 // The UI's client-side routes: the pages in the top bar, old paths that moved, and what an unknown path gets.
 
-export type PageId = 'forecast' | 'experiments' | 'models' | 'flows';
+export type PageId = 'forecast' | 'experiments' | 'models' | 'flows' | 'live';
 
 export interface NavPage {
   id: PageId;
@@ -14,6 +14,7 @@ export const NAV_PAGES: readonly NavPage[] = [
   { id: 'experiments', path: '/experiments', label: 'Experiments' },
   { id: 'models', path: '/models', label: 'Models' },
   { id: 'flows', path: '/flows', label: 'Flows' },
+  { id: 'live', path: '/live', label: 'Live' },
 ];
 
 /** Paths that moved; bookmarks of the old ones keep working. */

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import {
   ApiKeyField,
   ErrorBanner,
+  LiveBadge,
   PageShell,
   queryErrors,
   StateBadge,
@@ -12,6 +13,7 @@ import {
 } from '../components';
 import {
   useCancelFlowRun,
+  useFlowRunStream,
   useRefreshOnRunEnd,
   useSetScheduleEnabled,
   useStartFlow,
@@ -282,11 +284,16 @@ export function FlowsPage() {
   const [stateFilter, setStateFilter] = useState<FlowRunState | ''>('');
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const flows = useQuery(queries.flows());
+  // Run states arrive on /ws/flow-runs; the list is polled only while that socket is down.
+  const live = useFlowRunStream();
   const runs = useQuery(
-    queries.flowRuns({
-      ...(flowFilter ? { flow: flowFilter } : {}),
-      ...(stateFilter ? { state: stateFilter } : {}),
-    }),
+    queries.flowRuns(
+      {
+        ...(flowFilter ? { flow: flowFilter } : {}),
+        ...(stateFilter ? { state: stateFilter } : {}),
+      },
+      { poll: live.state !== 'open' },
+    ),
   );
   useRefreshOnRunEnd(runs.data);
   const now = Date.now();
@@ -308,7 +315,9 @@ export function FlowsPage() {
       <div className="flows-grid">
         <section className="panel mlops-panel" aria-label="Flow runs">
           <div className="panel-head">
-            <h2>Flow runs</h2>
+            <h2>
+              Flow runs <LiveBadge status={live} />
+            </h2>
             <div className="controls">
               <select
                 aria-label="Filter by flow"

@@ -2,5 +2,6 @@
 export * from './experiments-page';
 export * from './flows-page';
 export * from './forecast-page';
+export * from './live-page';
 export * from './models-page';
 export * from './not-found-page';
