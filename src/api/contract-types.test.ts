@@ -3,6 +3,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type {
   AliasEvent,
   Bar,
+  BusEvent,
   ColumnDriftJson,
   DatasetDriftJson,
   EtlRunRecord,
@@ -26,6 +27,7 @@ import type {
   FlowInfoView,
   FlowLog,
   FlowRun,
+  LiveEvent,
   MetricPoint,
   ModelVersionInfo,
   QuarantineEntry,
@@ -54,6 +56,20 @@ describe('the HTTP contract', () => {
     expectTypeOf<RecipeView>().toEqualTypeOf<Recipe>();
     expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
     expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
+  });
+
+  it('streams the events of the bus field for field', () => {
+    type Flat<T> = { [K in keyof T]: T[K] };
+    type Wire<T> = Flat<Extract<LiveEvent, { type: T }>>;
+    type Bus<T> = Flat<Extract<BusEvent, { type: T }>>;
+    expectTypeOf<Wire<'prediction.served'>>().toEqualTypeOf<Bus<'prediction.served'>>();
+    expectTypeOf<Wire<'metrics.sample'>>().toEqualTypeOf<Bus<'metrics.sample'>>();
+    expectTypeOf<Wire<'alert.raised'>>().toEqualTypeOf<Bus<'alert.raised'>>();
+    expectTypeOf<Wire<'alert.resolved'>>().toEqualTypeOf<Bus<'alert.resolved'>>();
+    expectTypeOf<Wire<'flow-run.changed'>>().toEqualTypeOf<Bus<'flow-run.changed'>>();
+    expectTypeOf<Wire<'model.alias-moved'>>().toEqualTypeOf<Bus<'model.alias-moved'>>();
+    expectTypeOf<Wire<'data.loaded'>>().toEqualTypeOf<Bus<'data.loaded'>>();
+    expectTypeOf<LiveEvent['type']>().toEqualTypeOf<BusEvent['type']>();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

@@ -21,5 +21,18 @@ export const HealthSchema = Type.Object({
   ),
   database: Type.Optional(Type.String({ description: 'pglite or postgres' })),
   tracking: Type.Optional(TrackingInfoSchema),
+  instance: Type.Optional(
+    Type.String({ description: 'This process (STOCKOPS_INSTANCE_ID), as events name it' }),
+  ),
+  bus: Type.Optional(
+    Type.Union([Type.Literal('in-process'), Type.Literal('kafka')], {
+      description: 'Where events travel: this process only, or Kafka (KAFKA_BROKERS)',
+    }),
+  ),
+  grafanaUrl: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: 'Grafana (GRAFANA_URL), linked from the Live page; null when not configured',
+    }),
+  ),
 });
 export type Health = Static<typeof HealthSchema>;

@@ -1,5 +1,5 @@
 // Typed configuration from the environment, validated once at start.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/index.js';
 
@@ -53,6 +53,29 @@ export interface Config {
   clickhouseUrl: string | null;
   /** Where the ETL fetches bars (PRICE_SOURCE_URL): `yahoo://`, or `file://DIR` of recorded chart() responses. @defaultValue 'yahoo://' */
   priceSourceUrl: string;
+  /** This process in events, logs and metrics (STOCKOPS_INSTANCE_ID). @defaultValue `${hostname()}:${process.pid}` */
+  instanceId: string;
+  /** The event bus and what rides on it: Kafka, the metrics publisher, WebSockets. */
+  events: EventsConfig;
+  /** Grafana's base URL (GRAFANA_URL), linked from the Live page; null hides the link. */
+  grafanaUrl: string | null;
+}
+
+export interface EventsConfig {
+  /** Kafka brokers (KAFKA_BROKERS=host:port,...); null = the in-process bus. */
+  kafkaBrokers: string[] | null;
+  /** Topics are `<prefix>.<channel>` (KAFKA_TOPIC_PREFIX). @defaultValue 'stockops' */
+  topicPrefix: string;
+  /** Events waiting to be sent before new ones are dropped (STOCKOPS_EVENTS_BUFFER). @defaultValue 10000 */
+  maxBuffered: number;
+  /** How often each process publishes a metrics.sample (STOCKOPS_METRICS_SAMPLE_MS). @defaultValue 2000 */
+  metricsSampleMs: number;
+  /** Open WebSocket connections per process; more are closed with 1013 (STOCKOPS_WS_MAX_CONNECTIONS). @defaultValue 1000 */
+  wsMaxConnections: number;
+  /** Bytes a WebSocket may have waiting to be sent; past it the client is closed with 4008 (STOCKOPS_WS_MAX_BUFFERED_BYTES). @defaultValue 1048576 */
+  wsMaxBufferedBytes: number;
+  /** Ping interval; a client that has not answered the previous ping is dropped (STOCKOPS_WS_PING_MS). @defaultValue 30000 */
+  wsPingMs: number;
 }
 
 export interface PromotionConfig {
@@ -116,7 +139,56 @@ export function loadConfig(env: Env = process.env): Config {
     promotion: promotionFrom(env),
     clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL) ?? null,
     priceSourceUrl: nonEmpty(env.PRICE_SOURCE_URL) ?? 'yahoo://',
+    instanceId: nonEmpty(env.STOCKOPS_INSTANCE_ID) ?? `${hostname()}:${process.pid}`,
+    events: eventsFrom(env),
+    grafanaUrl: grafanaFrom(env),
   };
+}
+
+function eventsFrom(env: Env): EventsConfig {
+  const prefix = nonEmpty(env.KAFKA_TOPIC_PREFIX) ?? 'stockops';
+  // Kafka topic names: letters, digits, '.', '_' and '-' (249 at most, with the channel appended).
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(prefix)) {
+    throw new ConfigError(
+      `KAFKA_TOPIC_PREFIX must be letters, digits, '.', '_' or '-' (at most 200), found "${prefix}"`,
+    );
+  }
+  return {
+    kafkaBrokers: kafkaBrokersFrom(env),
+    topicPrefix: prefix,
+    maxBuffered: intFrom(env, 'STOCKOPS_EVENTS_BUFFER', 10_000, 1, 10_000_000),
+    metricsSampleMs: intFrom(env, 'STOCKOPS_METRICS_SAMPLE_MS', 2_000, 100, 3_600_000),
+    wsMaxConnections: intFrom(env, 'STOCKOPS_WS_MAX_CONNECTIONS', 1_000, 0, 1_000_000),
+    wsMaxBufferedBytes: intFrom(env, 'STOCKOPS_WS_MAX_BUFFERED_BYTES', 1_048_576, 1_024, 1 << 30),
+    wsPingMs: intFrom(env, 'STOCKOPS_WS_PING_MS', 30_000, 100, 3_600_000),
+  };
+}
+
+function kafkaBrokersFrom(env: Env): string[] | null {
+  const raw = nonEmpty(env.KAFKA_BROKERS);
+  if (raw === undefined) {
+    return null;
+  }
+  const brokers = raw.split(',').map((b) => b.trim());
+  for (const b of brokers) {
+    if (!/^(\[[0-9a-fA-F:]+\]|[^\s:/,]+):\d{1,5}$/.test(b)) {
+      throw new ConfigError(
+        `KAFKA_BROKERS must be host:port[,host:port...] (e.g. 127.0.0.1:9092 from scripts/services/kafka.sh), found "${raw}"`,
+      );
+    }
+  }
+  return brokers;
+}
+
+function grafanaFrom(env: Env): string | null {
+  const url = nonEmpty(env.GRAFANA_URL);
+  if (url === undefined) {
+    return null;
+  }
+  if (!/^https?:\/\/[^/\s]+/i.test(url)) {
+    throw new ConfigError(`GRAFANA_URL must be an http(s) URL, found "${url}"`);
+  }
+  return url.replace(/\/+$/, '');
 }
 
 function fitThreadsFrom(env: Env): number {

@@ -1,5 +1,13 @@
 // Prometheus metrics for one process, on a registry of its own so several apps can coexist in tests.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createLiveMetrics, TrafficWindow, type LiveMetrics } from './live.js';
+
+export {
+  TrafficWindow,
+  type LiveGaugeSource,
+  type LiveMetrics,
+  type TrafficSnapshot,
+} from './live.js';
 
 export interface AppMetrics {
   registry: Registry;
@@ -9,6 +17,10 @@ export interface AppMetrics {
   trainingRuns: Counter<'model' | 'status'>;
   imports: Counter<'outcome'>;
   flowRunDuration: Histogram<'flow' | 'state'>;
+  /** The event stream and WebSockets. */
+  live: LiveMetrics;
+  /** HTTP traffic and predictions since the last metrics.sample. */
+  traffic: TrafficWindow;
   /** Counts one import's rows by outcome. */
   recordImport(result: {
     imported: number;
@@ -103,6 +115,8 @@ export function createMetrics(): AppMetrics {
       registers: [registry],
     }),
     imports,
+    live: createLiveMetrics(registry),
+    traffic: new TrafficWindow(),
     recordImport: (r) => {
       imports.inc({ outcome: 'imported' }, r.imported);
       imports.inc({ outcome: 'duplicate' }, r.duplicates);

@@ -1,5 +1,10 @@
 // Composition root: opens the stores chosen by configuration and wires services, flows and metrics.
-import { ConfigError, type ManagedJobQueue } from '../core/index.js';
+import {
+  ConfigError,
+  type EventBus,
+  type FlowRunState,
+  type ManagedJobQueue,
+} from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { openFlows, type FlowEngine, type Flows } from '../flows/index.js';
 import { createMetrics, registerFlowGauges, type AppMetrics } from '../metrics/index.js';
@@ -13,10 +18,16 @@ import {
 import {
   bundledSample,
   checkStoreUrls,
+  openEventBus,
   openLeaseKeeper,
   openStores,
   type Stores,
 } from '../stores/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { startMetricsPublisher, type MetricsPublisher } from './metrics-publisher.js';
+
+export { createLogger, type Logger } from './logger.js';
+export type { MetricsPublisher } from './metrics-publisher.js';
 
 export interface Runtime {
   config: Config;
@@ -31,6 +42,11 @@ export interface Runtime {
   metrics: AppMetrics;
   /** Champions loaded for serving, per version. */
   serving: ServingCache;
+  /** Events to and from the other processes (Kafka with KAFKA_BROKERS, else in this process). */
+  events: EventBus;
+  /** This process's metrics.sample every few seconds (server and worker roles; null for the CLI). */
+  publisher: MetricsPublisher | null;
+  logger: Logger;
   close(): Promise<void>;
 }
 
@@ -60,6 +76,19 @@ export async function openRuntime(
 ): Promise<Runtime> {
   checkStoreUrls(config);
   checkRunner(config, role);
+  const logger = createLogger(config.logLevel, role, config.instanceId);
+  const metrics = createMetrics();
+  const events = await openEventBus({
+    kafkaBrokers: config.events.kafkaBrokers,
+    topicPrefix: config.events.topicPrefix,
+    instanceId: config.instanceId,
+    maxBuffered: config.events.maxBuffered,
+    onDropped: (count, reason) => {
+      metrics.live.eventsDropped.inc({ reason }, count);
+    },
+    log: logger,
+  });
+  metrics.live.watch({ eventsBuffered: () => events.stats().buffered });
   const stores = await openStores({
     databaseUrl: config.databaseUrl,
     artifactsUrl: config.artifactsUrl,
@@ -68,6 +97,9 @@ export async function openRuntime(
     role: role === 'server' ? 'server' : 'cli',
     clickhouseUrl: config.clickhouseUrl,
     priceSourceUrl: config.priceSourceUrl,
+  }).catch(async (e: unknown) => {
+    await events.close();
+    throw e;
   });
   // Fits run on worker threads (started on first use), so training never blocks this event loop.
   const fitter = createFitter(config.fitThreads);
@@ -82,6 +114,8 @@ export async function openRuntime(
     source: stores.source,
     etlRuns: stores.etlRuns,
     recipes: stores.recipes,
+    events,
+    instanceId: config.instanceId,
   };
   const etl: EtlDeps = {
     ...services,
@@ -89,7 +123,6 @@ export async function openRuntime(
     etlRuns: stores.etlRuns,
     datasets: stores.datasets,
   };
-  const metrics = createMetrics();
   let runners: Flows;
   try {
     runners = await openFlows({
@@ -104,6 +137,7 @@ export async function openRuntime(
       inProcessConcurrency: Math.max(1, config.fitThreads),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       leaseKeeper: (workerId, everyMs) => openLeaseKeeper(config.databaseUrl, workerId, everyMs),
+      events,
       onRunEnded: (run) => {
         const seconds = ((run.endedAt ?? Date.now()) - (run.startedAt ?? run.createdAt)) / 1000;
         metrics.flowRunDuration.observe({ flow: run.flow, state: run.state }, seconds);
@@ -118,6 +152,7 @@ export async function openRuntime(
   } catch (e) {
     await fitter.close();
     await stores.close();
+    await events.close();
     throw e;
   }
   registerFlowGauges(metrics, {
@@ -125,6 +160,25 @@ export async function openRuntime(
     depth: () => runners.queue.depth(),
     workers: () => runners.queue.workers(),
   });
+  const publisher =
+    role === 'cli'
+      ? null
+      : startMetricsPublisher({
+          events,
+          traffic: metrics.traffic,
+          instanceId: config.instanceId,
+          role,
+          everyMs: config.events.metricsSampleMs,
+          queueDepth: () => runners.queue.depth(),
+          flowRuns: async () => {
+            const byState = new Map<FlowRunState, number>();
+            for (const r of await stores.flows.countByState()) {
+              byState.set(r.state, (byState.get(r.state) ?? 0) + r.count);
+            }
+            return [...byState].map(([state, count]) => ({ state, count }));
+          },
+          wsConnections: () => metrics.live.wsConnectionCount(),
+        });
   return {
     config,
     stores,
@@ -135,10 +189,16 @@ export async function openRuntime(
     flowRunners: runners,
     metrics,
     serving: new ServingCache(),
+    events,
+    publisher,
+    logger,
     close: async () => {
+      publisher?.stop();
       await runners.close();
       await fitter.close();
       await stores.close();
+      // Last: flow runs ending above still announce their state.
+      await events.close();
     },
   };
 }

@@ -2,15 +2,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   LogController,
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
   type FastifyServerOptions,
 } from 'fastify';
-import type { FlowService, JobQueue } from '../core/index.js';
+import type { EventBus, FlowService, JobQueue } from '../core/index.js';
 import type { Health } from '../api/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import type { ServiceDeps, ServingCache } from '../services/index.js';
 import { errorHandler } from './errors.js';
+import { LiveHub, type LiveHubOptions } from './live/index.js';
 import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './plugins.js';
 import {
   registerDataRoutes,
@@ -23,6 +25,7 @@ import {
   registerSystemRoutes,
   registerTrackingRoutes,
   registerTrainRoutes,
+  registerLiveRoutes,
   registerUi,
 } from './routes/index.js';
 
@@ -41,11 +44,19 @@ export interface ServerDeps {
   /** Extra fields for /api/health (e.g. bootstrap progress). */
   status?: () => Omit<Health, 'status' | 'version'>;
   logger?: FastifyServerOptions['logger'];
+  /** A logger made elsewhere (the runtime's), used instead of `logger`. */
+  loggerInstance?: FastifyBaseLogger;
+  /** The event bus whose channels /ws/* stream; without it there are no /ws routes. */
+  events?: EventBus;
+  /** This process's id and the WebSocket limits. */
+  live?: Omit<LiveHubOptions, 'events' | 'metrics' | 'log'>;
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance
+      ? { loggerInstance: deps.loggerInstance }
+      : { logger: deps.logger ?? false }),
     // Request lines would drown the log; metrics count requests and errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024 * 1024,
@@ -63,6 +74,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   requireApiKey(app, deps.apiKey);
   countRequests(app, deps.metrics);
   await documentApi(app);
+  if (deps.events) {
+    // Before the other routes: the WebSocket plugin must see them all.
+    const hub = new LiveHub({
+      instanceId: String(process.pid),
+      ...deps.live,
+      events: deps.events,
+      metrics: deps.metrics.live,
+      log: app.log,
+    });
+    await registerLiveRoutes(app, hub);
+  }
 
   registerSystemRoutes(app, {
     metrics: deps.metrics,

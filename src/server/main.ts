@@ -43,8 +43,18 @@ export async function startServer(
         bootstrap: bootstrapState,
         database: runtime.stores.db.engine,
         tracking: runtime.stores.tracking,
+        instance: config.instanceId,
+        bus: runtime.events.kind,
+        grafanaUrl: config.grafanaUrl,
       }),
-      logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      loggerInstance: runtime.logger,
+      events: runtime.events,
+      live: {
+        instanceId: config.instanceId,
+        maxConnections: config.events.wsMaxConnections,
+        maxBufferedBytes: config.events.wsMaxBufferedBytes,
+        pingMs: config.events.wsPingMs,
+      },
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {

@@ -4,6 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { UnauthorizedError } from '../core/index.js';
+import { LIVE_DOC } from '../api/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
 
@@ -42,6 +43,9 @@ export function countRequests(app: FastifyInstance, metrics: AppMetrics): void {
     };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    // The Live page's route groups: the endpoint's tag (a handful), else UI, metrics and the like.
+    const group = req.routeOptions.schema?.tags?.[0] ?? 'other';
+    metrics.traffic.recordRequest(group, reply.elapsedTime, reply.statusCode);
   });
 }
 
@@ -63,8 +67,7 @@ export async function documentApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'stockops API',
         version: STOCKOPS_VERSION,
-        description:
-          'Stock price prediction with an honest MLOps lifecycle. Targets are log returns; every metric stands next to the naive "tomorrow = today" forecast.',
+        description: `Stock price prediction with an honest MLOps lifecycle. Targets are log returns; every metric stands next to the naive "tomorrow = today" forecast.\n\n${LIVE_DOC}`,
       },
       components: {
         securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } },

@@ -3,6 +3,7 @@ import type {
   AliasLog,
   DatasetStore,
   EtlRunLog,
+  EventBus,
   PriceSource,
   PriceStore,
   RecipeStore,
@@ -38,6 +39,10 @@ export interface ServiceDeps {
   recipes?: RecipeStore;
   /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */
   fitter?: Fitter;
+  /** Where served predictions, alias moves and data loads are announced; absent, nothing is. */
+  events?: EventBus;
+  /** This process, as served predictions name it. @defaultValue the bus's own source stamp only */
+  instanceId?: string;
 }
 
 export const today = (deps: Pick<ServiceDeps, 'now'>): string =>

@@ -9,6 +9,7 @@ import {
   type TickerSymbol,
 } from '../core/index.js';
 import { MAX_FORECAST_DAYS, type Forecast, type ForecastPoint } from '../api/index.js';
+import { announceServed } from './announce.js';
 import type { ServiceDeps } from './deps.js';
 import { forecastFrom, requireTicker, servingFrom, type DetailedPrediction } from './predict.js';
 import type { ServedVersion, ServingCache } from './serving-cache.js';
@@ -84,6 +85,10 @@ export async function forecast(
   const atLongest = found.at(-1);
   if (!base || !atLongest) {
     throw new ModelNotFoundError(`no champion for ${symbol} at any horizon`);
+  }
+  // Each champion's forecast is served once per path, as the forecast log counts it.
+  for (const { halfWidths: _hw, calendar: _cal, ...p } of found) {
+    announceServed(deps, p, 'forecast');
   }
   const naiveAtLongest = naive
     ? forecastFrom(symbol, longestH, naive, summary.lastDate, bars)

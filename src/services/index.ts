@@ -1,4 +1,5 @@
 // Public surface of src/services: the application services (ETL, import, train, evaluate, promote, predict, forecast) and the flows built from them.
+export * from './announce.js';
 export * from './bootstrap.js';
 export * from './datasets.js';
 export * from './deps.js';

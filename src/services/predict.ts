@@ -21,6 +21,7 @@ import {
   VOLATILITY_WINDOW,
 } from '../core/index.js';
 import type { Prediction } from '../api/index.js';
+import { announceServed } from './announce.js';
 import type { ServiceDeps } from './deps.js';
 import type { ServedVersion, ServingCache } from './serving-cache.js';
 
@@ -163,6 +164,7 @@ export async function predict(
   input: { ticker: TickerSymbol; horizon: Horizon },
 ): Promise<Prediction> {
   const { halfWidths: _hw, calendar: _cal, ...p } = await predictDetailed(deps, cache, input);
+  announceServed(deps, p, 'predict');
   return p;
 }
 

@@ -6,7 +6,9 @@ import {
   type AliasLog,
   type ArtifactStore,
   type DatasetStore,
+  type DropReason,
   type EtlRunLog,
+  type EventBus,
   type FlowStore,
   type LeaseKeeper,
   type PriceSource,
@@ -18,6 +20,7 @@ import {
 import { FileArtifactStore, parseS3Location, S3ArtifactStore } from './artifacts/index.js';
 import { ClickHouseSeriesStore } from './clickhouse/index.js';
 import { ParquetDatasetStore } from './datasets/index.js';
+import { InProcessBus, KafkaBus, type BusLogger } from './events/index.js';
 import { MlflowClient, MlflowRegistry, MlflowTracker } from './mlflow/index.js';
 import { backfillOlap, OlapBackedPriceStore } from './olap-backed-price-store.js';
 import { DbLock } from './sql/db-lock.js';
@@ -39,6 +42,7 @@ import {
 
 export { bundledSample, SAMPLE_SYMBOL, samplePath } from './sample/index.js';
 export { DbLock, readLock, type LockInfo } from './sql/db-lock.js';
+export { silentLogger, type BusLogger } from './events/index.js';
 export type { SqlClient } from './sql/index.js';
 
 export interface Stores {
@@ -222,6 +226,39 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
       lock?.release();
     },
   };
+}
+
+export interface EventBusOptions {
+  /** KAFKA_BROKERS: the Kafka adapter on these brokers; null or empty keeps events in this process. */
+  kafkaBrokers: readonly string[] | null;
+  /** @defaultValue 'stockops' */
+  topicPrefix?: string;
+  instanceId: string;
+  /** @defaultValue 10000 */
+  maxBuffered?: number;
+  onDropped?: (count: number, reason: DropReason) => void;
+  log?: BusLogger;
+}
+
+/**
+ * The event bus: Kafka when brokers are configured, else in-process. A broker that does not answer does not
+ * stop start-up (events are dropped and counted until it does), so serving never depends on it.
+ */
+export async function openEventBus(options: EventBusOptions): Promise<EventBus> {
+  const common = {
+    instanceId: options.instanceId,
+    ...(options.maxBuffered !== undefined ? { maxBuffered: options.maxBuffered } : {}),
+    ...(options.onDropped ? { onDropped: options.onDropped } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  };
+  if (options.kafkaBrokers === null || options.kafkaBrokers.length === 0) {
+    return new InProcessBus(common);
+  }
+  return KafkaBus.open({
+    ...common,
+    brokers: options.kafkaBrokers,
+    ...(options.topicPrefix !== undefined ? { topicPrefix: options.topicPrefix } : {}),
+  });
 }
 
 /**

@@ -46,6 +46,13 @@ export async function harness(
     serving: rt.serving,
     apiKey: config.apiKey,
     webRoot: null,
+    events: rt.events,
+    live: {
+      instanceId: config.instanceId,
+      maxConnections: config.events.wsMaxConnections,
+      maxBufferedBytes: config.events.wsMaxBufferedBytes,
+      pingMs: config.events.wsPingMs,
+    },
   });
   return {
     app,

@@ -2,6 +2,7 @@
 export type * from './alias-log.js';
 export type * from './artifact-store.js';
 export type * from './data.js';
+export type * from './event-bus.js';
 // flows.ts also holds a value (FLOW_RUN_STATES), so it is re-exported whole.
 export * from './flows.js';
 export type * from './job-queue.js';

@@ -10,3 +10,4 @@ export { registerSystemRoutes, type SystemRouteDeps } from './system.js';
 export { registerTrackingRoutes } from './tracking.js';
 export { registerTrainRoutes, type TrainRouteDeps } from './train.js';
 export { registerUi } from './ui.js';
+export { registerLiveRoutes } from './ws.js';

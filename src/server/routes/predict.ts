@@ -19,13 +19,17 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
       horizon: req.query.horizon ?? 1,
     });
     deps.metrics.predictions.inc({ ticker: p.ticker, horizon: String(p.horizon) });
+    deps.metrics.traffic.countPrediction();
     return p;
   });
 
-  route(app, endpoints.forecast, (req) =>
-    forecast(deps.services, deps.serving, {
+  route(app, endpoints.forecast, async (req) => {
+    const f = await forecast(deps.services, deps.serving, {
       ticker: normalizeSymbol(req.query.ticker),
       days: req.query.days ?? 20,
-    }),
-  );
+    });
+    // A path serves one forecast per champion it is built from.
+    deps.metrics.traffic.countPrediction(f.models.length);
+    return f;
+  });
 }
