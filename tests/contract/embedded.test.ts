@@ -6,6 +6,7 @@ import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
 import {
   SqlEtlRunLog,
+  SqlForecastLog,
   SqlPriceStore,
   SqlRegistry,
   SqlTracker,
@@ -14,6 +15,7 @@ import { freshDb } from '../helpers.js';
 import { artifactStoreContract } from './artifact-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { etlRunLogContract } from './etl-run-log.contract.js';
+import { forecastLogContract } from './forecast-log.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
 import { registryContract } from './registry.contract.js';
 import { seriesStoreContract } from './series-store.contract.js';
@@ -32,5 +34,6 @@ trackerContract(
   'built-in on PGlite + file://',
   async () => new SqlTracker(await freshDb(), new FileArtifactStore(tmp())),
 );
+forecastLogContract('SQL on PGlite', async () => new SqlForecastLog(await freshDb()));
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
