@@ -5,12 +5,13 @@ import {
   isStockopsError,
   ModelNotFoundError,
   tradingDayAfter,
+  type Bar,
   type Horizon,
   type TickerSymbol,
 } from '../core/index.js';
 import { MAX_FORECAST_DAYS, type Forecast, type ForecastPoint } from '../api/index.js';
 import type { ServiceDeps } from './deps.js';
-import { forecastFrom, requireTicker, servingFrom, type DetailedPrediction } from './predict.js';
+import { forecastFrom, servedForecast, servingFrom, type DetailedPrediction } from './predict.js';
 import type { ServedVersion, ServingCache } from './serving-cache.js';
 
 interface Anchor {
@@ -47,7 +48,7 @@ export async function forecast(
     }
   };
   const [summary, ...resolved] = await Promise.all([
-    requireTicker(deps, symbol),
+    cache.summary(deps, symbol),
     ...HORIZONS.map(champion),
   ]);
   const served = resolved.filter((x): x is [Horizon, ServedVersion] => x !== null);
@@ -56,17 +57,27 @@ export async function forecast(
       `no champion for ${symbol} at any horizon; train one with POST /api/train {"ticker":"${symbol}"}`,
     );
   }
-  // One read of the bars for every horizon: from the earliest date any of them needs.
+  // One read of the bars for every horizon the cache does not hold: from the earliest date any of them needs.
   const froms = served.map(([, v]) =>
     servingFrom(symbol, summary.lastDate, v.featureSet, v.conformal),
   );
   const from = froms.includes(undefined)
     ? undefined
     : froms.reduce((a, b) => ((b ?? '') < (a ?? '') ? b : a));
-  const bars = await deps.prices.getBars(symbol, from === undefined ? {} : { from });
-  const found: DetailedPrediction[] = served.map(([h, v]) =>
-    forecastFrom(symbol, h, v, summary.lastDate, bars),
+  let read: Promise<Bar[]> | null = null;
+  const bars = () => (read ??= deps.prices.getBars(symbol, from === undefined ? {} : { from }));
+  const found: DetailedPrediction[] = await Promise.all(
+    served.map(async ([h, v]) => {
+      const { prediction } = await cache.forecast(symbol, h, v, summary.lastDate, async () =>
+        forecastFrom(symbol, h, v, summary.lastDate, await bars()),
+      );
+      return prediction;
+    }),
   );
+  const servedAt = Date.now();
+  for (const p of found) {
+    deps.served?.served(servedForecast(p, 'forecast', servedAt));
+  }
   const base = found[0];
   if (!base) {
     throw new ModelNotFoundError(`no champion for ${symbol} at any horizon`);

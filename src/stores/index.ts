@@ -8,6 +8,8 @@ import {
   type DatasetStore,
   type EtlRunLog,
   type FlowStore,
+  type ForecastLog,
+  type InvalidationBus,
   type LeaseKeeper,
   type PriceSource,
   type PriceStore,
@@ -15,6 +17,7 @@ import {
   type Tracker,
 } from '../core/index.js';
 import { FileArtifactStore, parseS3Location, S3ArtifactStore } from './artifacts/index.js';
+import { InProcessInvalidationBus, RedisInvalidationBus } from './cache/index.js';
 import { ClickHouseSeriesStore } from './clickhouse/index.js';
 import { ParquetDatasetStore } from './datasets/index.js';
 import { MlflowClient, MlflowRegistry, MlflowTracker } from './mlflow/index.js';
@@ -28,6 +31,7 @@ import {
   SqlAliasLog,
   SqlEtlRunLog,
   SqlFlowStore,
+  SqlForecastLog,
   ThreadLeaseKeeper,
   SqlPriceStore,
   SqlRegistry,
@@ -56,6 +60,8 @@ export interface Stores {
   datasets: DatasetStore;
   /** ETL runs with their step counts and quality checks. */
   etlRuns: EtlRunLog;
+  /** Every forecast served, one row each with its serve count. */
+  forecastLog: ForecastLog;
   /** Engine serving the cleaned series: the SQL engine, or "clickhouse" when CLICKHOUSE_URL is set. */
   seriesEngine: string;
   /** Publishes the server URL in the embedded database's lock, so CLI commands route through it. */
@@ -209,6 +215,7 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     source: openSource(sourceRest),
     datasets: new ParquetDatasetStore(artifacts),
     etlRuns: new SqlEtlRunLog(db),
+    forecastLog: new SqlForecastLog(db),
     seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),
     close: async () => {
@@ -217,6 +224,19 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
       lock?.release();
     },
   };
+}
+
+/**
+ * How serving caches hear about alias moves and new bars: Redis pub/sub when REDIS_URL is set (every replica and
+ * worker on it), else within this process only.
+ */
+export async function openInvalidationBus(
+  redisUrl: string | null,
+  prefix: string,
+): Promise<InvalidationBus> {
+  return redisUrl === null
+    ? new InProcessInvalidationBus()
+    : RedisInvalidationBus.open({ url: redisUrl, prefix });
 }
 
 /**
