@@ -23,3 +23,10 @@ export const HealthSchema = Type.Object({
   tracking: Type.Optional(TrackingInfoSchema),
 });
 export type Health = Static<typeof HealthSchema>;
+
+export const ReadySchema = Type.Object({
+  status: Type.Literal('ready'),
+  champions: Type.Integer({ description: 'Champion versions loaded for serving' }),
+  instance: Type.String({ description: 'This replica (also the x-stockops-instance header)' }),
+});
+export type Ready = Static<typeof ReadySchema>;

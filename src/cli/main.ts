@@ -33,6 +33,7 @@ import { STOCKOPS_VERSION } from '../version.js';
 import { runCommand } from './backend.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
+import { registerPredictionsCommand } from './predictions-command.js';
 import { parseHorizon, parseTicker } from './options.js';
 
 function parsePort(v: string): string {
@@ -170,9 +171,21 @@ export function buildCli(): Command {
         ...(opts.bootstrap ? {} : { STOCKOPS_BOOTSTRAP: 'false' }),
       });
       const started = await startWhenFree(config);
-      process.stdout.write(`stockops listening on ${started.url} (data: ${config.home})\n`);
+      process.stdout.write(
+        `stockops listening on ${started.url} (data: ${config.home}, instance ${config.serving.instance})\n`,
+      );
+      void started.ready.then(() => {
+        process.stdout.write(`stockops ready on ${started.url}\n`);
+      });
+      // Drain within a bound: whatever is still open after STOCKOPS_DRAIN_TIMEOUT_MS does not keep the process.
       const shutdown = (signal: string) => {
-        process.stderr.write(`stockops: ${signal}, shutting down\n`);
+        process.stderr.write(
+          `stockops: ${signal}, draining (at most ${config.serving.drainTimeoutMs} ms)\n`,
+        );
+        setTimeout(() => {
+          process.stderr.write('stockops: drain took too long, exiting\n');
+          process.exit(1);
+        }, config.serving.drainTimeoutMs).unref();
         started.stop().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -330,6 +343,7 @@ export function buildCli(): Command {
 
   registerFlowCommands(program, emit, onWait);
   registerEvaluateCommand(program, emit);
+  registerPredictionsCommand(program, emit);
 
   return program;
 }

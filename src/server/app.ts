@@ -7,11 +7,12 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { FlowService, JobQueue } from '../core/index.js';
-import type { Health } from '../api/index.js';
+import { endpoints, type Health } from '../api/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import type { ServiceDeps, ServingCache } from '../services/index.js';
 import { errorHandler } from './errors.js';
 import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './plugins.js';
+import { enforceDeadlines, protect, type ProtectionOptions } from './protection.js';
 import {
   registerDataRoutes,
   registerEtlRoutes,
@@ -22,7 +23,23 @@ import {
   registerTrackingRoutes,
   registerTrainRoutes,
   registerUi,
+  type Readiness,
 } from './routes/index.js';
+
+/** A replica's protections and deadlines (from ServingConfig). */
+export interface ServerProtection extends ProtectionOptions {
+  /** Deadline of one request, body included. */
+  requestTimeoutMs: number;
+  /** Proxies whose X-Forwarded-For gives the client address (Fastify's trustProxy). */
+  trustProxy: string | false;
+}
+
+/** Routes whose durations go to the serving histogram. */
+const SERVING_ROUTES: ReadonlySet<string> = new Set([
+  endpoints.predict.url,
+  endpoints.predictBatch.url,
+  endpoints.forecast.url,
+]);
 
 export interface ServerDeps {
   services: ServiceDeps;
@@ -38,6 +55,10 @@ export interface ServerDeps {
   webRoot: string | null;
   /** Extra fields for /api/health (e.g. bootstrap progress). */
   status?: () => Omit<Health, 'status' | 'version'>;
+  /** Readiness for /api/ready; absent, the app is ready as soon as it is built. */
+  readiness?: () => Readiness;
+  /** Instance header, rate limit, overload answer and deadlines; absent (tests), only the instance header `local`. */
+  protection?: ServerProtection;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -47,6 +68,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Request lines would drown the log; metrics count requests and errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024 * 1024,
+    // Receiving a request is bounded by its deadline too (Node's requestTimeout); the handler by enforceDeadlines.
+    ...(deps.protection
+      ? {
+          requestTimeout: deps.protection.requestTimeoutMs,
+          trustProxy: deps.protection.trustProxy === false ? false : deps.protection.trustProxy,
+        }
+      : {}),
     // Malformed URLs and similar router errors get the same JSON error shape as everything else.
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply)
@@ -57,14 +85,26 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  const protection: ProtectionOptions = deps.protection ?? {
+    instance: 'local',
+    rateLimit: { max: 0, windowMs: 60_000 },
+    redisUrl: null,
+    maxEventLoopDelayMs: 0,
+  };
+  await protect(app, protection, deps.metrics);
+  if (deps.protection) {
+    enforceDeadlines(app, deps.protection.requestTimeoutMs);
+  }
   acceptRawBodies(app);
   requireApiKey(app, deps.apiKey);
-  countRequests(app, deps.metrics);
+  countRequests(app, deps.metrics, SERVING_ROUTES);
   await documentApi(app);
 
   registerSystemRoutes(app, {
     metrics: deps.metrics,
+    instance: protection.instance,
     ...(deps.status ? { status: deps.status } : {}),
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
   });
   registerDataRoutes(app, deps);
   registerEtlRoutes(app, { flows: deps.flows, etlRuns: deps.services.etlRuns });

@@ -4,7 +4,7 @@ export { registerEtlRoutes, type EtlRouteDeps } from './etl.js';
 export { registerFlowRoutes } from './flows.js';
 export { registerModelRoutes } from './models.js';
 export { registerPredictRoutes, type PredictRouteDeps } from './predict.js';
-export { registerSystemRoutes, type SystemRouteDeps } from './system.js';
+export { registerSystemRoutes, type Readiness, type SystemRouteDeps } from './system.js';
 export { registerTrackingRoutes } from './tracking.js';
 export { registerTrainRoutes, type TrainRouteDeps } from './train.js';
 export { registerUi } from './ui.js';
