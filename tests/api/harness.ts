@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/index.js';
 import { bootstrap } from '../../src/services/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/index.js';
-import { buildServer } from '../../src/server/index.js';
+import { buildServer, type ServerProtection } from '../../src/server/index.js';
 import { bundledSample } from '../../src/stores/index.js';
 
 export interface Harness {
@@ -16,7 +16,13 @@ export interface Harness {
 }
 
 export async function harness(
-  options: { apiKey?: string; bootstrap?: boolean; env?: Record<string, string> } = {},
+  options: {
+    apiKey?: string;
+    bootstrap?: boolean;
+    env?: Record<string, string>;
+    /** Rate limit, overload answer, deadlines and the instance name (none by default). */
+    protection?: ServerProtection;
+  } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'stockops-api-'));
   const config = loadConfig({
@@ -39,6 +45,7 @@ export async function harness(
     serving: rt.serving,
     apiKey: config.apiKey,
     webRoot: null,
+    ...(options.protection ? { protection: options.protection } : {}),
   });
   return {
     app,
