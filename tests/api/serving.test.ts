@@ -158,7 +158,8 @@ describe('POST /api/predict/batch', () => {
 describe('GET /api/predictions', () => {
   it('has one row per forecast whose serve count adds up to the serves, by every route', async () => {
     const start = await predictions('?ticker=%5EGSPC&horizon=1&limit=500');
-    const before = start.items[0]?.asOf === '2020-04-20' ? (start.items[0]?.serveCount ?? 0) : 0;
+    const newest = start.items[0];
+    const before = newest?.asOf === '2020-04-20' ? newest.serveCount : 0;
     for (let i = 0; i < 5; i++) {
       expect((await get('/api/predict?ticker=%5EGSPC&horizon=1')).statusCode).toBe(200);
     }
