@@ -84,6 +84,11 @@ export interface ServingConfig {
   /** Longest a SIGTERM drain takes before the process exits anyway (STOCKOPS_DRAIN_TIMEOUT_MS). @defaultValue 10000 */
   drainTimeoutMs: number;
   /**
+   * First part of a drain, while the replica still answers but closes each keep-alive connection after its
+   * response (STOCKOPS_DRAIN_GRACE_MS), so a proxy stops reusing them before the listener closes. @defaultValue 1000
+   */
+  drainGraceMs: number;
+  /**
    * Proxies whose X-Forwarded-For is believed, for the client address of the rate limit (STOCKOPS_TRUST_PROXY:
    * `loopback`, a comma-separated list of addresses/CIDRs, or `false`). @defaultValue 'loopback'
    */
@@ -170,6 +175,7 @@ function servingFrom(env: Env): ServingConfig {
     maxEventLoopDelayMs: intFrom(env, 'STOCKOPS_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
     requestTimeoutMs: intFrom(env, 'STOCKOPS_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     drainTimeoutMs: intFrom(env, 'STOCKOPS_DRAIN_TIMEOUT_MS', 10_000, 100, 600_000),
+    drainGraceMs: intFrom(env, 'STOCKOPS_DRAIN_GRACE_MS', 1000, 0, 600_000),
     trustProxy: trust === 'false' ? false : trust,
   };
 }

@@ -91,7 +91,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     redisUrl: null,
     maxEventLoopDelayMs: 0,
   };
-  await protect(app, protection, deps.metrics);
+  const readiness = deps.readiness;
+  await protect(
+    app,
+    {
+      ...protection,
+      ...(readiness ? { draining: () => readiness().state === 'draining' } : {}),
+    },
+    deps.metrics,
+  );
   if (deps.protection) {
     enforceDeadlines(app, deps.protection.requestTimeoutMs);
   }

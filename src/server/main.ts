@@ -17,7 +17,7 @@ export interface StartedServer {
   /** Resolves when the replica is ready (champions loaded, prediction path warm): /api/ready then answers 200. */
   ready: Promise<void>;
   /**
-   * Drains: /api/ready turns 503, the listener closes (nginx moves new connections to the other replicas), requests
+   * Drains: /api/ready turns 503 and for STOCKOPS_DRAIN_GRACE_MS every response closes its connection, then the listener closes (nginx moves new connections to the other replicas), requests
    * in flight are answered, Fastify's onClose hooks run (WebSockets close there), then the runtime closes: flows,
    * the forecast log's buffer (flushed), the invalidation bus, the stores (an event producer closes there too).
    */
@@ -153,6 +153,11 @@ export async function startServer(
     stop: () => {
       stopping ??= (async () => {
         readiness = { ...readiness, state: 'draining' };
+        // Still answering, but every response closes its connection: nginx stops reusing them before the
+        // listener closes, so no request is sent on a connection the close would reset.
+        if (config.serving.drainGraceMs > 0) {
+          await new Promise((done) => setTimeout(done, config.serving.drainGraceMs));
+        }
         await app.close();
         await runtime.close();
       })();

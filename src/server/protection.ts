@@ -16,6 +16,8 @@ export interface ProtectionOptions {
   redisUrl: string | null;
   /** Event-loop delay that starts 503 OVERLOADED answers; 0 switches the check off. */
   maxEventLoopDelayMs: number;
+  /** True while the replica drains: every response then closes its connection (no keep-alive reuse). */
+  draining?: () => boolean;
 }
 
 /** Routes outside every protection: the probes and the scrape must answer whatever the load. */
@@ -41,8 +43,13 @@ export async function protect(
   metrics: AppMetrics,
 ): Promise<void> {
   const instance = options.instance;
+  const draining = options.draining ?? (() => false);
   app.addHook('onRequest', (_req, reply, done) => {
     void reply.header('x-stockops-instance', instance);
+    // A proxy must not send another request on a connection the replica is about to close: say so now.
+    if (draining()) {
+      void reply.header('connection', 'close');
+    }
     done();
   });
 
