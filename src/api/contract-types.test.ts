@@ -6,6 +6,7 @@ import type {
   EtlRunRecord,
   FlowInfo,
   FlowLogLine,
+  ForecastLogRow,
   MetricPoint as CoreMetricPoint,
   ModelVersion,
   QuarantineEntry as CoreQuarantineEntry,
@@ -26,6 +27,7 @@ import type {
   QuarantineEntry,
   RegisteredModelInfo,
   Run,
+  ServedPrediction,
   TaskRun,
   TickerSummary,
 } from './index.js';
@@ -45,6 +47,15 @@ describe('the HTTP contract', () => {
     expectTypeOf<FlowInfoView>().toEqualTypeOf<FlowInfo>();
     expectTypeOf<FlowLog>().toEqualTypeOf<FlowLogLine>();
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
+  });
+
+  it('lists a forecast-log row as stored, with its outcome beside it', () => {
+    expectTypeOf<Omit<ServedPrediction, 'actual' | 'interval'>>().toEqualTypeOf<
+      Omit<ForecastLogRow, 'id' | 'intervals'>
+    >();
+    expectTypeOf<ServedPrediction['interval']>().toEqualTypeOf<
+      ForecastLogRow['intervals'][number][]
+    >();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

@@ -263,6 +263,43 @@ describe('replica endpoints', () => {
   });
 });
 
+describe('OpenAPI and metrics', () => {
+  it('documents the serving routes, with the Idempotency-Key header of the routes that start runs', async () => {
+    const spec = (await get('/openapi.json')).json<{
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    }>();
+    for (const p of ['/api/predict/batch', '/api/predictions', '/api/ready']) {
+      expect(Object.keys(spec.paths)).toContain(p);
+    }
+    for (const [path, method] of [
+      ['/api/train', 'post'],
+      ['/api/flows/{name}/runs', 'post'],
+    ] as const) {
+      const params = spec.paths[path]?.[method]?.parameters ?? [];
+      expect(params).toContainEqual(
+        expect.objectContaining({ name: 'idempotency-key', in: 'header' }),
+      );
+    }
+  });
+
+  it('splits prediction time into stages and counts cache lookups and log writes', async () => {
+    await get('/api/predict?ticker=%5EGSPC&horizon=1');
+    await h.rt.recorder.flush();
+    const text = (await get('/metrics')).body;
+    for (const stage of ['cache', 'store', 'features', 'model', 'serialize']) {
+      expect(text).toMatch(
+        new RegExp(`stockops_predict_stage_seconds_count\\{stage="${stage}"\\} [1-9]`),
+      );
+    }
+    expect(text).toMatch(
+      /stockops_predict_request_duration_seconds_bucket\{le="0.00005",method="GET",route="\/api\/predict"/,
+    );
+    expect(text).toMatch(/stockops_serving_cache_lookups_total\{result="hit"\} [1-9]/);
+    expect(text).toMatch(/stockops_forecast_log_written_total [1-9]/);
+    expect(text).toContain('stockops_forecast_log_dropped_total 0');
+  });
+});
+
 describe('rate limit', () => {
   it('answers the N+1-th request in the window with 429, Retry-After and the error envelope', async () => {
     const limited = await harness({
