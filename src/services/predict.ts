@@ -19,18 +19,13 @@ import {
   type ServedVia,
   type TickerSummary,
   type TickerSymbol,
-  type TradingCalendar,
 } from '../core/index.js';
 import type { Prediction } from '../api/index.js';
 import type { PredictStage, ServiceDeps } from './deps.js';
+import type { DetailedPrediction } from './detailed-prediction.js';
 import type { ServedVersion, ServingCache } from './serving-cache.js';
 
-/** The champion's forecast for one horizon, with the raw pieces forecast paths are built from. */
-export interface DetailedPrediction extends Prediction {
-  /** Interval half-widths in log-return units, per level (null while calibrating). */
-  halfWidths: { level: number; halfWidth: number }[] | null;
-  calendar: TradingCalendar;
-}
+export type { DetailedPrediction } from './detailed-prediction.js';
 
 /** Calendar days that surely hold `n` sessions (weekends plus a margin for holiday clusters). */
 const calendarDaysFor = (n: number) => Math.ceil((n * 7) / 5) + 20;

@@ -18,7 +18,7 @@ import {
 } from '../core/index.js';
 import type { ModelMetrics } from '../api/index.js';
 import type { ServiceDeps } from './deps.js';
-import type { DetailedPrediction } from './predict.js';
+import type { DetailedPrediction } from './detailed-prediction.js';
 
 /** A registered version as served: everything a prediction needs besides the bars. */
 export interface ServedVersion {
