@@ -153,8 +153,7 @@ export class ServingCache {
   private readonly now: () => number;
   readonly enabled: boolean;
 
-  constructor(options: ServingCacheOptions | number = {}) {
-    const o = typeof options === 'number' ? { versions: options } : options;
+  constructor(o: ServingCacheOptions = {}) {
     this.versionLimit = o.versions ?? 256;
     this.forecastLimit = o.forecasts ?? 10_000;
     this.enabled = o.enabled ?? true;
