@@ -65,7 +65,7 @@ export async function forecast(
     ? undefined
     : froms.reduce((a, b) => ((b ?? '') < (a ?? '') ? b : a));
   let read: Promise<Bar[]> | null = null;
-  const bars = () => (read ??= deps.prices.getBars(symbol, from === undefined ? {} : { from }));
+  const bars = () => (read ??= cache.bars(deps, symbol, from));
   const found: DetailedPrediction[] = await Promise.all(
     served.map(async ([h, v]) => {
       const { prediction } = await cache.forecast(symbol, h, v, summary.lastDate, async () =>

@@ -168,7 +168,7 @@ export async function predictDetailed(
     async () => {
       const t1 = performance.now();
       const from = servingFrom(ticker, summary.lastDate, served.featureSet, served.conformal);
-      const bars = await deps.prices.getBars(ticker, from === undefined ? {} : { from });
+      const bars = await cache.bars(deps, ticker, from);
       onStage?.('store', (performance.now() - t1) / 1000);
       return forecastFrom(ticker, horizon, served, summary.lastDate, bars, onStage);
     },

@@ -2,6 +2,7 @@
 import {
   ArtifactNotFoundError,
   getFeatureSet,
+  type Bar,
   modelFromJSON,
   ModelNotFoundError,
   modelName,
@@ -237,6 +238,22 @@ export class ServingCache {
         return summary;
       },
       (value) => this.summaries.set(symbol, { value, at: this.now() }),
+    );
+  }
+
+  /**
+   * The ticker's bars from `from`: read from the store, never kept, but concurrent requests for the same bars
+   * share the read in flight (with the cache off, a burst of misses costs one read, not one per request).
+   */
+  bars(
+    deps: Pick<ServiceDeps, 'prices'>,
+    symbol: TickerSymbol,
+    from: string | undefined,
+  ): Promise<Bar[]> {
+    return this.readOnce(
+      `b:${symbol}:${from ?? ''}`,
+      () => deps.prices.getBars(symbol, from === undefined ? {} : { from }),
+      () => undefined,
     );
   }
 
