@@ -248,7 +248,7 @@ async function fanout(home: string) {
     STOCKOPS_HOME: home,
     STOCKOPS_BOOTSTRAP: 'false',
     STOCKOPS_SCHEDULES: 'false',
-    STOCKOPS_INSTANCE_ID: 'fanout',
+    STOCKOPS_INSTANCE: 'fanout',
     STOCKOPS_METRICS_SAMPLE_MS: String(config.fanout.sampleMs),
   });
   const url = `${server.url.replace(/^http/, 'ws')}/ws/metrics?instance=fanout`;

@@ -9,6 +9,7 @@ import type {
   EtlRunRecord,
   FlowInfo,
   FlowLogLine,
+  ForecastLogRow,
   MetricPoint as CoreMetricPoint,
   ModelVersion,
   QuarantineEntry as CoreQuarantineEntry,
@@ -34,6 +35,7 @@ import type {
   RecipeView,
   RegisteredModelInfo,
   Run,
+  ServedPrediction,
   TaskRun,
   TickerSummary,
 } from './index.js';
@@ -70,6 +72,15 @@ describe('the HTTP contract', () => {
     expectTypeOf<Wire<'model.alias-moved'>>().toEqualTypeOf<Bus<'model.alias-moved'>>();
     expectTypeOf<Wire<'data.loaded'>>().toEqualTypeOf<Bus<'data.loaded'>>();
     expectTypeOf<LiveEvent['type']>().toEqualTypeOf<BusEvent['type']>();
+  });
+
+  it('lists a forecast-log row as stored, with its outcome beside it', () => {
+    expectTypeOf<Omit<ServedPrediction, 'actual' | 'interval'>>().toEqualTypeOf<
+      Omit<ForecastLogRow, 'id' | 'intervals'>
+    >();
+    expectTypeOf<ServedPrediction['interval']>().toEqualTypeOf<
+      ForecastLogRow['intervals'][number][]
+    >();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

@@ -25,7 +25,7 @@ export const PredictionServedSchema = Type.Object({
   lastClose: Type.Number(),
   intervals: Type.Array(PriceIntervalSchema),
   servedAt: EpochMs,
-  via: Type.Union([Type.Literal('predict'), Type.Literal('forecast')]),
+  via: Type.Union([Type.Literal('predict'), Type.Literal('batch'), Type.Literal('forecast')]),
   instance: Type.String(),
 });
 

@@ -22,7 +22,7 @@ export const HealthSchema = Type.Object({
   database: Type.Optional(Type.String({ description: 'pglite or postgres' })),
   tracking: Type.Optional(TrackingInfoSchema),
   instance: Type.Optional(
-    Type.String({ description: 'This process (STOCKOPS_INSTANCE_ID), as events name it' }),
+    Type.String({ description: 'This process (STOCKOPS_INSTANCE), as events name it' }),
   ),
   bus: Type.Optional(
     Type.Union([Type.Literal('in-process'), Type.Literal('kafka')], {
@@ -36,3 +36,10 @@ export const HealthSchema = Type.Object({
   ),
 });
 export type Health = Static<typeof HealthSchema>;
+
+export const ReadySchema = Type.Object({
+  status: Type.Literal('ready'),
+  champions: Type.Integer({ description: 'Champion versions loaded for serving' }),
+  instance: Type.String({ description: 'This replica (also the x-stockops-instance header)' }),
+});
+export type Ready = Static<typeof ReadySchema>;

@@ -88,3 +88,18 @@ export const TrainResultSchema = Type.Object({
   metrics: TrainMetricsSchema,
 });
 export type TrainFlowResult = Static<typeof TrainResultSchema>;
+
+/**
+ * Headers of the routes that start a flow run. A client that retries with the same key (after a dropped
+ * connection, or nginx giving up on a replica) gets the run the first request started instead of a second one.
+ */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Any unique string per intended run (e.g. a UUID); a retry with the same key returns the same run',
+    }),
+  ),
+});

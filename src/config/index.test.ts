@@ -28,7 +28,7 @@ describe('loadConfig: events', () => {
   });
 
   it('takes GRAFANA_URL without its trailing slash, and names this process', () => {
-    const c = loadConfig({ GRAFANA_URL: 'http://grafana:3000/', STOCKOPS_INSTANCE_ID: 'api-1' });
+    const c = loadConfig({ GRAFANA_URL: 'http://grafana:3000/', STOCKOPS_INSTANCE: 'api-1' });
     expect(c.grafanaUrl).toBe('http://grafana:3000');
     expect(c.instanceId).toBe('api-1');
     expect(loadConfig({}).instanceId).toMatch(new RegExp(`:${process.pid}$`));

@@ -53,12 +53,17 @@ export interface Config {
   clickhouseUrl: string | null;
   /** Where the ETL fetches bars (PRICE_SOURCE_URL): `yahoo://`, or `file://DIR` of recorded chart() responses. @defaultValue 'yahoo://' */
   priceSourceUrl: string;
-  /** This process in events, logs and metrics (STOCKOPS_INSTANCE_ID). @defaultValue `${hostname()}:${process.pid}` */
+  /**
+   * This process in events, logs, metrics and the `x-stockops-instance` header (STOCKOPS_INSTANCE).
+   * @defaultValue `${hostname()}-${process.pid}`
+   */
   instanceId: string;
   /** The event bus and what rides on it: Kafka, the metrics publisher, WebSockets. */
   events: EventsConfig;
   /** Grafana's base URL (GRAFANA_URL), linked from the Live page; null hides the link. */
   grafanaUrl: string | null;
+  /** Serving at scale: cache, forecast log, protection, deadlines and drain (STOCKOPS_* below). */
+  serving: ServingConfig;
 }
 
 export interface EventsConfig {
@@ -76,6 +81,42 @@ export interface EventsConfig {
   wsMaxBufferedBytes: number;
   /** Ping interval; a client that has not answered the previous ping is dropped (STOCKOPS_WS_PING_MS). @defaultValue 30000 */
   wsPingMs: number;
+}
+
+export interface ServingConfig {
+  /** Keep computed forecasts in memory (STOCKOPS_SERVING_CACHE); off runs features and model per request. @defaultValue true */
+  cache: boolean;
+  /**
+   * How long a champion or last bar date is trusted without a Redis invalidation channel
+   * (STOCKOPS_SERVING_RECHECK_MS): the bound on how late another replica's change is served. @defaultValue 1000
+   */
+  recheckMs: number;
+  /** Time between forecast-log writes (STOCKOPS_FORECAST_LOG_FLUSH_MS). @defaultValue 100 */
+  forecastLogFlushMs: number;
+  /** Distinct forecasts held for the log while its store is down (STOCKOPS_FORECAST_LOG_BUFFER). @defaultValue 10000 */
+  forecastLogBuffer: number;
+  /**
+   * Requests per window per API key (or client address) on /api (STOCKOPS_RATE_LIMIT_MAX; 0 = off), over
+   * STOCKOPS_RATE_LIMIT_WINDOW_MS; counted in Redis when REDIS_URL is set, so the limit holds across replicas.
+   * @defaultValue { max: 1200, windowMs: 60000 }
+   */
+  rateLimit: { max: number; windowMs: number };
+  /** Event-loop delay past which requests get 503 OVERLOADED (STOCKOPS_MAX_EVENT_LOOP_DELAY_MS; 0 = off). @defaultValue 1000 */
+  maxEventLoopDelayMs: number;
+  /** Deadline of one request, body included (STOCKOPS_REQUEST_TIMEOUT_MS); nginx's proxy timeouts match it. @defaultValue 30000 */
+  requestTimeoutMs: number;
+  /** Longest a SIGTERM drain takes before the process exits anyway (STOCKOPS_DRAIN_TIMEOUT_MS). @defaultValue 10000 */
+  drainTimeoutMs: number;
+  /**
+   * First part of a drain, while the replica still answers but closes each keep-alive connection after its
+   * response (STOCKOPS_DRAIN_GRACE_MS), so a proxy stops reusing them before the listener closes. @defaultValue 1000
+   */
+  drainGraceMs: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed, for the client address of the rate limit (STOCKOPS_TRUST_PROXY:
+   * `loopback`, a comma-separated list of addresses/CIDRs, or `false`). @defaultValue 'loopback'
+   */
+  trustProxy: string | false;
 }
 
 export interface PromotionConfig {
@@ -139,9 +180,29 @@ export function loadConfig(env: Env = process.env): Config {
     promotion: promotionFrom(env),
     clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL) ?? null,
     priceSourceUrl: nonEmpty(env.PRICE_SOURCE_URL) ?? 'yahoo://',
-    instanceId: nonEmpty(env.STOCKOPS_INSTANCE_ID) ?? `${hostname()}:${process.pid}`,
+    instanceId: nonEmpty(env.STOCKOPS_INSTANCE) ?? `${hostname()}-${process.pid}`,
     events: eventsFrom(env),
     grafanaUrl: grafanaFrom(env),
+    serving: servingFrom(env),
+  };
+}
+
+function servingFrom(env: Env): ServingConfig {
+  const trust = nonEmpty(env.STOCKOPS_TRUST_PROXY) ?? 'loopback';
+  return {
+    cache: boolFrom(env, 'STOCKOPS_SERVING_CACHE', true),
+    recheckMs: intFrom(env, 'STOCKOPS_SERVING_RECHECK_MS', 1000, 0, 3_600_000),
+    forecastLogFlushMs: intFrom(env, 'STOCKOPS_FORECAST_LOG_FLUSH_MS', 100, 1, 60_000),
+    forecastLogBuffer: intFrom(env, 'STOCKOPS_FORECAST_LOG_BUFFER', 10_000, 1, 10_000_000),
+    rateLimit: {
+      max: intFrom(env, 'STOCKOPS_RATE_LIMIT_MAX', 1200, 0, 100_000_000),
+      windowMs: intFrom(env, 'STOCKOPS_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),
+    },
+    maxEventLoopDelayMs: intFrom(env, 'STOCKOPS_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
+    requestTimeoutMs: intFrom(env, 'STOCKOPS_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    drainTimeoutMs: intFrom(env, 'STOCKOPS_DRAIN_TIMEOUT_MS', 10_000, 100, 600_000),
+    drainGraceMs: intFrom(env, 'STOCKOPS_DRAIN_GRACE_MS', 1000, 0, 600_000),
+    trustProxy: trust === 'false' ? false : trust,
   };
 }
 

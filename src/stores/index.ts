@@ -10,6 +10,8 @@ import {
   type EtlRunLog,
   type EventBus,
   type FlowStore,
+  type ForecastLog,
+  type InvalidationBus,
   type LeaseKeeper,
   type PriceSource,
   type PriceStore,
@@ -18,6 +20,7 @@ import {
   type Tracker,
 } from '../core/index.js';
 import { FileArtifactStore, parseS3Location, S3ArtifactStore } from './artifacts/index.js';
+import { InProcessInvalidationBus, RedisInvalidationBus } from './cache/index.js';
 import { ClickHouseSeriesStore } from './clickhouse/index.js';
 import { ParquetDatasetStore } from './datasets/index.js';
 import { InProcessBus, KafkaBus, type BusLogger } from './events/index.js';
@@ -32,6 +35,7 @@ import {
   SqlAliasLog,
   SqlEtlRunLog,
   SqlFlowStore,
+  SqlForecastLog,
   ThreadLeaseKeeper,
   SqlPriceStore,
   SqlRecipeStore,
@@ -64,6 +68,8 @@ export interface Stores {
   etlRuns: EtlRunLog;
   /** Model recipes, every version kept. */
   recipes: RecipeStore;
+  /** Every forecast served, one row each with its serve count. */
+  forecastLog: ForecastLog;
   /** Engine serving the cleaned series: the SQL engine, or "clickhouse" when CLICKHOUSE_URL is set. */
   seriesEngine: string;
   /** Publishes the server URL in the embedded database's lock, so CLI commands route through it. */
@@ -218,6 +224,7 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     datasets: new ParquetDatasetStore(artifacts),
     etlRuns: new SqlEtlRunLog(db),
     recipes: new SqlRecipeStore(db),
+    forecastLog: new SqlForecastLog(db),
     seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),
     close: async () => {
@@ -259,6 +266,19 @@ export async function openEventBus(options: EventBusOptions): Promise<EventBus> 
     brokers: options.kafkaBrokers,
     ...(options.topicPrefix !== undefined ? { topicPrefix: options.topicPrefix } : {}),
   });
+}
+
+/**
+ * How serving caches hear about alias moves and new bars: Redis pub/sub when REDIS_URL is set (every replica and
+ * worker on it), else within this process only.
+ */
+export async function openInvalidationBus(
+  redisUrl: string | null,
+  prefix: string,
+): Promise<InvalidationBus> {
+  return redisUrl === null
+    ? new InProcessInvalidationBus()
+    : RedisInvalidationBus.open({ url: redisUrl, prefix });
 }
 
 /**

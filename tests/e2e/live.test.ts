@@ -18,7 +18,7 @@ beforeAll(async () => {
   // The bootstrap trains the sample's champion, so /api/predict has something to serve.
   server = await startServerProcess({
     STOCKOPS_HOME: home,
-    STOCKOPS_INSTANCE_ID: 'e2e-server',
+    STOCKOPS_INSTANCE: 'e2e-server',
     GRAFANA_URL: 'http://grafana.example:3000',
   });
   await waitFor(

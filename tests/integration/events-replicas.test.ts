@@ -26,7 +26,7 @@ function replicaEnv(name: string, brokers: string[], topicPrefix: string): Recor
   return {
     ...shared,
     STOCKOPS_HOME: mkdtempSync(join(tmpdir(), `stockops-${name}-`)),
-    STOCKOPS_INSTANCE_ID: name,
+    STOCKOPS_INSTANCE: name,
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     STOCKOPS_WS_MAX_BUFFERED_BYTES: String(WS_BOUND),

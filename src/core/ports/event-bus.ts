@@ -25,7 +25,7 @@ export interface PredictionServed {
   /** Milliseconds since the epoch. */
   servedAt: number;
   /** The route that served it: one forecast (`predict`) or one horizon of a path (`forecast`). */
-  via: 'predict' | 'forecast';
+  via: 'predict' | 'batch' | 'forecast';
   /** The process that served it (also the envelope's `source`). */
   instance: string;
 }

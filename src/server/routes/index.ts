@@ -6,7 +6,7 @@ export { registerModelRoutes } from './models.js';
 export { registerOverviewRoutes } from './overview.js';
 export { registerPredictRoutes, type PredictRouteDeps } from './predict.js';
 export { registerRecipeRoutes } from './recipes.js';
-export { registerSystemRoutes, type SystemRouteDeps } from './system.js';
+export { registerSystemRoutes, type Readiness, type SystemRouteDeps } from './system.js';
 export { registerTrackingRoutes } from './tracking.js';
 export { registerTrainRoutes, type TrainRouteDeps } from './train.js';
 export { registerUi } from './ui.js';
