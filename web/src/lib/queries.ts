@@ -110,10 +110,10 @@ export const queries = {
       retry: false,
     }),
 
-  forecastLog: (filter: QueryOf<typeof pendingEndpoints.predictions>) =>
+  forecastLog: (filter: QueryOf<typeof endpoints.predictions>) =>
     queryOptions({
       queryKey: queryKeys.forecastLog(filter),
-      queryFn: ({ signal }) => api.call(pendingEndpoints.predictions, { query: filter, signal }),
+      queryFn: ({ signal }) => api.call(endpoints.predictions, { query: filter, signal }),
       placeholderData: keepPreviousData,
       retry: false,
     }),
