@@ -39,13 +39,34 @@ export function errorResponses<const C extends readonly number[]>(
   };
 }
 
+/**
+ * Statuses every route may answer besides its own: a request the edge refuses (validation, a control character
+ * in the URL), a server fault, and a store that is busy or shutting down.
+ */
+export const COMMON_ERROR_STATUSES = [400, 500, 503] as const;
+
+/** What the edge answers for a request body: too large (the body limit) or of a media type the route does not take. */
+export const BODY_ERROR_STATUSES = [413, 415] as const;
+
+/**
+ * An entry of the contract. Its documented responses are the ones given plus the error envelope under
+ * COMMON_ERROR_STATUSES, 401 when the route needs the API key and BODY_ERROR_STATUSES when it takes a body, so the
+ * OpenAPI document lists every status the server can answer.
+ */
 export function endpoint<const S extends EndpointSchema>(
   method: HttpMethod,
   url: string,
   schema: S,
   options: { emptyBody?: unknown } = {},
 ): Endpoint<S> {
-  return { method, url, schema, ...options };
+  const takesBody = schema.body !== undefined || schema.consumes !== undefined;
+  const response = {
+    ...errorResponses(...COMMON_ERROR_STATUSES),
+    ...(schema.security ? errorResponses(401) : {}),
+    ...(takesBody ? errorResponses(...BODY_ERROR_STATUSES) : {}),
+    ...schema.response,
+  };
+  return { method, url, schema: { ...schema, response }, ...options };
 }
 
 type SuccessStatus = 200 | 201 | 202;

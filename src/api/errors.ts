@@ -17,9 +17,17 @@ export type ErrorBody = Static<typeof ErrorSchema>;
 
 /**
  * Codes the HTTP layer adds to the domain's own: routes and methods that do not exist, framework
- * refusals (body too large, bad JSON) and the catch-all for a server fault.
+ * refusals (bad JSON, body too large, media type, URL too long) and the catch-all for a server fault.
  */
-export type HttpErrorCode = 'NOT_FOUND' | 'BAD_REQUEST' | 'INTERNAL';
+export type HttpErrorCode =
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
+  | 'INTERNAL';
 
 /** Every code an API error envelope can carry. */
 export type ApiErrorCode = ErrorCode | HttpErrorCode;

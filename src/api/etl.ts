@@ -1,6 +1,6 @@
 // ETL resources: start a run (extract, validate, load raw, clean, quality, snapshot) and read the run log.
 import { Type, type Static } from '@sinclair/typebox';
-import { EpochMs, Ticker } from './primitives.js';
+import { EpochMs, EtlRunId, Ticker } from './primitives.js';
 
 export const EtlRequestSchema = Type.Object(
   {
@@ -93,4 +93,4 @@ export const EtlRunsQuery = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
   { additionalProperties: false },
 );
-export const EtlRunParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
+export const EtlRunParams = Type.Object({ id: EtlRunId });

@@ -1,6 +1,7 @@
-// Scalar schemas shared by every resource: tickers, dates, horizons, model kinds, ids.
-import { Type } from '@sinclair/typebox';
-import { HORIZONS, MODEL_KINDS, SYMBOL_INPUT_PATTERN } from '../core/index.js';
+// Scalar schemas shared by every resource: tickers, dates, horizons, model kinds, ids, free text. Each pattern is the
+// one the server enforces, so the OpenAPI document says exactly what is accepted.
+import { Type, type StringOptions } from '@sinclair/typebox';
+import { HORIZONS, MIN_DATE, MODEL_KINDS, SYMBOL_INPUT_PATTERN } from '../core/index.js';
 
 export const Ticker = Type.String({
   pattern: SYMBOL_INPUT_PATTERN,
@@ -9,11 +10,25 @@ export const Ticker = Type.String({
   examples: ['^GSPC', 'AAPL', '2330.TW'],
 });
 
+/** Years 1900 to 2099; the server also refuses a date more than a year after today (the shared date check). */
+export const ISO_DATE_PATTERN =
+  '^(19[0-9]{2}|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+
 export const IsoDate = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  pattern: ISO_DATE_PATTERN,
   format: 'date',
-  description: 'A calendar date, YYYY-MM-DD',
+  description: `A calendar date, YYYY-MM-DD, from ${MIN_DATE} to one year after today`,
 });
+
+/** No C0 control character (NUL included) and no DEL: PostgreSQL text cannot hold NUL, and logs should not. */
+export const SAFE_TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+
+/** Free text a person writes (a reason, a description): any printable character, no control characters. */
+export const SafeText = (options: StringOptions = {}) =>
+  Type.String({ pattern: SAFE_TEXT_PATTERN, ...options });
+
+/** Largest value of a SQL `integer` column (int32), e.g. model versions. */
+export const INT32_MAX = 2147483647;
 
 export const Horizon = Type.Union(
   HORIZONS.map((h) => Type.Literal(h)),
@@ -28,11 +43,36 @@ export const ModelKind = Type.Union(
 /** A tracked (experiment) run id: 32 hex digits, as MLflow makes them. */
 export const RunId = Type.String({ pattern: '^[0-9a-f]{32}$' });
 
-/** A flow run id (also the job id of /api/jobs). */
-export const FlowRunId = Type.String({ minLength: 1, maxLength: 100 });
+/** A flow run id (also the job id of /api/jobs): a UUID here, a queue's own id for jobs started outside the flow store. */
+export const FlowRunId = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$',
+  description: "Letters, digits, ':', '.', '_' and '-', at most 100 characters, e.g. a UUID",
+});
+
+/** A flow's name, e.g. `etl`, `retrain-all`. */
+export const FlowName = Type.String({
+  pattern: '^[a-z][a-z0-9-]{0,59}$',
+  description: "Lower-case letters, digits and '-', at most 60 characters",
+});
+
+/** A schedule's stable id, e.g. `etl-us`. */
+export const ScheduleId = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$',
+  description: "Letters, digits, '.', '_' and '-', at most 100 characters",
+});
+
+/** An ETL run id (a UUID). */
+export const EtlRunId = Type.String({ pattern: '^[0-9a-f-]{36}$' });
 
 /** Milliseconds since the epoch. */
 export const EpochMs = Type.Integer({ description: 'milliseconds since the epoch' });
 
-/** A registered model name, `${symbol}.h${horizon}` for the models stockops trains. */
-export const ModelName = Type.String({ minLength: 1, maxLength: 40 });
+/** A registered model version (a SQL integer). */
+export const Version = Type.Integer({ minimum: 1, maximum: INT32_MAX });
+
+/** A registered model name, `${symbol}.h${horizon}` as stockops makes them (e.g. ^GSPC.h1, 2330.TW.h5). */
+export const ModelName = Type.String({
+  pattern: `${SYMBOL_INPUT_PATTERN.replace(/\$$/, '')}\\.h[0-9]{1,2}$`,
+  description: 'The ticker symbol, ".h" and the horizon, e.g. ^GSPC.h1 or 2330.TW.h5',
+  examples: ['^GSPC.h1'],
+});

@@ -10,8 +10,9 @@ import type { FlowService, JobQueue } from '../core/index.js';
 import type { Health } from '../api/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import type { ServiceDeps, ServingCache } from '../services/index.js';
-import { errorHandler } from './errors.js';
+import { clientErrorHandler, errorHandler } from './errors.js';
 import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './plugins.js';
+import { refuseControlCharacters, validatorCompiler } from './validation.js';
 import {
   registerDataRoutes,
   registerEtlRoutes,
@@ -39,24 +40,32 @@ export interface ServerDeps {
   /** Extra fields for /api/health (e.g. bootstrap progress). */
   status?: () => Omit<Health, 'status' | 'version'>;
   logger?: FastifyServerOptions['logger'];
+  /** Largest request body accepted, in bytes (STOCKOPS_BODY_LIMIT). @defaultValue DEFAULT_BODY_LIMIT */
+  bodyLimit?: number;
 }
+
+/** 64 MiB: a CSV of every trading day since 1900 is about 2 MB, so this is generous while still a bound. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     // Request lines would drown the log; metrics count requests and errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 64 * 1024 * 1024,
+    bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Malformed URLs and similar router errors get the same JSON error shape as everything else.
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply)
         .status(400)
-        .send({ error: { code: err.code, message: err.message } });
+        .send({ error: { code: 'BAD_REQUEST', message: err.message } });
     },
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // So do the refusals Node's HTTP parser makes before Fastify sees a request (431 for a huge URL).
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
+  refuseControlCharacters(app);
   acceptRawBodies(app);
   requireApiKey(app, deps.apiKey);
   countRequests(app, deps.metrics);

@@ -1,6 +1,11 @@
-// The one place where domain error codes become HTTP statuses.
+// The one place where domain error codes become HTTP statuses, and where every other refusal (framework, router,
+// Node's HTTP parser) gets the same error envelope.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiErrorCode } from '../api/index.js';
 import { isStockopsError, type ErrorCode } from '../core/index.js';
+import { allowedMethods } from './allowed-methods.js';
 
 const STATUS: Record<ErrorCode, number> = {
   UNKNOWN_TICKER: 404,
@@ -37,8 +42,18 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; requestId?: string };
+  error: { code: ApiErrorCode; message: string; field?: string; requestId?: string };
 }
+
+/** Codes of the refusals Fastify itself makes, by status. */
+const FRAMEWORK_CODES: Readonly<Record<number, ApiErrorCode>> = {
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE',
+};
 
 /** Fastify's validation path, e.g. "querystring/horizon" or "body/ticker", as a field name. */
 function fieldOf(err: FastifyError): string | undefined {
@@ -59,6 +74,10 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
       req.log.error({ err }, 'domain error mapped to 5xx');
     }
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
+    const retryAfter = err.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') {
+      void reply.header('retry-after', String(retryAfter));
+    }
     void reply.status(status).send({
       error: { code: err.code, message: err.message, ...(field ? { field } : {}) },
     } satisfies ErrorBody);
@@ -80,7 +99,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   if (status >= 400 && status < 500) {
     // Fastify's own client errors (bad JSON, unsupported media type, body too large) keep their status.
     void reply.status(status).send({
-      error: { code: err.code || 'BAD_REQUEST', message: err.message },
+      error: { code: FRAMEWORK_CODES[status] ?? 'BAD_REQUEST', message: err.message },
     } satisfies ErrorBody);
     return;
   }
@@ -92,4 +111,58 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
       requestId: req.id,
     },
   } satisfies ErrorBody);
+}
+
+/**
+ * The answer for a path no route serves: 405 with `Allow` when the API serves the path with other methods, else
+ * 404. Both in the error envelope.
+ */
+export function notFound(req: FastifyRequest, reply: FastifyReply, path: string): void {
+  const allow = allowedMethods(path);
+  if (allow.length > 0 && !allow.includes(req.method)) {
+    void reply
+      .status(405)
+      .header('allow', allow.join(', '))
+      .send({
+        error: {
+          code: 'METHOD_NOT_ALLOWED',
+          message: `${req.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`,
+        },
+      } satisfies ErrorBody);
+    return;
+  }
+  void reply
+    .status(404)
+    .send({
+      error: { code: 'NOT_FOUND', message: `No route ${req.method} ${path}` },
+    } satisfies ErrorBody);
+}
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (headers or URL too large: 431, a stalled
+ * request: 408, a malformed one: 400) and would answer in its own format; this writes the error envelope instead.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message =
+    status === 431
+      ? 'The request line and headers are larger than the server accepts (a URL this long is not an API request)'
+      : status === 408
+        ? 'The request was not received in time'
+        : 'The request is not valid HTTP';
+  const body = JSON.stringify({
+    error: { code: FRAMEWORK_CODES[status] ?? 'BAD_REQUEST', message },
+  } satisfies ErrorBody);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

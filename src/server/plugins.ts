@@ -24,8 +24,10 @@ export function requireApiKey(app: FastifyInstance, apiKey: string | null): void
     return;
   }
   app.addHook('onRequest', (req, _reply, done) => {
+    // A path no route serves is answered 404 or 405 whatever the key: there is nothing to guard.
+    const routed = req.routeOptions.url !== undefined;
     done(
-      MUTATING.has(req.method) && !sameKey(apiKey, req.headers['x-api-key'])
+      routed && MUTATING.has(req.method) && !sameKey(apiKey, req.headers['x-api-key'])
         ? new UnauthorizedError()
         : undefined,
     );

@@ -2,6 +2,15 @@
 
 export const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Earliest date stockops accepts anywhere (queries, CSV rows, fetched bars). No exchange series it serves starts
+ * earlier, and year 0 or 1 is a date JavaScript parses but PostgreSQL's date type refuses (BC dates).
+ */
+export const MIN_DATE = '1900-01-01';
+
+/** How far ahead of today a date may be (a query's `to`); bars themselves are never in the future. */
+export const MAX_DAYS_AHEAD = 366;
+
 export function isValidIsoDate(s: string): boolean {
   const m = ISO_DATE.exec(s);
   if (!m) {
@@ -9,6 +18,24 @@ export function isValidIsoDate(s: string): boolean {
   }
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * The one date check of the edge and of every row that reaches a store: why `s` is not a usable date (not a
+ * calendar date, before MIN_DATE, more than MAX_DAYS_AHEAD after `today`), or null when it is.
+ */
+export function dateProblem(s: string, today: string): string | null {
+  if (!isValidIsoDate(s)) {
+    return `"${s.slice(0, 40)}" is not a calendar date (expected YYYY-MM-DD)`;
+  }
+  if (s < MIN_DATE) {
+    return `${s} is before ${MIN_DATE}, the earliest date accepted`;
+  }
+  const latest = addDays(today, MAX_DAYS_AHEAD);
+  if (s > latest) {
+    return `${s} is after ${latest}, more than a year ahead`;
+  }
+  return null;
 }
 
 export function addDays(date: string, days: number): string {
