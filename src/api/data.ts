@@ -1,5 +1,6 @@
 // Data resources: tickers, price history, CSV import and the quarantine.
 import { Type, type Static } from '@sinclair/typebox';
+import { QualityCheckSchema } from './etl.js';
 import { IsoDate, Ticker } from './primitives.js';
 
 export const TickerSummarySchema = Type.Object({
@@ -30,11 +31,22 @@ export const HistorySchema = Type.Object({ symbol: Type.String(), bars: Type.Arr
 export type History = Static<typeof HistorySchema>;
 
 export const ImportQuery = Type.Object({ ticker: Ticker }, { additionalProperties: false });
+/** Quarantined rows an import answer lists; `quarantinedTotal` counts them all. */
+export const IMPORT_QUARANTINE_LISTED = 100;
+
 export const ImportResultSchema = Type.Object({
   ticker: Type.String(),
   imported: Type.Integer(),
   duplicates: Type.Integer(),
-  quarantined: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
+  quarantined: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), {
+    maxItems: IMPORT_QUARANTINE_LISTED,
+    description: `The first ${IMPORT_QUARANTINE_LISTED} quarantined rows, by line`,
+  }),
+  quarantinedTotal: Type.Integer({ description: 'Every quarantined row of the file' }),
+  quality: Type.Array(QualityCheckSchema, {
+    description:
+      'Checks of the cleaned series after the import, e.g. a split the closes were not adjusted for',
+  }),
 });
 export type ImportResult = Static<typeof ImportResultSchema>;
 

@@ -40,6 +40,21 @@ const EtlStepName = Type.Union(
   ),
 );
 
+/** One data-quality check of one ticker's cleaned series (ETL runs and CSV imports). */
+export const QualityCheckSchema = Type.Object({
+  symbol: Type.String(),
+  check: Type.Union(
+    [Type.Literal('gaps'), Type.Literal('jumps'), Type.Literal('ohlc'), Type.Literal('splits')],
+    {
+      description:
+        'gaps: missing sessions; jumps: adjusted-close moves past 25%; ohlc: inconsistent bars; splits: a split the closes were not adjusted for (the cleaned series is)',
+    },
+  ),
+  status: Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')]),
+  count: Type.Integer(),
+  examples: Type.Array(Type.String()),
+});
+
 export const EtlRunSchema = Type.Object({
   id: Type.String(),
   status: Type.Union(
@@ -77,15 +92,7 @@ export const EtlRunSchema = Type.Object({
       snapshot: Type.Optional(DatasetRefSchema),
     }),
   ),
-  quality: Type.Array(
-    Type.Object({
-      symbol: Type.String(),
-      check: Type.Union([Type.Literal('gaps'), Type.Literal('jumps'), Type.Literal('ohlc')]),
-      status: Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')]),
-      count: Type.Integer(),
-      examples: Type.Array(Type.String()),
-    }),
-  ),
+  quality: Type.Array(QualityCheckSchema),
 });
 export type EtlRun = Static<typeof EtlRunSchema>;
 

@@ -203,7 +203,8 @@ export function buildCli(): Command {
                 query: { ticker: opts.ticker },
                 raw: { bytes, contentType: 'text/csv' },
               }),
-            (rt) => importCsv(rt.services, { ticker: opts.ticker, bytes, source: `csv:${file}` }),
+            (rt) =>
+              importCsv(rt.services, { ticker: opts.ticker, body: bytes, source: `csv:${file}` }),
             onWait,
           );
         },

@@ -66,7 +66,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   refuseControlCharacters(app);
-  acceptRawBodies(app);
+  acceptRawBodies(app, deps.bodyLimit ?? DEFAULT_BODY_LIMIT);
   requireApiKey(app, deps.apiKey);
   countRequests(app, deps.metrics);
   await documentApi(app);

@@ -39,6 +39,8 @@ const STATUS: Record<ErrorCode, number> = {
   JOB_TIMEOUT: 504,
   FLOW_CATALOG_MISMATCH: 500,
   INTERNAL_INVARIANT: 500,
+  IMPORT_REFUSED: 422,
+  QUEUE_FULL: 429,
 };
 
 export interface ErrorBody {
@@ -131,11 +133,9 @@ export function notFound(req: FastifyRequest, reply: FastifyReply, path: string)
       } satisfies ErrorBody);
     return;
   }
-  void reply
-    .status(404)
-    .send({
-      error: { code: 'NOT_FOUND', message: `No route ${req.method} ${path}` },
-    } satisfies ErrorBody);
+  void reply.status(404).send({
+    error: { code: 'NOT_FOUND', message: `No route ${req.method} ${path}` },
+  } satisfies ErrorBody);
 }
 
 /**

@@ -47,13 +47,42 @@ export function countRequests(app: FastifyInstance, metrics: AppMetrics): void {
   });
 }
 
-/** CSV uploads arrive as raw bytes: decoding and validation belong to the import service. */
-export function acceptRawBodies(app: FastifyInstance): void {
+/** Fastify's own refusal of a body past the limit, for a body read as a stream. */
+function tooLarge(limit: number): Error {
+  return Object.assign(
+    new Error(`Request body is larger than ${limit} bytes (STOCKOPS_BODY_LIMIT)`),
+    {
+      statusCode: 413,
+    },
+  );
+}
+
+/** The body's chunks as they arrive, refused with 413 once they pass `limit` bytes. */
+async function* limited(stream: AsyncIterable<Buffer>, limit: number): AsyncIterable<Uint8Array> {
+  let bytes = 0;
+  for await (const chunk of stream) {
+    bytes += chunk.length;
+    if (bytes > limit) {
+      throw tooLarge(limit);
+    }
+    yield chunk;
+  }
+}
+
+/**
+ * CSV uploads arrive as a stream of raw bytes: the import service decodes and reads them as they come, so a large
+ * body is never held whole in memory. The body limit is enforced on the way (and at once from Content-Length).
+ */
+export function acceptRawBodies(app: FastifyInstance, bodyLimit: number): void {
   app.addContentTypeParser(
     ['text/csv', 'application/octet-stream', 'text/plain'],
-    { parseAs: 'buffer' },
-    (_req, body, done) => {
-      done(null, body);
+    (req, payload, done) => {
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > bodyLimit) {
+        done(tooLarge(bodyLimit), undefined);
+        return;
+      }
+      done(null, limited(payload as AsyncIterable<Buffer>, bodyLimit));
     },
   );
 }

@@ -38,6 +38,7 @@ export async function harness(
     metrics: rt.metrics,
     serving: rt.serving,
     apiKey: config.apiKey,
+    bodyLimit: config.bodyLimit,
     webRoot: null,
   });
   return {

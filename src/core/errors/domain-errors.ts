@@ -32,7 +32,9 @@ export type ErrorCode =
   | 'NO_HANDLER'
   | 'JOB_TIMEOUT'
   | 'FLOW_CATALOG_MISMATCH'
-  | 'INTERNAL_INVARIANT';
+  | 'INTERNAL_INVARIANT'
+  | 'IMPORT_REFUSED'
+  | 'QUEUE_FULL';
 
 export class StockopsError extends Error {
   readonly code: ErrorCode;
@@ -102,6 +104,27 @@ export class JobNotFoundError extends StockopsError {
 export class UnauthorizedError extends StockopsError {
   constructor() {
     super('UNAUTHORIZED', 'This route changes state and needs a valid x-api-key header.');
+  }
+}
+
+/** A CSV file refused as a whole (too many rows, too large a share of bad rows): nothing of it is written. */
+export class ImportRefusedError extends StockopsError {
+  constructor(why: string, details: Record<string, unknown> = {}) {
+    super('IMPORT_REFUSED', `${why}; nothing was written.`, details);
+  }
+}
+
+/**
+ * Too many flow runs are waiting already (in total or for this flow): the request is refused rather than queued
+ * without bound, and the client is told when to try again.
+ */
+export class QueueFullError extends StockopsError {
+  constructor(what: string, queued: number, max: number, retryAfterSeconds: number) {
+    super(
+      'QUEUE_FULL',
+      `${queued} ${what} flow runs are queued already, the most allowed is ${max}; retry in ${retryAfterSeconds} s.`,
+      { queued, max, retryAfterSeconds },
+    );
   }
 }
 

@@ -20,6 +20,7 @@ const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SINGULAR_MATRIX',
   'BARS_OUT_OF_ORDER',
   'FLOW_CATALOG_MISMATCH',
+  'IMPORT_REFUSED',
 ]);
 
 /**

@@ -228,6 +228,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 10,
+    name: 'quarantine_keys',
+    // Re-importing a file (or re-fetching a bad bar) must not store its refused rows again: each row carries a key
+    // (file digest and line, or the bar's content), unique per symbol. Rows stored before keep a null key.
+    sql: `
+      alter table quarantine add column row_key text;
+      create unique index quarantine_row_key on quarantine (symbol, row_key);
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {
