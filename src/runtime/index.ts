@@ -69,6 +69,13 @@ export async function openRuntime(
     clickhouseUrl: config.clickhouseUrl,
     priceSourceUrl: config.priceSourceUrl,
   });
+  // An alias move a crash cut between its audit record and the registry (MLflow) is settled before anything reads it.
+  try {
+    await stores.aliasLog.repair(stores.registry);
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
   // Fits run on worker threads (started on first use), so training never blocks this event loop.
   const fitter = createFitter(config.fitThreads);
   const services: ServiceDeps = {

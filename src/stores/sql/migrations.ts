@@ -238,6 +238,16 @@ export const MIGRATIONS: readonly Migration[] = [
       create unique index quarantine_row_key on quarantine (symbol, row_key);
     `,
   },
+  {
+    id: 11,
+    name: 'alias_event_state',
+    // An alias move on a registry outside this store (MLflow) is recorded as pending first and confirmed after the
+    // move; a crash in between leaves a pending record that the repair at start settles. Older records are done.
+    sql: `
+      alter table alias_events add column state text not null default 'done';
+      create index alias_events_pending on alias_events (state) where state = 'pending';
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {
