@@ -82,7 +82,7 @@ export const endpoints = {
       description:
         'Runs the ETL (extract from Yahoo Finance -> validate -> load raw -> clean -> quality -> snapshot) as an `etl` flow run; full history for new tickers, incremental for stored ones. Poll GET /api/flow-runs/{jobId}; the summary is also in GET /api/etl/runs. An empty body means the defaults.',
       body: EtlRequestSchema,
-      response: { 202: JobAcceptedSchema, ...errorResponses(400, 401) },
+      response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 429) },
     },
     { emptyBody: {} },
   ),
@@ -122,7 +122,7 @@ export const endpoints = {
     description:
       'Starts a `train` flow run: walk-forward evaluation, tracked run, registered version and the promotion gate. Answers at once with the run id.',
     body: TrainRequestSchema,
-    response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 404) },
+    response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 404, 429) },
   }),
   job: endpoint('GET', '/api/jobs/:id', {
     tags: ['flows'],
@@ -190,7 +190,7 @@ export const endpoints = {
         "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}.",
       params: FlowParams,
       body: FlowStartBody,
-      response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404) },
+      response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404, 429) },
     },
     { emptyBody: {} },
   ),

@@ -107,6 +107,7 @@ export async function openRuntime(
       prefix: config.queuePrefix,
       leaseMs: config.flowLeaseMs,
       schedules: config.schedules,
+      maxQueued: config.queueLimits,
       // The in-process runner executes as many flow runs at once as there are fit threads (retrain-all's children).
       inProcessConcurrency: Math.max(1, config.fitThreads),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
