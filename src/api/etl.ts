@@ -78,7 +78,14 @@ export const EtlRunSchema = Type.Object({
       symbol: Type.String(),
       status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
       error: Type.Optional(
-        Type.Object({ step: EtlStepName, code: Type.String(), message: Type.String() }),
+        Type.Object({
+          step: EtlStepName,
+          code: Type.String(),
+          message: Type.String(),
+          retryable: Type.Optional(
+            Type.Boolean({ description: 'Whether a retry may succeed (rate limit, outage)' }),
+          ),
+        }),
       ),
       fetched: Type.Integer(),
       quarantined: Type.Integer(),

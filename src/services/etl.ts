@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   addDays,
   calendarFor,
+  isRetryable,
   isStockopsError,
   normalizeSymbol,
   qualityChecks,
@@ -90,6 +91,7 @@ const errorOf = (step: EtlStepName, e: unknown): NonNullable<EtlTickerResult['er
   step,
   code: isStockopsError(e) ? e.code : 'ETL_ERROR',
   message: e instanceof Error ? e.message : String(e),
+  retryable: isRetryable(e),
 });
 
 /** The calendar date at `now` in an IANA time zone (the UTC date when the zone is unknown). */

@@ -391,6 +391,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
                 symbol: r.symbol,
                 step: r.error?.step ?? '?',
                 message: r.error?.message ?? 'failed',
+                retryable: r.error?.retryable ?? true,
               })),
             );
           }

@@ -166,8 +166,13 @@ export class ScheduleNotFoundError extends StockopsError {
   }
 }
 
-/** Why a price source failed for one ticker; the ETL reports it per ticker and goes on with the others. */
-export type SourceErrorKind = 'rate_limited' | 'schema' | 'not_found' | 'unavailable';
+/**
+ * Why a price source failed for one ticker; the ETL reports it per ticker and goes on with the others. `unreachable`:
+ * no connection at all (DNS failure, connection refused, no route): offline, which a retry seconds later will not
+ * change, so it fails at once and the next scheduled run tries again.
+ */
+export type SourceErrorKind =
+  'rate_limited' | 'schema' | 'not_found' | 'unavailable' | 'unreachable';
 
 export class SourceError extends StockopsError {
   readonly kind: SourceErrorKind;
@@ -177,19 +182,25 @@ export class SourceError extends StockopsError {
   }
 }
 
-/** An ETL run in which every ticker failed; the message says why for each one. */
+/**
+ * An ETL run in which every ticker failed; the message says why for each one, a line per ticker. Retrying the run
+ * helps only if some ticker's failure may pass (a rate limit, an outage); when every one is permanent (an unknown
+ * symbol, an unreachable source, bad data) it fails at once.
+ */
 export class EtlFailedError extends StockopsError {
+  readonly retryable: boolean;
   constructor(
     runId: string,
-    failures: readonly { symbol: string; step: string; message: string }[],
+    failures: readonly { symbol: string; step: string; message: string; retryable?: boolean }[],
   ) {
     super(
       'ETL_FAILED',
-      `ETL run ${runId} failed for every ticker: ${failures
-        .map((f) => `${f.symbol} (${f.step}): ${f.message}`)
-        .join('; ')}`,
-      { runId },
+      `ETL run ${runId} failed for every ticker:\n${failures
+        .map((f) => `  ${f.symbol} (${f.step}): ${f.message}`)
+        .join('\n')}`,
+      { runId, retryable: failures.some((f) => f.retryable !== false) },
     );
+    this.retryable = failures.some((f) => f.retryable !== false);
   }
 }
 

@@ -34,5 +34,9 @@ export function isRetryable(e: unknown): boolean {
   if (e instanceof SourceError) {
     return e.kind === 'rate_limited' || e.kind === 'unavailable';
   }
+  // Decided per ticker when the run failed (errors that crossed a thread keep it in details).
+  if (e.code === 'ETL_FAILED') {
+    return e.details?.retryable !== false;
+  }
   return !PERMANENT.has(e.code);
 }

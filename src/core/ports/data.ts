@@ -174,8 +174,8 @@ export interface EtlStepReport {
 export interface EtlTickerResult {
   symbol: string;
   status: 'ok' | 'failed';
-  /** The step where it failed, and why. */
-  error?: { step: EtlStepName; code: string; message: string };
+  /** The step where it failed, why, and whether a retry may succeed (a rate limit, an outage). */
+  error?: { step: EtlStepName; code: string; message: string; retryable?: boolean };
   fetched: number;
   quarantined: number;
   inserted: number;
