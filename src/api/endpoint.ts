@@ -14,8 +14,15 @@ export interface EndpointSchema {
   body?: TSchema;
   /** Media types of a raw body (e.g. text/csv); JSON when absent. */
   consumes?: readonly string[];
+  /**
+   * A raw body as OpenAPI documents it, under each `consumes` media type. The framework does not check it: the handler
+   * reads it as a stream (a CSV file is judged as a whole by the import).
+   */
+  rawBody?: TSchema;
   response: Readonly<Record<number, TSchema>>;
   security?: readonly Readonly<Record<string, readonly string[]>>[];
+  /** Left out of the OpenAPI document (a generic route whose documented forms are listed one by one). */
+  hide?: boolean;
 }
 
 export interface Endpoint<S extends EndpointSchema = EndpointSchema> {

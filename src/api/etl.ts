@@ -107,4 +107,4 @@ export const EtlRunsQuery = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
   { additionalProperties: false },
 );
-export const EtlRunParams = Type.Object({ id: EtlRunId });
+export const EtlRunParams = Type.Object({ etlRunId: EtlRunId });

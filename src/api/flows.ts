@@ -1,7 +1,16 @@
 // Flow resources: the flows with their typed parameters, flow runs (not the tracked runs of /api/runs), schedules.
 import { Type, type Static } from '@sinclair/typebox';
 import { FLOW_RUN_STATES } from '../core/index.js';
-import { EpochMs, FlowName, FlowRunId, ScheduleId } from './primitives.js';
+import {
+  EpochMs,
+  FlowName,
+  FlowRunId,
+  Horizon,
+  ModelKind,
+  SafeText,
+  ScheduleId,
+  Ticker,
+} from './primitives.js';
 
 export const FlowRunStateSchema = Type.Union(
   FLOW_RUN_STATES.map((s) => Type.Literal(s)),
@@ -27,6 +36,45 @@ export const FlowStartBody = Type.Record(Type.String(), Type.Unknown(), {
   description: "The flow's parameters",
 });
 export const FlowRunAcceptedSchema = Type.Object({ id: Type.String() });
+
+const TickerList = Type.Array(Ticker, { minItems: 1, maxItems: 500 });
+
+/** Parameters of each shipped flow, as its parse() in services/flow-definitions.ts enforces them. */
+export const EtlFlowBody = Type.Object(
+  {
+    tickers: Type.Optional(TickerList),
+    market: Type.Optional(
+      Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
+        description: 'exchange group when tickers is absent (default ALL)',
+      }),
+    ),
+    full: Type.Optional(Type.Boolean()),
+    snapshot: Type.Optional(Type.Boolean()),
+    trigger: Type.Optional(SafeText({ maxLength: 60 })),
+  },
+  { additionalProperties: false },
+);
+
+export const TrainFlowBody = Type.Object(
+  {
+    ticker: Ticker,
+    model: Type.Optional(ModelKind),
+    horizon: Type.Optional(Horizon),
+    actor: Type.Optional(SafeText({ maxLength: 60 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RetrainAllFlowBody = Type.Object(
+  {
+    tickers: Type.Optional(TickerList),
+    models: Type.Optional(Type.Array(ModelKind, { minItems: 1, maxItems: 5 })),
+    horizons: Type.Optional(Type.Array(Horizon, { minItems: 1, maxItems: 3 })),
+  },
+  { additionalProperties: false },
+);
+
+export const BootstrapFlowBody = Type.Object({}, { additionalProperties: false });
 
 const RunError = Type.Object({ code: Type.String(), message: Type.String() });
 

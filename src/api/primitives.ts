@@ -10,14 +10,26 @@ export const Ticker = Type.String({
   examples: ['^GSPC', 'AAPL', '2330.TW'],
 });
 
-/** Years 1900 to 2099; the server also refuses a date more than a year after today (the shared date check). */
-export const ISO_DATE_PATTERN =
-  '^(19[0-9]{2}|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+/**
+ * YYYY-MM-DD with a year from 1900 to `lastYear` (2000..2099), as a pattern: e.g. 2027 gives
+ * `19[0-9]{2}|20[0-1][0-9]|202[0-7]`.
+ */
+export function isoDatePattern(lastYear: number): string {
+  const d = Math.floor((lastYear - 2000) / 10);
+  const u = lastYear % 10;
+  const years = ['19[0-9]{2}', ...(d > 0 ? [`20[0-${d - 1}][0-9]`] : []), `20${d}[0-${u}]`];
+  return `^(${years.join('|')})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`;
+}
 
+/**
+ * A date from 1900-01-01 to the end of next year. The years are stated in the pattern (computed when the contract
+ * loads) and checked again by the shared date check (dateProblem) on every request, which also rules out the days a
+ * pattern cannot (February 30th).
+ */
 export const IsoDate = Type.String({
-  pattern: ISO_DATE_PATTERN,
+  pattern: isoDatePattern(new Date().getUTCFullYear() + 1),
   format: 'date',
-  description: `A calendar date, YYYY-MM-DD, from ${MIN_DATE} to one year after today`,
+  description: `A calendar date, YYYY-MM-DD, from ${MIN_DATE} to the end of next year`,
 });
 
 /** No C0 control character (NUL included) and no DEL: PostgreSQL text cannot hold NUL, and logs should not. */
@@ -26,6 +38,10 @@ export const SAFE_TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
 /** Free text a person writes (a reason, a description): any printable character, no control characters. */
 export const SafeText = (options: StringOptions = {}) =>
   Type.String({ pattern: SAFE_TEXT_PATTERN, ...options });
+
+/** Like SafeText, and with at least one character that is not a space (a reason must say something). */
+export const NON_BLANK_TEXT_PATTERN =
+  '^[^\\u0000-\\u001F\\u007F]*[^\\u0000-\\u0020\\u007F][^\\u0000-\\u001F\\u007F]*$';
 
 /** Largest value of a SQL `integer` column (int32), e.g. model versions. */
 export const INT32_MAX = 2147483647;

@@ -9,10 +9,6 @@ const routes = (() => {
   for (const e of Object.values(endpoints)) {
     const methods = byPath.get(e.url) ?? new Set<string>();
     methods.add(e.method);
-    // Fastify answers HEAD wherever it answers GET.
-    if (e.method === 'GET') {
-      methods.add('HEAD');
-    }
     byPath.set(e.url, methods);
   }
   return [...byPath].map(([url, methods]) => ({

@@ -10,7 +10,7 @@ import type { FlowService, JobQueue } from '../core/index.js';
 import type { Health } from '../api/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import type { ServiceDeps, ServingCache } from '../services/index.js';
-import { clientErrorHandler, errorHandler } from './errors.js';
+import { answerUnrouted, clientErrorHandler, errorHandler } from './errors.js';
 import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './plugins.js';
 import { refuseControlCharacters, validatorCompiler } from './validation.js';
 import {
@@ -61,15 +61,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     // So do the refusals Node's HTTP parser makes before Fastify sees a request (431 for a huge URL).
     clientErrorHandler,
+    // HEAD is not part of the contract: a HEAD request is a method the path does not allow (405 with Allow).
+    exposeHeadRoutes: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
+  answerUnrouted(app);
   refuseControlCharacters(app);
   acceptRawBodies(app, deps.bodyLimit ?? DEFAULT_BODY_LIMIT);
   requireApiKey(app, deps.apiKey);
   countRequests(app, deps.metrics);
-  await documentApi(app);
+  await documentApi(app, deps.bodyLimit ?? DEFAULT_BODY_LIMIT);
 
   registerSystemRoutes(app, {
     metrics: deps.metrics,

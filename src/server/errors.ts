@@ -2,7 +2,7 @@
 // Node's HTTP parser) gets the same error envelope.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiErrorCode } from '../api/index.js';
 import { isStockopsError, type ErrorCode } from '../core/index.js';
 import { allowedMethods } from './allowed-methods.js';
@@ -136,6 +136,25 @@ export function notFound(req: FastifyRequest, reply: FastifyReply, path: string)
   void reply.status(404).send({
     error: { code: 'NOT_FOUND', message: `No route ${req.method} ${path}` },
   } satisfies ErrorBody);
+}
+
+/**
+ * A request no route serves is answered as soon as it arrives (onRequest), before its body is parsed: an unknown
+ * method such as QUERY then gets 405 with Allow, not a complaint about its Content-Type. GET and HEAD outside the
+ * API go on to the not-found handler, which serves the UI's client-side routes.
+ */
+export function answerUnrouted(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.routeOptions.url !== undefined) {
+      return;
+    }
+    const path = req.url.split('?')[0] ?? '';
+    const api = path === '/api' || path.startsWith('/api/');
+    if (api || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      notFound(req, reply, path);
+      return reply;
+    }
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { endpoints, type Endpoint } from '../api/index.js';
 import { UnauthorizedError } from '../core/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
@@ -87,15 +88,50 @@ export function acceptRawBodies(app: FastifyInstance, bodyLimit: number): void {
   );
 }
 
+interface OpenApiOperation {
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
+}
+
+/**
+ * What Fastify's route schemas cannot say and the contract does: a body that may be left out (it stands for the
+ * defaults), and a raw body (a CSV file) read as a stream instead of parsed, documented under its media types.
+ */
+function completeFromContract(doc: { paths?: Record<string, Record<string, OpenApiOperation>> }) {
+  for (const e of Object.values(endpoints) as Endpoint[]) {
+    const op = doc.paths?.[e.url.replace(/:([A-Za-z_]+)/g, '{$1}')]?.[e.method.toLowerCase()];
+    if (!op) {
+      continue;
+    }
+    if (e.emptyBody !== undefined && op.requestBody) {
+      op.requestBody.required = false;
+    }
+    const raw = e.schema.rawBody;
+    if (raw !== undefined) {
+      op.requestBody = {
+        required: true,
+        content: Object.fromEntries((e.schema.consumes ?? []).map((m) => [m, { schema: raw }])),
+      };
+    }
+  }
+  return doc;
+}
+
 /** The OpenAPI document, generated from the route schemas (which come from src/api), and its viewer at /docs. */
-export async function documentApi(app: FastifyInstance): Promise<void> {
+export async function documentApi(app: FastifyInstance, bodyLimit: number): Promise<void> {
   await app.register(fastifySwagger, {
+    transformObject: (documentObject) =>
+      completeFromContract(
+        'openapiObject' in documentObject
+          ? (documentObject.openapiObject as Parameters<typeof completeFromContract>[0])
+          : {},
+      ) as never,
     openapi: {
       info: {
         title: 'stockops API',
         version: STOCKOPS_VERSION,
         description:
-          'Stock price prediction with an honest MLOps lifecycle. Targets are log returns; every metric stands next to the naive "tomorrow = today" forecast.',
+          'Stock price prediction with an honest MLOps lifecycle. Targets are log returns; every metric stands next to the naive "tomorrow = today" forecast. ' +
+          `Request bodies are limited to ${bodyLimit} bytes (STOCKOPS_BODY_LIMIT; 413 past it). Every error answers with the envelope { error: { code, message, field? } }.`,
       },
       components: {
         securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } },

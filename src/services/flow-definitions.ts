@@ -429,11 +429,24 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
         name: 'fan-out',
         timeoutMs: 60_000,
         async run(p, ctx) {
-          const symbols = p.tickers ?? (await deps.prices.listTickers()).map((t) => t.symbol);
+          // Children only for tickers with data: an unknown one would fail anyway, and a long list of them must not
+          // become thousands of runs (children are not counted against the queue limits; their parent was).
+          const stored = (await deps.prices.listTickers()).map((t) => t.symbol);
+          const known = new Set(stored);
+          const symbols = p.tickers ? [...new Set(p.tickers)].filter((t) => known.has(t)) : stored;
+          const skipped = (p.tickers ?? []).filter((t) => !known.has(t));
+          if (skipped.length > 0) {
+            ctx.log(
+              `no data for ${skipped.slice(0, 10).join(', ')}${skipped.length > 10 ? ', ...' : ''}: skipped`,
+              'warn',
+            );
+          }
+          const models = [...new Set(p.models)];
+          const horizons = [...new Set(p.horizons)];
           const ids: string[] = [];
           for (const t of symbols) {
-            for (const m of p.models) {
-              for (const h of p.horizons) {
+            for (const m of models) {
+              for (const h of horizons) {
                 ids.push(
                   await ctx.startChild(
                     'train',

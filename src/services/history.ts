@@ -8,7 +8,7 @@ import {
 import type { History } from '../api/index.js';
 import { today, type ServiceDeps } from './deps.js';
 
-/** Bars of `symbol` between `from` and `to` (inclusive, both optional), oldest first. */
+/** Bars of `symbol` between `from` and `to` (inclusive, both optional), oldest first; none when from is after to. */
 export async function getHistory(
   deps: Pick<ServiceDeps, 'prices' | 'now'>,
   symbol: TickerSymbol,
@@ -23,9 +23,6 @@ export async function getHistory(
     if (problem !== null) {
       throw new InvalidInputError(field, problem);
     }
-  }
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new InvalidInputError('from', `from ${from} is after to ${to}`);
   }
   if (!(await deps.prices.getTicker(symbol))) {
     throw new UnknownTickerError(symbol);

@@ -8,8 +8,13 @@ export const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export const MIN_DATE = '1900-01-01';
 
-/** How far ahead of today a date may be (a query's `to`); bars themselves are never in the future. */
-export const MAX_DAYS_AHEAD = 366;
+/**
+ * Latest date accepted (a query's `to`; bars themselves are never in the future): the end of next year, so at least
+ * a year ahead, and a bound a date pattern can state (the contract's IsoDate lists the years).
+ */
+export function latestDate(today: string): string {
+  return `${Number(today.slice(0, 4)) + 1}-12-31`;
+}
 
 export function isValidIsoDate(s: string): boolean {
   const m = ISO_DATE.exec(s);
@@ -22,7 +27,7 @@ export function isValidIsoDate(s: string): boolean {
 
 /**
  * The one date check of the edge and of every row that reaches a store: why `s` is not a usable date (not a
- * calendar date, before MIN_DATE, more than MAX_DAYS_AHEAD after `today`), or null when it is.
+ * calendar date, before MIN_DATE, after the end of next year), or null when it is.
  */
 export function dateProblem(s: string, today: string): string | null {
   if (!isValidIsoDate(s)) {
@@ -31,9 +36,9 @@ export function dateProblem(s: string, today: string): string | null {
   if (s < MIN_DATE) {
     return `${s} is before ${MIN_DATE}, the earliest date accepted`;
   }
-  const latest = addDays(today, MAX_DAYS_AHEAD);
+  const latest = latestDate(today);
   if (s > latest) {
-    return `${s} is after ${latest}, more than a year ahead`;
+    return `${s} is after ${latest}, the end of next year`;
   }
   return null;
 }

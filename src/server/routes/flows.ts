@@ -14,6 +14,16 @@ export function registerFlowRoutes(app: FastifyInstance, deps: { flows: FlowServ
   route(app, endpoints.startFlow, async (req) => ({
     id: await flows.start(req.params.name, req.body),
   }));
+  // The documented start route of each shipped flow: the same start, with the flow's parameters checked at the edge.
+  for (const [flow, e] of [
+    ['etl', endpoints.startEtlFlow],
+    ['train', endpoints.startTrainFlow],
+    ['evaluate', endpoints.startEvaluateFlow],
+    ['retrain-all', endpoints.startRetrainAllFlow],
+    ['bootstrap', endpoints.startBootstrapFlow],
+  ] as const) {
+    route(app, e, async (req) => ({ id: await flows.start(flow, req.body) }));
+  }
 
   route(app, endpoints.flowRuns, (req) =>
     flows.list({
