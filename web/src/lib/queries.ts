@@ -81,7 +81,8 @@ export const queries = {
   metricHistory: (id: string, key: string) =>
     queryOptions({
       queryKey: queryKeys.metricHistory(id, key),
-      queryFn: ({ signal }) => api.call(endpoints.metricHistory, { params: { runId: id, key }, signal }),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.metricHistory, { params: { runId: id, key }, signal }),
       // A finished run's metrics never change.
       staleTime: Number.POSITIVE_INFINITY,
     }),
