@@ -18,6 +18,7 @@ import {
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { replayChart, YahooPriceSource } from '../../src/stores/yahoo/index.js';
+import { aliasLogContract } from '../contract/alias-log.contract.js';
 import { etlRunLogContract } from '../contract/etl-run-log.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
 import { registryContract } from '../contract/registry.contract.js';
@@ -38,6 +39,10 @@ trackerContract(
   async () => new SqlTracker(await pgdb.db(), new FileArtifactStore(tmp())),
 );
 registryContract('built-in on PostgreSQL', async () => new SqlRegistry(await pgdb.db()));
+aliasLogContract('built-in registry on the same PostgreSQL (one transaction)', async () => {
+  const db = await pgdb.db();
+  return { registry: new SqlRegistry(db), log: new SqlAliasLog(db), separate: false };
+});
 
 describe('PostgreSQL store', () => {
   it('applies the same migrations once when several pools start at the same time', async () => {
