@@ -62,6 +62,9 @@ export const EtlRunSchema = Type.Object({
     { description: 'running, completed, partial (some tickers failed) or failed' },
   ),
   trigger: Type.String(),
+  flowRunId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The etl flow run that ran it, when a flow did',
+  }),
   tickers: Type.Array(Type.String()),
   startedAt: EpochMs,
   endedAt: Type.Union([EpochMs, Type.Null()]),
@@ -85,6 +88,12 @@ export const EtlRunSchema = Type.Object({
           retryable: Type.Optional(
             Type.Boolean({ description: 'Whether a retry may succeed (rate limit, outage)' }),
           ),
+          kind: Type.Optional(
+            Type.String({
+              description:
+                'For SOURCE_ERROR: not_found (unknown symbol), rate_limited, unavailable (the source is down), unreachable (no connection to the source: offline, DNS, refused), schema',
+            }),
+          ),
         }),
       ),
       fetched: Type.Integer(),
@@ -104,7 +113,16 @@ export const EtlRunSchema = Type.Object({
 export type EtlRun = Static<typeof EtlRunSchema>;
 
 export const EtlRunsQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    flowRun: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Only the ETL runs of this etl flow run (POST /api/etl answers its id)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const EtlRunParams = Type.Object({ etlRunId: EtlRunId });

@@ -38,3 +38,12 @@ export function parseIntIn(what: string, min: number, max = Number.MAX_SAFE_INTE
     return n;
   };
 }
+
+/** A comma-separated list of names (columns), blanks trimmed, none empty. */
+export function parseNameList(v: string): string[] {
+  const names = v.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) {
+    throw new InvalidArgumentError(`expected comma-separated names, got "${v}"`);
+  }
+  return names;
+}

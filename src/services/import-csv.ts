@@ -13,6 +13,7 @@ import {
   type TickerSymbol,
 } from '../core/index.js';
 import { IMPORT_QUARANTINE_LISTED, type ImportResult } from '../api/index.js';
+import { announceDataLoaded } from './announce.js';
 import { today, type ImportLimits, type ServiceDeps } from './deps.js';
 import { refreshClean } from './etl-clean.js';
 
@@ -64,7 +65,7 @@ export async function importCsv(
   const parsed = reader.end();
   const fileKey = `csv:${digest.digest('hex')}`;
 
-  return deps.prices.atomically(async (store) => {
+  const { result, lastDate } = await deps.prices.atomically(async (store) => {
     // Rows are compared with the raw bars as stored (not the cleaned, split-adjusted ones), in the file's date range.
     const first = parsed.rows[0]?.bar.date;
     const last = parsed.rows[parsed.rows.length - 1]?.bar.date;
@@ -95,15 +96,17 @@ export async function importCsv(
       input.source,
     );
     let quality: QualityCheck[] = [];
+    let lastDate: string | null = null;
     if (inserted > 0) {
       const clean = await refreshClean({ prices: store }, ticker);
+      lastDate = clean.bars[clean.bars.length - 1]?.date ?? null;
       const calendar = calendarFor(ticker);
       quality = qualityChecks(ticker, clean.bars, {
         isTradingDay: (d) => calendar.isTradingDay(d),
         splits: clean.splits,
       });
     }
-    return {
+    const result: ImportResult = {
       ticker,
       imported: inserted,
       // A row inserted concurrently by another writer between read and insert is a duplicate, not lost.
@@ -114,5 +117,19 @@ export async function importCsv(
       quarantinedTotal: bad,
       quality,
     };
+    return { result, lastDate };
   });
+  // Announced once committed: a listener that reads the ticker then finds what the event says.
+  if (result.imported > 0) {
+    announceDataLoaded(deps, {
+      ticker,
+      origin: 'import',
+      newBars: result.imported,
+      updatedBars: 0,
+      lastDate,
+      etlRunId: null,
+      at: Date.now(),
+    });
+  }
+  return result;
 }

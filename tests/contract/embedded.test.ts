@@ -3,12 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
+import { InProcessInvalidationBus } from '../../src/stores/cache/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
 import { migrate, openPglite } from '../../src/stores/sql/index.js';
 import {
   SqlAliasLog,
   SqlEtlRunLog,
+  SqlForecastLog,
   SqlPriceStore,
+  SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
@@ -17,7 +20,10 @@ import { aliasLogContract } from './alias-log.contract.js';
 import { artifactStoreContract } from './artifact-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { etlRunLogContract } from './etl-run-log.contract.js';
+import { forecastLogContract } from './forecast-log.contract.js';
+import { invalidationBusContract } from './invalidation-bus.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
+import { recipeStoreContract } from './recipe-store.contract.js';
 import { registryContract } from './registry.contract.js';
 import { seriesStoreContract } from './series-store.contract.js';
 import { trackerContract } from './tracker.contract.js';
@@ -35,6 +41,8 @@ trackerContract(
   'built-in on PGlite + file://',
   async () => new SqlTracker(await freshDb(), new FileArtifactStore(tmp())),
 );
+recipeStoreContract('SQL on PGlite', async () => new SqlRecipeStore(await freshDb()));
+forecastLogContract('SQL on PGlite', async () => new SqlForecastLog(await freshDb()));
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
 aliasLogContract('built-in registry on the same PGlite (one transaction)', async () => {
   const db = await freshDb();
@@ -53,3 +61,4 @@ aliasLogContract('a registry in another store (record, move, confirm)', async ()
   };
 });
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
+invalidationBusContract('in-process', () => Promise.resolve(new InProcessInvalidationBus()), null);

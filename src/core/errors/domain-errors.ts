@@ -34,7 +34,8 @@ export type ErrorCode =
   | 'FLOW_CATALOG_MISMATCH'
   | 'INTERNAL_INVARIANT'
   | 'IMPORT_REFUSED'
-  | 'QUEUE_FULL';
+  | 'QUEUE_FULL'
+  | 'RECIPE_NOT_FOUND';
 
 export class StockopsError extends Error {
   readonly code: ErrorCode;
@@ -347,4 +348,16 @@ export class InternalError extends StockopsError {
 
 export function isStockopsError(e: unknown): e is StockopsError {
   return e instanceof StockopsError;
+}
+
+export class RecipeNotFoundError extends StockopsError {
+  constructor(id: string, version?: number) {
+    super(
+      'RECIPE_NOT_FOUND',
+      version === undefined
+        ? `No model recipe "${id}"; list them with GET /api/recipes.`
+        : `Model recipe "${id}" has no version ${version}.`,
+      { id, ...(version === undefined ? {} : { version }) },
+    );
+  }
 }
