@@ -90,17 +90,27 @@ function flowStart<const B extends TSchema>(
 }
 
 export const endpoints = {
-  health: endpoint('GET', '/api/health', {
-    tags: ['system'],
-    description: 'Liveness, the version, the bootstrap state and the stores in use.',
-    response: { 200: HealthSchema },
-  }),
-  ready: endpoint('GET', '/api/ready', {
-    tags: ['system'],
-    description:
-      'Readiness: 200 once the champions are loaded and the prediction path is warm; 503 NOT_READY (with Retry-After) while starting or draining. /api/health stays the liveness probe.',
-    response: { 200: ReadySchema, ...errorResponses(503) },
-  }),
+  health: endpoint(
+    'GET',
+    '/api/health',
+    {
+      tags: ['system'],
+      description: 'Liveness, the version, the bootstrap state and the stores in use.',
+      response: { 200: HealthSchema },
+    },
+    { probe: true },
+  ),
+  ready: endpoint(
+    'GET',
+    '/api/ready',
+    {
+      tags: ['system'],
+      description:
+        'Readiness: 200 once the champions are loaded and the prediction path is warm; 503 NOT_READY (with Retry-After) while starting or draining. /api/health stays the liveness probe.',
+      response: { 200: ReadySchema, ...errorResponses(503) },
+    },
+    { probe: true },
+  ),
 
   overview: endpoint('GET', '/api/overview', {
     tags: ['system'],

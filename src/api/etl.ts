@@ -1,6 +1,6 @@
 // ETL resources: start a run (extract, validate, load raw, clean, quality, snapshot) and read the run log.
 import { Type, type Static } from '@sinclair/typebox';
-import { EpochMs, EtlRunId, Ticker } from './primitives.js';
+import { EpochMs, EtlRunId, FLOW_RUN_ID_PATTERN, Ticker } from './primitives.js';
 
 export const EtlRequestSchema = Type.Object(
   {
@@ -117,8 +117,7 @@ export const EtlRunsQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     flowRun: Type.Optional(
       Type.String({
-        minLength: 1,
-        maxLength: 100,
+        pattern: FLOW_RUN_ID_PATTERN,
         description: 'Only the ETL runs of this etl flow run (POST /api/etl answers its id)',
       }),
     ),

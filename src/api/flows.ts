@@ -2,15 +2,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FLOW_RUN_STATES } from '../core/index.js';
 import {
-  EpochMs,
-  FlowName,
-  FlowRunId,
-  Horizon,
-  ModelKind,
-  SafeText,
-  ScheduleId,
-  Ticker,
-} from './primitives.js';
+  BootstrapFlowParameters,
+  EtlFlowParameters,
+  RetrainAllFlowParameters,
+  TrainFlowParameters,
+} from './flow-parameters.js';
+import { EpochMs, FlowName, FlowRunId, ScheduleId } from './primitives.js';
 
 export const FlowRunStateSchema = Type.Union(
   FLOW_RUN_STATES.map((s) => Type.Literal(s)),
@@ -66,44 +63,11 @@ export const FlowRunAcceptedSchema = Type.Object({
   jobId: Type.String({ description: 'The same id, as POST /api/train has always named it' }),
 });
 
-const TickerList = Type.Array(Ticker, { minItems: 1, maxItems: 500 });
-
-/** Parameters of each shipped flow, as its parse() in services/flow-definitions.ts enforces them. */
-export const EtlFlowBody = Type.Object(
-  {
-    tickers: Type.Optional(TickerList),
-    market: Type.Optional(
-      Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
-        description: 'exchange group when tickers is absent (default ALL)',
-      }),
-    ),
-    full: Type.Optional(Type.Boolean()),
-    snapshot: Type.Optional(Type.Boolean()),
-    trigger: Type.Optional(SafeText({ maxLength: 60 })),
-  },
-  { additionalProperties: false },
-);
-
-export const TrainFlowBody = Type.Object(
-  {
-    ticker: Ticker,
-    model: Type.Optional(ModelKind),
-    horizon: Type.Optional(Horizon),
-    actor: Type.Optional(SafeText({ maxLength: 60 })),
-  },
-  { additionalProperties: false },
-);
-
-export const RetrainAllFlowBody = Type.Object(
-  {
-    tickers: Type.Optional(TickerList),
-    models: Type.Optional(Type.Array(ModelKind, { minItems: 1, maxItems: 5 })),
-    horizons: Type.Optional(Type.Array(Horizon, { minItems: 1, maxItems: 3 })),
-  },
-  { additionalProperties: false },
-);
-
-export const BootstrapFlowBody = Type.Object({}, { additionalProperties: false });
+/** Parameters of each shipped flow, the schemas its parse() in services/flow-definitions.ts checks them with. */
+export const EtlFlowBody = EtlFlowParameters;
+export const TrainFlowBody = TrainFlowParameters;
+export const RetrainAllFlowBody = RetrainAllFlowParameters;
+export const BootstrapFlowBody = BootstrapFlowParameters;
 
 const RunError = Type.Object({ code: Type.String(), message: Type.String() });
 

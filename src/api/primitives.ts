@@ -39,6 +39,9 @@ export const SAFE_TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
 export const SafeText = (options: StringOptions = {}) =>
   Type.String({ pattern: SAFE_TEXT_PATTERN, ...options });
 
+/** Free text over several lines (a description): like SafeText, with tabs and line breaks allowed. */
+export const SAFE_PROSE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+
 /** Like SafeText, and with at least one character that is not a space (a reason must say something). */
 export const NON_BLANK_TEXT_PATTERN =
   '^[^\\u0000-\\u001F\\u007F]*[^\\u0000-\\u0020\\u007F][^\\u0000-\\u001F\\u007F]*$';
@@ -60,8 +63,9 @@ export const ModelKind = Type.Union(
 export const RunId = Type.String({ pattern: '^[0-9a-f]{32}$' });
 
 /** A flow run id (also the job id of /api/jobs): a UUID here, a queue's own id for jobs started outside the flow store. */
+export const FLOW_RUN_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$';
 export const FlowRunId = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$',
+  pattern: FLOW_RUN_ID_PATTERN,
   description: "Letters, digits, ':', '.', '_' and '-', at most 100 characters, e.g. a UUID",
 });
 

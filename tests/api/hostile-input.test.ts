@@ -57,6 +57,27 @@ describe('integers within their column', () => {
     }
   });
 
+  it('refuses a recipe version past int32 in the path and in a run request', async () => {
+    expectEnvelope(await h.app.inject({ url: '/api/recipes/any/versions/2147483648' }), 400);
+    const run = await h.app.inject({
+      method: 'POST',
+      url: '/api/recipes/any/runs',
+      headers: key,
+      payload: { tickers: ['^GSPC'], action: 'train', version: 1e10 },
+    });
+    expectEnvelope(run, 400);
+    expect(run.json()).toMatchObject({ error: { field: 'version' } });
+  });
+
+  it('refuses a forged forecast-log cursor with an impossible date as 400, not a database error', async () => {
+    for (const forged of ['0000-01-01|1', '2024-13-45|1', '1899-12-31|1']) {
+      const cursor = Buffer.from(forged, 'utf8').toString('base64url');
+      const res = await h.app.inject({ url: `/api/predictions?cursor=${cursor}` });
+      expectEnvelope(res, 400);
+      expect(res.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'cursor' } });
+    }
+  });
+
   it('does not coerce JSON bodies: true and "1" are not the number 1', async () => {
     for (const version of [true, '1']) {
       const res = await h.app.inject({
@@ -102,6 +123,31 @@ describe('NUL bytes', () => {
         url: '/api/models/a%00b/aliases/champion',
         headers: key,
         payload: { version: 1, reason: 'x' },
+      }),
+    ];
+    for (const res of await Promise.all(cases)) {
+      expectEnvelope(res, 400);
+    }
+  });
+
+  it('answers 400 on the routes added since: ticker detail, forecast log, recipes, ETL runs of a flow run', async () => {
+    const cases = [
+      h.app.inject({ url: '/api/tickers/a%00b' }),
+      h.app.inject({ url: '/api/predictions?cursor=a%00b' }),
+      h.app.inject({ url: '/api/etl/runs?flowRun=a%00b' }),
+      h.app.inject({ url: '/api/recipes/a%00b' }),
+      h.app.inject({ url: '/api/recipes/a/versions/1%00' }),
+      h.app.inject({
+        method: 'POST',
+        url: '/api/recipes',
+        headers: key,
+        payload: { id: 'nul', name: 'a\u0000b', spec: {} },
+      }),
+      h.app.inject({
+        method: 'POST',
+        url: '/api/flows/train/runs',
+        headers: key,
+        payload: { ticker: '^GSPC', actor: 'a\u0000b' },
       }),
     ];
     for (const res of await Promise.all(cases)) {
@@ -198,5 +244,26 @@ describe('the OpenAPI document says what the server enforces', () => {
     expect(param('/api/etl/runs/{etlRunId}', 'get', 'etlRunId')).toBeTruthy();
     expect(param('/api/models/{name}/history', 'get', 'name')).toBeTruthy();
     expect(param('/api/schedules/{id}', 'put', 'id')).toBeTruthy();
+    expect(param('/api/tickers/{symbol}', 'get', 'symbol')).toBeTruthy();
+    expect(param('/api/recipes/{id}', 'get', 'id')).toBeTruthy();
+    expect(param('/api/predictions', 'get', 'cursor')).toBeTruthy();
+    expect(param('/api/etl/runs', 'get', 'flowRun')).toBeTruthy();
+  });
+
+  it('documents 429 (the rate limit) on every API route but the probes, and 504 (the deadline) on all', async () => {
+    const doc = (await h.app.inject({ url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, Op>>;
+    }>();
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const statuses = Object.keys(op.responses);
+        expect(statuses, `${method} ${path}`).toContain('504');
+        if (path === '/api/health' || path === '/api/ready') {
+          expect(statuses, `${method} ${path}`).not.toContain('429');
+        } else {
+          expect(statuses, `${method} ${path}`).toContain('429');
+        }
+      }
+    }
   });
 });
