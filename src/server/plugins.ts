@@ -128,6 +128,42 @@ interface OpenApiOperation {
 }
 
 /**
+ * The contract's schemas are JSON Schema 2020 (TypeBox), the document OpenAPI 3.0, where an exclusive bound is a
+ * boolean beside minimum/maximum: `exclusiveMinimum: 0` becomes `minimum: 0, exclusiveMinimum: true`, the same
+ * rule the server enforces, in the words 3.0 tools (schemathesis, generators) read. Works on a copy.
+ */
+function exclusiveBoundsAs30(node: unknown): unknown {
+  if (Array.isArray(node)) {
+    return node.map(exclusiveBoundsAs30);
+  }
+  if (typeof node !== 'object' || node === null) {
+    return node;
+  }
+  const out: Record<string, unknown> = {};
+  const src = node as Record<string, unknown>;
+  for (const [k, v] of Object.entries(src)) {
+    out[k] = exclusiveBoundsAs30(v);
+  }
+  for (const [exclusive, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    const limit = src[exclusive];
+    if (typeof limit === 'number') {
+      const other = src[bound];
+      // Both given: the tighter one wins (a value must pass both).
+      const exclusiveWins =
+        typeof other !== 'number' || (bound === 'minimum' ? limit >= other : limit <= other);
+      out[exclusive] = exclusiveWins;
+      if (exclusiveWins) {
+        out[bound] = limit;
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * What Fastify's route schemas cannot say and the contract does: a body that may be left out (it stands for the
  * defaults), and a raw body (a CSV file) read as a stream instead of parsed, documented under its media types.
  */
@@ -148,7 +184,7 @@ function completeFromContract(doc: { paths?: Record<string, Record<string, OpenA
       };
     }
   }
-  return doc;
+  return exclusiveBoundsAs30(doc);
 }
 
 /** The OpenAPI document, generated from the route schemas (which come from src/api), and its viewer at /docs. */

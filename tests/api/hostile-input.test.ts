@@ -250,6 +250,12 @@ describe('the OpenAPI document says what the server enforces', () => {
     expect(param('/api/etl/runs', 'get', 'flowRun')).toBeTruthy();
   });
 
+  it('writes exclusive bounds the OpenAPI 3.0 way (a boolean beside minimum), which 3.0 tools can read', async () => {
+    const text = (await h.app.inject({ url: '/openapi.json' })).body;
+    expect(text).not.toMatch(/"exclusive(Minimum|Maximum)":-?[0-9]/);
+    expect(text).toMatch(/"exclusiveMinimum":true/);
+  });
+
   it('documents 429 (the rate limit) on every API route but the probes, and 504 (the deadline) on all', async () => {
     const doc = (await h.app.inject({ url: '/openapi.json' })).json<{
       paths: Record<string, Record<string, Op>>;
