@@ -81,7 +81,8 @@ function flowStart<const B extends TSchema>(
     {
       tags: ['flows'],
       security: NEEDS_API_KEY,
-      description: `Starts a \`${flow}\` flow run (${what})${emptyBody ? '; no body means the defaults' : ''}. Poll GET /api/flow-runs/{id}.`,
+      description: `Starts a \`${flow}\` flow run (${what})${emptyBody ? '; no body means the defaults' : ''}. Poll GET /api/flow-runs/{id}. With an Idempotency-Key header, a retry returns the run the first request started.`,
+      headers: IdempotencyHeaders,
       body,
       response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 429) },
     },
