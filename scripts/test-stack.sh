@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SERVICES=(mlflow minio postgres clickhouse redis kafka)
+# schemathesis runs no server: its script installs the fuzzer (cached) and prints SCHEMATHESIS_BIN for api-fuzz.test.ts.
+SERVICES=(mlflow minio postgres clickhouse redis kafka schemathesis)
 STARTED=()
 OUT="$(mktemp -d)"
 

@@ -1,5 +1,6 @@
 // Data resources: tickers, price history, CSV import and the quarantine.
 import { Type, type Static } from '@sinclair/typebox';
+import { QualityCheckSchema } from './etl.js';
 import { EpochMs, IsoDate, Ticker } from './primitives.js';
 
 export const TickerSummarySchema = Type.Object({
@@ -30,11 +31,22 @@ export const HistorySchema = Type.Object({ symbol: Type.String(), bars: Type.Arr
 export type History = Static<typeof HistorySchema>;
 
 export const ImportQuery = Type.Object({ ticker: Ticker }, { additionalProperties: false });
+/** Quarantined rows an import answer lists; `quarantinedTotal` counts them all. */
+export const IMPORT_QUARANTINE_LISTED = 100;
+
 export const ImportResultSchema = Type.Object({
   ticker: Type.String(),
   imported: Type.Integer(),
   duplicates: Type.Integer(),
-  quarantined: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
+  quarantined: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), {
+    maxItems: IMPORT_QUARANTINE_LISTED,
+    description: `The first ${IMPORT_QUARANTINE_LISTED} quarantined rows, by line`,
+  }),
+  quarantinedTotal: Type.Integer({ description: 'Every quarantined row of the file' }),
+  quality: Type.Array(QualityCheckSchema, {
+    description:
+      'Checks of the cleaned series after the import, e.g. a split the closes were not adjusted for',
+  }),
 });
 export type ImportResult = Static<typeof ImportResultSchema>;
 
@@ -53,12 +65,8 @@ export const QuarantineEntrySchema = Type.Object({
 });
 export type QuarantineEntry = Static<typeof QuarantineEntrySchema>;
 
-const QualityCheckSchema = Type.Object({
-  check: Type.Union([Type.Literal('gaps'), Type.Literal('jumps'), Type.Literal('ohlc')]),
-  status: Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')]),
-  count: Type.Integer(),
-  examples: Type.Array(Type.String()),
-});
+/** A quality check of the ticker's last ETL (the ETL run's own, without the symbol the detail already names). */
+const TickerQualitySchema = Type.Omit(QualityCheckSchema, ['symbol']);
 
 /** One ticker's data set: where it trades, its range, and how the last ETL that touched it went. */
 export const TickerDetailSchema = Type.Object({
@@ -96,7 +104,7 @@ export const TickerDetailSchema = Type.Object({
             kind: Type.Optional(Type.String()),
           }),
         ),
-        quality: Type.Array(QualityCheckSchema),
+        quality: Type.Array(TickerQualitySchema),
       }),
       Type.Null(),
     ],

@@ -16,8 +16,15 @@ export interface EndpointSchema {
   headers?: TObject;
   /** Media types of a raw body (e.g. text/csv); JSON when absent. */
   consumes?: readonly string[];
+  /**
+   * A raw body as OpenAPI documents it, under each `consumes` media type. The framework does not check it: the handler
+   * reads it as a stream (a CSV file is judged as a whole by the import).
+   */
+  rawBody?: TSchema;
   response: Readonly<Record<number, TSchema>>;
   security?: readonly Readonly<Record<string, readonly string[]>>[];
+  /** Left out of the OpenAPI document (a generic route whose documented forms are listed one by one). */
+  hide?: boolean;
 }
 
 export interface Endpoint<S extends EndpointSchema = EndpointSchema> {
@@ -41,13 +48,44 @@ export function errorResponses<const C extends readonly number[]>(
   };
 }
 
+/**
+ * Statuses every route may answer besides its own: a request the edge refuses (validation, a control character
+ * in the URL), a server fault, a store that is busy or shutting down or a replica overloaded (503), and a request
+ * past its deadline (504, STOCKOPS_REQUEST_TIMEOUT_MS).
+ */
+export const COMMON_ERROR_STATUSES = [400, 500, 503, 504] as const;
+
+/** The rate limit's answer (RATE_LIMITED, with Retry-After) on every /api route but the probes. */
+export const RATE_LIMITED_STATUS = 429;
+
+/** What the edge answers for a request body: too large (the body limit) or of a media type the route does not take. */
+export const BODY_ERROR_STATUSES = [413, 415] as const;
+
+/**
+ * An entry of the contract. Its documented responses are the ones given plus the error envelope under
+ * COMMON_ERROR_STATUSES, 429 unless it is a probe, 401 when the route needs the API key and BODY_ERROR_STATUSES
+ * when it takes a body, so the OpenAPI document lists every status the server can answer.
+ */
 export function endpoint<const S extends EndpointSchema>(
   method: HttpMethod,
   url: string,
   schema: S,
-  options: { emptyBody?: unknown } = {},
+  options: {
+    emptyBody?: unknown;
+    /** A probe (liveness, readiness): the rate limit never applies to it, so it documents no 429. */
+    probe?: boolean;
+  } = {},
 ): Endpoint<S> {
-  return { method, url, schema, ...options };
+  const { probe, ...rest } = options;
+  const takesBody = schema.body !== undefined || schema.consumes !== undefined;
+  const response = {
+    ...errorResponses(...COMMON_ERROR_STATUSES),
+    ...(probe === true ? {} : errorResponses(RATE_LIMITED_STATUS)),
+    ...(schema.security ? errorResponses(401) : {}),
+    ...(takesBody ? errorResponses(...BODY_ERROR_STATUSES) : {}),
+    ...schema.response,
+  };
+  return { method, url, schema: { ...schema, response }, ...rest };
 }
 
 type SuccessStatus = 200 | 201 | 202 | 204;

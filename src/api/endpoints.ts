@@ -1,5 +1,5 @@
 // Every route of the HTTP API, once: the server registers these, the CLI and the web call them, OpenAPI is generated from them.
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import {
   HistoryParams,
   HistoryQuery,
@@ -14,6 +14,8 @@ import {
 import { endpoint, errorResponses, NEEDS_API_KEY } from './endpoint.js';
 import { EtlRequestSchema, EtlRunParams, EtlRunSchema, EtlRunsQuery } from './etl.js';
 import {
+  BootstrapFlowBody,
+  EtlFlowBody,
   FlowInfoSchema,
   FlowParams,
   FlowRunAcceptedSchema,
@@ -22,6 +24,8 @@ import {
   FlowRunSchema,
   FlowRunsQuery,
   FlowStartBody,
+  RetrainAllFlowBody,
+  TrainFlowBody,
   ScheduleParams,
   SchedulePatchSchema,
   ScheduleSchema,
@@ -64,18 +68,50 @@ import {
   TrainRequestSchema,
 } from './train.js';
 
+/** The start route of one shipped flow, with that flow's typed parameters. */
+function flowStart<const B extends TSchema>(
+  flow: string,
+  body: B,
+  what: string,
+  emptyBody?: Record<string, never>,
+) {
+  return endpoint(
+    'POST',
+    `/api/flows/${flow}/runs`,
+    {
+      tags: ['flows'],
+      security: NEEDS_API_KEY,
+      description: `Starts a \`${flow}\` flow run (${what})${emptyBody ? '; no body means the defaults' : ''}. Poll GET /api/flow-runs/{id}. With an Idempotency-Key header, a retry returns the run the first request started.`,
+      headers: IdempotencyHeaders,
+      body,
+      response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 429) },
+    },
+    emptyBody ? { emptyBody } : {},
+  );
+}
+
 export const endpoints = {
-  health: endpoint('GET', '/api/health', {
-    tags: ['system'],
-    description: 'Liveness, the version, the bootstrap state and the stores in use.',
-    response: { 200: HealthSchema },
-  }),
-  ready: endpoint('GET', '/api/ready', {
-    tags: ['system'],
-    description:
-      'Readiness: 200 once the champions are loaded and the prediction path is warm; 503 NOT_READY (with Retry-After) while starting or draining. /api/health stays the liveness probe.',
-    response: { 200: ReadySchema, ...errorResponses(503) },
-  }),
+  health: endpoint(
+    'GET',
+    '/api/health',
+    {
+      tags: ['system'],
+      description: 'Liveness, the version, the bootstrap state and the stores in use.',
+      response: { 200: HealthSchema },
+    },
+    { probe: true },
+  ),
+  ready: endpoint(
+    'GET',
+    '/api/ready',
+    {
+      tags: ['system'],
+      description:
+        'Readiness: 200 once the champions are loaded and the prediction path is warm; 503 NOT_READY (with Retry-After) while starting or draining. /api/health stays the liveness probe.',
+      response: { 200: ReadySchema, ...errorResponses(503) },
+    },
+    { probe: true },
+  ),
 
   overview: endpoint('GET', '/api/overview', {
     tags: ['system'],
@@ -111,8 +147,12 @@ export const endpoints = {
     description:
       'Body: a Yahoo Finance daily CSV (Date,Open,High,Low,Close,Adj Close,Volume) as text/csv. Every data row is imported, counted as a duplicate or quarantined with its line and reason.',
     consumes: ['text/csv', 'text/plain', 'application/octet-stream'],
+    rawBody: Type.String({
+      description:
+        'The CSV file: a header line "Date,Open,High,Low,Close,Adj Close,Volume", then one line per day (YYYY-MM-DD, six numbers or null). At most STOCKOPS_IMPORT_MAX_ROWS data rows (100000) and STOCKOPS_BODY_LIMIT bytes (64 MiB); a file with more than STOCKOPS_IMPORT_MAX_BAD_SHARE (50%) bad rows is refused whole (422).',
+    }),
     querystring: ImportQuery,
-    response: { 200: ImportResultSchema, ...errorResponses(400, 401) },
+    response: { 200: ImportResultSchema, ...errorResponses(400, 401, 422) },
   }),
   quarantine: endpoint('GET', '/api/quarantine', {
     tags: ['data'],
@@ -129,7 +169,7 @@ export const endpoints = {
       description:
         'Runs the ETL (extract from Yahoo Finance -> validate -> load raw -> clean -> quality -> snapshot) as an `etl` flow run; full history for new tickers, incremental for stored ones. Poll GET /api/flow-runs/{jobId}; the summary is also in GET /api/etl/runs. An empty body means the defaults.',
       body: EtlRequestSchema,
-      response: { 202: JobAcceptedSchema, ...errorResponses(400, 401) },
+      response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 429) },
     },
     { emptyBody: {} },
   ),
@@ -140,7 +180,7 @@ export const endpoints = {
     querystring: EtlRunsQuery,
     response: { 200: Type.Array(EtlRunSchema), ...errorResponses(400) },
   }),
-  etlRun: endpoint('GET', '/api/etl/runs/:id', {
+  etlRun: endpoint('GET', '/api/etl/runs/:etlRunId', {
     tags: ['data'],
     params: EtlRunParams,
     response: { 200: EtlRunSchema, ...errorResponses(400, 404) },
@@ -184,7 +224,7 @@ export const endpoints = {
       'Starts a `train` flow run: walk-forward evaluation, tracked run, registered version and the promotion gate. Answers at once with the run id. With an Idempotency-Key header, a retry returns the run the first request started.',
     headers: IdempotencyHeaders,
     body: TrainRequestSchema,
-    response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 404) },
+    response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 404, 429) },
   }),
   job: endpoint('GET', '/api/jobs/:id', {
     tags: ['flows'],
@@ -201,12 +241,12 @@ export const endpoints = {
     querystring: RunsQuery,
     response: { 200: Type.Array(RunSchema), ...errorResponses(400) },
   }),
-  run: endpoint('GET', '/api/runs/:id', {
+  run: endpoint('GET', '/api/runs/:runId', {
     tags: ['tracking'],
     params: RunParams,
     response: { 200: RunSchema, ...errorResponses(400, 404) },
   }),
-  metricHistory: endpoint('GET', '/api/runs/:id/metrics/:key', {
+  metricHistory: endpoint('GET', '/api/runs/:runId/metrics/:key', {
     tags: ['tracking'],
     description:
       'Every logged value of one metric of a run, by step (walk-forward folds are steps).',
@@ -242,20 +282,50 @@ export const endpoints = {
     description: 'The flows this server runs, with their tasks and typed parameters.',
     response: { 200: Type.Array(FlowInfoSchema) },
   }),
+  /** Any flow by name (the CLI and the web); documented as one route per shipped flow below. */
   startFlow: endpoint(
     'POST',
     '/api/flows/:name/runs',
     {
       tags: ['flows'],
       security: NEEDS_API_KEY,
+      hide: true,
       description:
         "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}. With an Idempotency-Key header, a retry returns the run the first request started.",
       params: FlowParams,
       headers: IdempotencyHeaders,
       body: FlowStartBody,
-      response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404) },
+      response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404, 429) },
     },
     { emptyBody: {} },
+  ),
+  startEtlFlow: flowStart(
+    'etl',
+    EtlFlowBody,
+    'fetch, validate, load, clean, check and snapshot daily prices',
+    {},
+  ),
+  startTrainFlow: flowStart(
+    'train',
+    TrainFlowBody,
+    'walk-forward evaluate, track, register and gate one model',
+  ),
+  startEvaluateFlow: flowStart(
+    'evaluate',
+    TrainFlowBody,
+    'walk-forward evaluate and track one model, without registering',
+  ),
+  startRetrainAllFlow: flowStart(
+    'retrain-all',
+    RetrainAllFlowBody,
+    'one train run per stored ticker, model and horizon',
+    {},
+  ),
+  startBootstrapFlow: flowStart(
+    'bootstrap',
+    BootstrapFlowBody,
+    'load the bundled sample and train its first champion',
+    {},
   ),
   flowRuns: endpoint('GET', '/api/flow-runs', {
     tags: ['flows'],

@@ -17,14 +17,19 @@ export type ErrorBody = Static<typeof ErrorSchema>;
 
 /**
  * Codes the HTTP layer adds to the domain's own: routes and methods that do not exist, framework
- * refusals (body too large, bad JSON), the catch-all for a server fault, and the protections of a replica:
- * RATE_LIMITED (429, too many requests in the window for this API key or address), OVERLOADED (503, the
- * event loop is saturated) and NOT_READY (503, starting or draining), which carry Retry-After, and
- * DEADLINE_EXCEEDED (504, the request took longer than its deadline, STOCKOPS_REQUEST_TIMEOUT_MS).
+ * refusals (bad JSON, body too large, media type, URL too long), the catch-all for a server fault, and the
+ * protections of a replica: RATE_LIMITED (429, too many requests in the window for this API key or address),
+ * OVERLOADED (503, the event loop is saturated) and NOT_READY (503, starting or draining), which carry Retry-After,
+ * and DEADLINE_EXCEEDED (504, the request took longer than its deadline, STOCKOPS_REQUEST_TIMEOUT_MS).
  */
 export type HttpErrorCode =
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'INTERNAL'
   | 'RATE_LIMITED'
   | 'OVERLOADED'

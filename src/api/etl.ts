@@ -1,6 +1,6 @@
 // ETL resources: start a run (extract, validate, load raw, clean, quality, snapshot) and read the run log.
 import { Type, type Static } from '@sinclair/typebox';
-import { EpochMs, Ticker } from './primitives.js';
+import { EpochMs, EtlRunId, FLOW_RUN_ID_PATTERN, Ticker } from './primitives.js';
 
 export const EtlRequestSchema = Type.Object(
   {
@@ -40,6 +40,21 @@ const EtlStepName = Type.Union(
   ),
 );
 
+/** One data-quality check of one ticker's cleaned series (ETL runs and CSV imports). */
+export const QualityCheckSchema = Type.Object({
+  symbol: Type.String(),
+  check: Type.Union(
+    [Type.Literal('gaps'), Type.Literal('jumps'), Type.Literal('ohlc'), Type.Literal('splits')],
+    {
+      description:
+        'gaps: missing sessions; jumps: adjusted-close moves past 25%; ohlc: inconsistent bars; splits: a split the closes were not adjusted for (the cleaned series is)',
+    },
+  ),
+  status: Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')]),
+  count: Type.Integer(),
+  examples: Type.Array(Type.String()),
+});
+
 export const EtlRunSchema = Type.Object({
   id: Type.String(),
   status: Type.Union(
@@ -70,10 +85,13 @@ export const EtlRunSchema = Type.Object({
           step: EtlStepName,
           code: Type.String(),
           message: Type.String(),
+          retryable: Type.Optional(
+            Type.Boolean({ description: 'Whether a retry may succeed (rate limit, outage)' }),
+          ),
           kind: Type.Optional(
             Type.String({
               description:
-                'For SOURCE_ERROR: not_found (unknown symbol), rate_limited, unavailable (offline or the source is down), schema',
+                'For SOURCE_ERROR: not_found (unknown symbol), rate_limited, unavailable (the source is down), unreachable (no connection to the source: offline, DNS, refused), schema',
             }),
           ),
         }),
@@ -90,15 +108,7 @@ export const EtlRunSchema = Type.Object({
       snapshot: Type.Optional(DatasetRefSchema),
     }),
   ),
-  quality: Type.Array(
-    Type.Object({
-      symbol: Type.String(),
-      check: Type.Union([Type.Literal('gaps'), Type.Literal('jumps'), Type.Literal('ohlc')]),
-      status: Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')]),
-      count: Type.Integer(),
-      examples: Type.Array(Type.String()),
-    }),
-  ),
+  quality: Type.Array(QualityCheckSchema),
 });
 export type EtlRun = Static<typeof EtlRunSchema>;
 
@@ -107,12 +117,11 @@ export const EtlRunsQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     flowRun: Type.Optional(
       Type.String({
-        minLength: 1,
-        maxLength: 100,
+        pattern: FLOW_RUN_ID_PATTERN,
         description: 'Only the ETL runs of this etl flow run (POST /api/etl answers its id)',
       }),
     ),
   },
   { additionalProperties: false },
 );
-export const EtlRunParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
+export const EtlRunParams = Type.Object({ etlRunId: EtlRunId });

@@ -1,7 +1,13 @@
 // Flow resources: the flows with their typed parameters, flow runs (not the tracked runs of /api/runs), schedules.
 import { Type, type Static } from '@sinclair/typebox';
 import { FLOW_RUN_STATES } from '../core/index.js';
-import { EpochMs, FlowRunId } from './primitives.js';
+import {
+  BootstrapFlowParameters,
+  EtlFlowParameters,
+  RetrainAllFlowParameters,
+  TrainFlowParameters,
+} from './flow-parameters.js';
+import { EpochMs, FlowName, FlowRunId, ScheduleId } from './primitives.js';
 
 export const FlowRunStateSchema = Type.Union(
   FLOW_RUN_STATES.map((s) => Type.Literal(s)),
@@ -48,7 +54,7 @@ export const FlowInfoSchema = Type.Object({
 });
 export type FlowInfoView = Static<typeof FlowInfoSchema>;
 
-export const FlowParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 60 }) });
+export const FlowParams = Type.Object({ name: FlowName });
 export const FlowStartBody = Type.Record(Type.String(), Type.Unknown(), {
   description: "The flow's parameters",
 });
@@ -56,6 +62,12 @@ export const FlowRunAcceptedSchema = Type.Object({
   id: Type.String({ description: 'The flow run id' }),
   jobId: Type.String({ description: 'The same id, as POST /api/train has always named it' }),
 });
+
+/** Parameters of each shipped flow, the schemas its parse() in services/flow-definitions.ts checks them with. */
+export const EtlFlowBody = EtlFlowParameters;
+export const TrainFlowBody = TrainFlowParameters;
+export const RetrainAllFlowBody = RetrainAllFlowParameters;
+export const BootstrapFlowBody = BootstrapFlowParameters;
 
 const RunError = Type.Object({ code: Type.String(), message: Type.String() });
 
@@ -104,7 +116,7 @@ export type FlowRunDetailView = Static<typeof FlowRunDetailSchema>;
 
 export const FlowRunsQuery = Type.Object(
   {
-    flow: Type.Optional(Type.String({ maxLength: 60 })),
+    flow: Type.Optional(FlowName),
     state: Type.Optional(FlowRunStateSchema),
     parent: Type.Optional(FlowRunId),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
@@ -127,13 +139,25 @@ export const ScheduleSchema = Type.Object({
 });
 export type Schedule = Static<typeof ScheduleSchema>;
 
-export const ScheduleParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+export const ScheduleParams = Type.Object({ id: ScheduleId });
 
 export const SchedulePatchSchema = Type.Object(
   {
     enabled: Type.Optional(Type.Boolean()),
-    cron: Type.Optional(Type.String({ minLength: 9, maxLength: 100 })),
-    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    cron: Type.Optional(
+      Type.String({
+        minLength: 9,
+        maxLength: 100,
+        pattern: '^[ -~]+$',
+        description: 'Five cron fields (printable ASCII), e.g. "30 22 * * 1-5"',
+      }),
+    ),
+    timezone: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z][A-Za-z0-9_+/-]{0,59}$',
+        description: 'An IANA time zone, e.g. America/New_York',
+      }),
+    ),
     parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { additionalProperties: false },

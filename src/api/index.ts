@@ -22,6 +22,7 @@ export * from './endpoints.js';
 export * from './errors.js';
 export * from './etl.js';
 export * from './events.js';
+export * from './flow-parameters.js';
 export * from './flows.js';
 export * from './models.js';
 export * from './monitoring.js';

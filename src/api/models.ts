@@ -1,6 +1,6 @@
 // Registry resources: registered models, their versions and aliases, the alias audit log, manual champion moves.
 import { Type, type Static } from '@sinclair/typebox';
-import { EpochMs, ModelName } from './primitives.js';
+import { EpochMs, ModelName, NON_BLANK_TEXT_PATTERN, Version } from './primitives.js';
 
 export const ModelVersionSchema = Type.Object({
   name: Type.String(),
@@ -39,8 +39,13 @@ export type AliasEventInfo = Static<typeof AliasEventSchema>;
 
 export const SetChampionSchema = Type.Object(
   {
-    version: Type.Integer({ minimum: 1 }),
-    reason: Type.String({ minLength: 1, maxLength: 500 }),
+    version: Version,
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      pattern: NON_BLANK_TEXT_PATTERN,
+      description: 'Why champion moves: printable text, not only spaces',
+    }),
   },
   { additionalProperties: false },
 );

@@ -190,8 +190,8 @@ export const PredictionsQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PREDICTIONS_PAGE, default: 50 })),
     cursor: Type.Optional(
       Type.String({
-        maxLength: 200,
-        description: 'nextCursor of the previous page (opaque)',
+        pattern: '^[A-Za-z0-9_-]{1,200}$',
+        description: 'nextCursor of the previous page (opaque, base64url)',
       }),
     ),
   },

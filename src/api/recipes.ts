@@ -1,7 +1,17 @@
 // Model recipe resources: a model kind with its settings or tuning grid, features, horizons, window and walk-forward, stored in versions.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { MODEL_KINDS } from '../core/index.js';
-import { EpochMs, Horizon, IsoDate, ModelKind, Ticker } from './primitives.js';
+import {
+  EpochMs,
+  Horizon,
+  IsoDate,
+  ModelKind,
+  NON_BLANK_TEXT_PATTERN,
+  SAFE_PROSE_PATTERN,
+  INT32_MAX,
+  Ticker,
+  Version,
+} from './primitives.js';
 
 /** The feature sets a recipe can name (`id@version`), newest first; the server checks each exists. */
 export const FEATURE_SET_KEYS = ['alpha@1', 'basic@1'] as const;
@@ -179,11 +189,15 @@ export type RecipeSpecBody = Static<typeof RecipeSpecSchema>;
 const RecipeName = Type.String({
   minLength: 1,
   maxLength: 100,
-  description: 'What people call it, e.g. "Ridge, 3 years sliding"',
+  pattern: NON_BLANK_TEXT_PATTERN,
+  description:
+    'What people call it, e.g. "Ridge, 3 years sliding": one line, not blank, no control characters',
 });
 const RecipeDescription = Type.String({
   maxLength: 2000,
-  description: 'What it is for and why these settings',
+  pattern: SAFE_PROSE_PATTERN,
+  description:
+    'What it is for and why these settings (line breaks and tabs allowed, no other control characters)',
 });
 
 export const RecipeCreateSchema = Type.Object(
@@ -231,7 +245,7 @@ export type RecipeDetail = Static<typeof RecipeDetailSchema>;
 export const RecipeParams = Type.Object({ id: Type.String({ pattern: RECIPE_ID_PATTERN }) });
 export const RecipeVersionParams = Type.Object({
   id: Type.String({ pattern: RECIPE_ID_PATTERN }),
-  version: Type.Integer({ minimum: 1 }),
+  version: Version,
 });
 
 export const RecipeRunRequestSchema = Type.Object(
@@ -245,7 +259,9 @@ export const RecipeRunRequestSchema = Type.Object(
       description:
         'train: evaluate, track, register and pass the promotion gate; evaluate: evaluate and track only',
     }),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'Default: the latest' })),
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: INT32_MAX, description: 'Default: the latest' }),
+    ),
     horizons: Type.Optional(
       Type.Array(Horizon, { minItems: 1, maxItems: 3, description: "Default: the recipe's" }),
     ),

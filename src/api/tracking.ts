@@ -48,10 +48,10 @@ export const RunsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const RunParams = Type.Object({ id: RunId });
+export const RunParams = Type.Object({ runId: RunId });
 
 export const MetricParams = Type.Object({
-  id: RunId,
+  runId: RunId,
   key: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }),
 });
 

@@ -1,6 +1,6 @@
 // Training resources: start a train flow run, and the job view of a flow run kept for older clients.
 import { Type, type Static } from '@sinclair/typebox';
-import { EpochMs, FlowRunId, Horizon, ModelKind, Ticker } from './primitives.js';
+import { EpochMs, FlowRunId, Horizon, ModelKind, SAFE_TEXT_PATTERN, Ticker } from './primitives.js';
 
 /** A value per interval level, keyed by the level in percent ("80", "95"). */
 const ByLevel = Type.Record(Type.String(), Type.Number(), {
@@ -98,6 +98,7 @@ export const IdempotencyHeaders = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 200,
+      pattern: SAFE_TEXT_PATTERN,
       description:
         'Any unique string per intended run (e.g. a UUID); a retry with the same key returns the same run',
     }),

@@ -123,7 +123,7 @@ async function etlViaServer(
   // The etl flow answers with the id of the ETL run it recorded; the run log has the whole record.
   const result = (await waitForJob(api, jobId, 'ETL')) as { etlRunId?: string } | EtlRun;
   return 'etlRunId' in result && typeof result.etlRunId === 'string'
-    ? api.call(endpoints.etlRun, { params: { id: result.etlRunId } })
+    ? api.call(endpoints.etlRun, { params: { etlRunId: result.etlRunId } })
     : (result as EtlRun);
 }
 
@@ -218,7 +218,8 @@ export function buildCli(): Command {
                 query: { ticker: opts.ticker },
                 raw: { bytes, contentType: 'text/csv' },
               }),
-            (rt) => importCsv(rt.services, { ticker: opts.ticker, bytes, source: `csv:${file}` }),
+            (rt) =>
+              importCsv(rt.services, { ticker: opts.ticker, body: bytes, source: `csv:${file}` }),
             onWait,
           );
         },

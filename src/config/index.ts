@@ -51,6 +51,15 @@ export interface Config {
   promotion: PromotionConfig;
   /** ClickHouse for the cleaned series and history reads (CLICKHOUSE_URL, `http://host:8123[/db]`); null = SQL only. */
   clickhouseUrl: string | null;
+  /** Largest request body in bytes (STOCKOPS_BODY_LIMIT); a CSV import is read as a stream within it. @defaultValue 67108864 (64 MiB) */
+  bodyLimit: number;
+  /** Limits of one CSV import (STOCKOPS_IMPORT_MAX_ROWS, STOCKOPS_IMPORT_MAX_BAD_SHARE). @defaultValue 100000 rows, 0.5 */
+  imports: { maxRows: number; maxBadShare: number };
+  /**
+   * Flow runs that may wait in the queue, in total (STOCKOPS_MAX_QUEUED_RUNS) and per flow
+   * (STOCKOPS_MAX_QUEUED_PER_FLOW); past either a new run is refused with 429 and Retry-After. @defaultValue 200, 50
+   */
+  queueLimits: { total: number; perFlow: number };
   /** Where the ETL fetches bars (PRICE_SOURCE_URL): `yahoo://`, or `file://DIR` of recorded chart() responses. @defaultValue 'yahoo://' */
   priceSourceUrl: string;
   /**
@@ -180,11 +189,32 @@ export function loadConfig(env: Env = process.env): Config {
     promotion: promotionFrom(env),
     clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL) ?? null,
     priceSourceUrl: nonEmpty(env.PRICE_SOURCE_URL) ?? 'yahoo://',
+    bodyLimit: intFrom(env, 'STOCKOPS_BODY_LIMIT', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    imports: {
+      maxRows: intFrom(env, 'STOCKOPS_IMPORT_MAX_ROWS', 100_000, 1, 10_000_000),
+      maxBadShare: shareFrom(env, 'STOCKOPS_IMPORT_MAX_BAD_SHARE', 0.5),
+    },
+    queueLimits: {
+      total: intFrom(env, 'STOCKOPS_MAX_QUEUED_RUNS', 200, 1, 1_000_000),
+      perFlow: intFrom(env, 'STOCKOPS_MAX_QUEUED_PER_FLOW', 50, 1, 1_000_000),
+    },
     instanceId: nonEmpty(env.STOCKOPS_INSTANCE) ?? `${hostname()}-${process.pid}`,
     events: eventsFrom(env),
     grafanaUrl: grafanaFrom(env),
     serving: servingFrom(env),
   };
+}
+
+function shareFrom(env: Env, key: string, def: number): number {
+  const raw = nonEmpty(env[key]);
+  if (raw === undefined) {
+    return def;
+  }
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new ConfigError(`${key} must be a share in [0, 1], found "${raw}"`);
+  }
+  return n;
 }
 
 function servingFrom(env: Env): ServingConfig {

@@ -9,6 +9,7 @@ import {
   InternalError,
   isRetryable,
   isStockopsError,
+  QueueFullError,
   ScheduleNotFoundError,
   type EventBus,
   type FlowDefinition,
@@ -30,6 +31,9 @@ import {
 } from '../core/index.js';
 import { retryDelay } from './backoff.js';
 import { nextFire, validateCron } from './cron.js';
+
+/** Seconds a client refused for a full queue is asked to wait (Retry-After). */
+export const QUEUE_RETRY_AFTER_S = 10;
 
 /** States after which a run never changes again. */
 export const ENDED_STATES: readonly FlowRunState[] = FLOW_RUN_ENDED_STATES;
@@ -63,6 +67,12 @@ export interface FlowEngineOptions {
   leaseKeeper?: LeaseKeeper | null;
   /** Called once per run that reaches Completed, Failed or Cancelled in this process. */
   onRunEnded?: (run: FlowRunRecord) => void;
+  /**
+   * Runs that may wait as Queued, in total and per flow, before start() refuses a new one with QueueFullError (429):
+   * back-pressure instead of an unbounded queue. Child runs of a running flow are not counted against it (their
+   * parent was admitted already). @defaultValue { total: 200, perFlow: 50 }
+   */
+  maxQueued?: { total: number; perFlow: number };
   /** Where every state change of a run is announced as flow-run.changed. */
   events?: EventBus;
   random?: () => number;
@@ -259,6 +269,9 @@ export class FlowEngine implements FlowService {
       throw new FlowNotFoundError(flow, [...this.flows.keys()]);
     }
     const parameters = def.parse(raw ?? {}) as Record<string, unknown>;
+    if (options.parentId === undefined) {
+      await this.admit(flow);
+    }
     const { run, created } = await this.store.createRun({
       id: randomUUID(),
       flow,
@@ -279,6 +292,20 @@ export class FlowEngine implements FlowService {
       }
     }
     return run.id;
+  }
+
+  /** Refuses a new run while too many wait already; the client is told to retry after about one run's start. */
+  private async admit(flow: string): Promise<void> {
+    const limits = this.options.maxQueued ?? { total: 200, perFlow: 50 };
+    const queued = (await this.store.countByState()).filter((c) => c.state === 'Queued');
+    const total = queued.reduce((s, c) => s + c.count, 0);
+    const mine = queued.filter((c) => c.flow === flow).reduce((s, c) => s + c.count, 0);
+    if (mine >= limits.perFlow) {
+      throw new QueueFullError(`"${flow}"`, mine, limits.perFlow, QUEUE_RETRY_AFTER_S);
+    }
+    if (total >= limits.total) {
+      throw new QueueFullError('(all flows)', total, limits.total, QUEUE_RETRY_AFTER_S);
+    }
   }
 
   async get(id: string): Promise<FlowRunDetail | null> {

@@ -38,6 +38,8 @@ export interface OpenFlowsOptions {
   heartbeatMs?: number;
   /** Fire schedules in this process (server role); when false they are still stored and editable. @defaultValue true */
   schedules?: boolean;
+  /** Queued runs allowed before a new one is refused (FlowEngineOptions.maxQueued). */
+  maxQueued?: { total: number; perFlow: number };
   onRunEnded?: (run: FlowRunRecord) => void;
   /** Opens a lease keeper off the main thread for this worker id (null: heartbeats on the event loop). */
   leaseKeeper?: (workerId: string, everyMs: number) => LeaseKeeper | null;
@@ -63,6 +65,7 @@ export async function openFlows(options: OpenFlowsOptions): Promise<Flows> {
     leaseKeeper: options.leaseKeeper?.(workerId, heartbeatMs) ?? null,
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.onRunEnded ? { onRunEnded: options.onRunEnded } : {}),
+    ...(options.maxQueued ? { maxQueued: options.maxQueued } : {}),
     ...(options.events ? { events: options.events } : {}),
   });
   const handlers = engine.handlers();

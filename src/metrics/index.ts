@@ -35,11 +35,7 @@ export interface AppMetrics {
   /** HTTP traffic and predictions since the last metrics.sample. */
   traffic: TrafficWindow;
   /** Counts one import's rows by outcome. */
-  recordImport(result: {
-    imported: number;
-    duplicates: number;
-    quarantined: readonly unknown[];
-  }): void;
+  recordImport(result: { imported: number; duplicates: number; quarantinedTotal: number }): void;
 }
 
 /** Where the flow gauges read their values at scrape time (the SQL store and the queue). */
@@ -212,7 +208,7 @@ export function createMetrics(): AppMetrics {
     recordImport: (r) => {
       imports.inc({ outcome: 'imported' }, r.imported);
       imports.inc({ outcome: 'duplicate' }, r.duplicates);
-      imports.inc({ outcome: 'quarantined' }, r.quarantined.length);
+      imports.inc({ outcome: 'quarantined' }, r.quarantinedTotal);
     },
   };
 }

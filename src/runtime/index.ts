@@ -16,6 +16,7 @@ import {
   type AppMetrics,
 } from '../metrics/index.js';
 import {
+  announcingAliasLog,
   announcingPrices,
   announcingRegistry,
   createFitter,
@@ -131,6 +132,14 @@ export async function openRuntime(
     await events.close();
     throw e;
   });
+  // An alias move a crash cut between its audit record and the registry (MLflow) is settled before anything reads it.
+  try {
+    await stores.aliasLog.repair(stores.registry);
+  } catch (e) {
+    await stores.close();
+    await events.close();
+    throw e;
+  }
   let invalidations: InvalidationBus;
   try {
     invalidations = await openInvalidationBus(config.redisUrl, config.queuePrefix);
@@ -209,8 +218,9 @@ export async function openRuntime(
     onStage: (stage, seconds) => {
       stages[stage].observe(seconds);
     },
-    aliasLog: stores.aliasLog,
+    aliasLog: announcingAliasLog(stores.aliasLog, announce),
     promotion: config.promotion,
+    imports: config.imports,
     datasets: stores.datasets,
     source: stores.source,
     etlRuns: stores.etlRuns,
@@ -234,6 +244,7 @@ export async function openRuntime(
       prefix: config.queuePrefix,
       leaseMs: config.flowLeaseMs,
       schedules: config.schedules,
+      maxQueued: config.queueLimits,
       // The in-process runner executes as many flow runs at once as there are fit threads (retrain-all's children).
       inProcessConcurrency: Math.max(1, config.fitThreads),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),

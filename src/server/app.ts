@@ -11,10 +11,11 @@ import type { EventBus, FlowService, JobQueue } from '../core/index.js';
 import { endpoints, type Health } from '../api/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import type { ServiceDeps, ServingCache } from '../services/index.js';
-import { errorHandler } from './errors.js';
+import { answerUnrouted, clientErrorHandler, errorHandler } from './errors.js';
 import { LiveHub, type LiveHubOptions } from './live/index.js';
 import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './plugins.js';
 import { enforceDeadlines, protect, type ProtectionOptions } from './protection.js';
+import { refuseControlCharacters, validatorCompiler } from './validation.js';
 import {
   registerDataRoutes,
   registerEtlRoutes,
@@ -65,6 +66,8 @@ export interface ServerDeps {
   /** Instance header, rate limit, overload answer and deadlines; absent (tests), only the instance header `local`. */
   protection?: ServerProtection;
   logger?: FastifyServerOptions['logger'];
+  /** Largest request body accepted, in bytes (STOCKOPS_BODY_LIMIT). @defaultValue DEFAULT_BODY_LIMIT */
+  bodyLimit?: number;
   /** A logger made elsewhere (the runtime's), used instead of `logger`. */
   loggerInstance?: FastifyBaseLogger;
   /** The event bus whose channels /ws/* stream; without it there are no /ws routes. */
@@ -73,6 +76,9 @@ export interface ServerDeps {
   live?: Omit<LiveHubOptions, 'events' | 'metrics' | 'log'>;
 }
 
+/** 64 MiB: a CSV of every trading day since 1900 is about 2 MB, so this is generous while still a bound. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
+
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.loggerInstance
@@ -80,7 +86,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       : { logger: deps.logger ?? false }),
     // Request lines would drown the log; metrics count requests and errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 64 * 1024 * 1024,
+    bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Receiving a request is bounded by its deadline too (Node's requestTimeout); the handler by enforceDeadlines.
     ...(deps.protection
       ? {
@@ -92,11 +98,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply)
         .status(400)
-        .send({ error: { code: err.code, message: err.message } });
+        .send({ error: { code: 'BAD_REQUEST', message: err.message } });
     },
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // So do the refusals Node's HTTP parser makes before Fastify sees a request (431 for a huge URL).
+    clientErrorHandler,
+    // HEAD is not part of the contract: a HEAD request is a method the path does not allow (405 with Allow).
+    exposeHeadRoutes: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   const protection: ProtectionOptions = deps.protection ?? {
     instance: 'local',
@@ -116,10 +126,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (deps.protection) {
     enforceDeadlines(app, deps.protection.requestTimeoutMs);
   }
-  acceptRawBodies(app);
+  answerUnrouted(app);
+  refuseControlCharacters(app);
+  acceptRawBodies(app, deps.bodyLimit ?? DEFAULT_BODY_LIMIT);
   requireApiKey(app, deps.apiKey);
   countRequests(app, deps.metrics, SERVING_ROUTES);
-  await documentApi(app);
+  await documentApi(app, deps.bodyLimit ?? DEFAULT_BODY_LIMIT);
   if (deps.events) {
     // Before the other routes: the WebSocket plugin must see them all.
     const hub = new LiveHub({

@@ -61,6 +61,7 @@ export async function startServer(
       metrics: runtime.metrics,
       serving: runtime.serving,
       apiKey: config.apiKey,
+      bodyLimit: config.bodyLimit,
       webRoot: options.webRoot === undefined ? defaultWebRoot() : options.webRoot,
       status: () => ({
         bootstrap: bootstrapState,

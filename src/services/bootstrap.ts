@@ -45,7 +45,7 @@ export async function bootstrap(
   if (!(await deps.prices.getTicker(sample.symbol))) {
     imported = await importCsv(deps, {
       ticker: sample.symbol,
-      bytes: await sample.read(),
+      body: await sample.read(),
       source: sample.source,
     });
   }

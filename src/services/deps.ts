@@ -22,6 +22,17 @@ export interface PromotionGate {
   margin: number;
 }
 
+/** What one CSV import may cost; both refusals leave nothing written (see import-csv.ts). */
+export interface ImportLimits {
+  /** Data rows one file may hold (STOCKOPS_IMPORT_MAX_ROWS). @defaultValue 100_000 */
+  maxRows?: number;
+  /**
+   * Share of bad (quarantined) rows past which the file is refused whole (STOCKOPS_IMPORT_MAX_BAD_SHARE): a file
+   * that is mostly junk is the wrong file, not data to keep. @defaultValue 0.5
+   */
+  maxBadShare?: number;
+}
+
 export interface ServiceDeps {
   prices: PriceStore;
   tracker: Tracker;
@@ -37,6 +48,8 @@ export interface ServiceDeps {
   source?: PriceSource;
   /** Where ETL runs are recorded; needed by runEtl only. */
   etlRuns?: EtlRunLog;
+  /** Limits of one CSV import. @defaultValue DEFAULT_IMPORT_LIMITS */
+  imports?: ImportLimits;
   /** Model recipes (versioned training settings); needed by the recipe routes and recipe runs only. */
   recipes?: RecipeStore;
   /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */

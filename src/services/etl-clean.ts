@@ -1,11 +1,18 @@
 // Re-derives one ticker's cleaned series from its raw bars and corporate actions, and writes what changed.
-import { cleanSeries, type Bar } from '../core/index.js';
+import {
+  adjustUnadjustedSplits,
+  cleanSeries,
+  type Bar,
+  type InferredSplit,
+} from '../core/index.js';
 import type { ServiceDeps } from './deps.js';
 
 export interface CleanResult {
   bars: Bar[];
   /** Rows of the cleaned series that were new or changed. */
   written: number;
+  /** Splits the raw rows were not adjusted for, found and applied (a CSV with unadjusted closes). */
+  splits: InferredSplit[];
 }
 
 /**
@@ -20,7 +27,8 @@ export async function refreshClean(
     deps.prices.getRawBars(symbol),
     deps.prices.getActions(symbol),
   ]);
-  const bars = cleanSeries(raw, actions);
+  // Known actions first; what is left is a split the source's closes ignore while its adjusted close does not.
+  const { bars, splits } = adjustUnadjustedSplits(cleanSeries(raw, actions));
   const written = await deps.prices.writeClean(symbol, bars);
-  return { bars, written };
+  return { bars, written, splits };
 }

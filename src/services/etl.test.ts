@@ -107,7 +107,7 @@ describe('runEtl on recorded Yahoo responses', () => {
       close: null,
     });
     // Every check ran for every ticker and is kept with the run; the null bar shows up as a one-session gap.
-    expect(run.quality).toHaveLength(9);
+    expect(run.quality).toHaveLength(12);
     expect(run.quality.find((c) => c.symbol === '2330.TW' && c.check === 'gaps')).toMatchObject({
       status: 'warn',
       count: 1,
@@ -116,7 +116,7 @@ describe('runEtl on recorded Yahoo responses', () => {
       true,
     );
     expect((await deps.etlRuns.list()).map((r) => r.id)).toEqual([run.id]);
-    expect((await deps.etlRuns.get(run.id)).quality).toHaveLength(9);
+    expect((await deps.etlRuns.get(run.id)).quality).toHaveLength(12);
   });
 
   it('writes each cleaned series as a Parquet snapshot that reads back to the same bars', async () => {

@@ -1,8 +1,9 @@
 // The ETL flow: extract -> validate -> load raw -> clean -> quality -> snapshot, each step reported with counts.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   addDays,
   calendarFor,
+  isRetryable,
   isStockopsError,
   normalizeSymbol,
   qualityChecks,
@@ -17,6 +18,7 @@ import {
   type EtlStepName,
   type EtlStepReport,
   type EtlTickerResult,
+  type InferredSplit,
   type PriceSource,
   type QualityCheck,
   type QuarantinedRow,
@@ -85,12 +87,15 @@ interface Work {
   valid?: Bar[];
   quarantine?: QuarantinedRow[];
   clean?: Bar[];
+  /** Rows of the cleaned series written, splits found in the data, and the time deriving it took (in load_raw). */
+  cleaned?: { written: number; splits: InferredSplit[]; ms: number };
 }
 
 const errorOf = (step: EtlStepName, e: unknown): NonNullable<EtlTickerResult['error']> => ({
   step,
   code: isStockopsError(e) ? e.code : 'ETL_ERROR',
   message: e instanceof Error ? e.message : String(e),
+  retryable: isRetryable(e),
   ...(e instanceof SourceError ? { kind: e.kind } : {}),
 });
 
@@ -121,14 +126,14 @@ export function validateFetch(
     if (typeof v === 'string') {
       quarantined.push({ line, reason: v, raw: b.raw });
     } else {
-      rows.push({ line, bar: v });
+      rows.push({ line, bar: v, raw: b.raw });
     }
   });
   rows.sort((a, b) =>
     a.bar.date < b.bar.date ? -1 : a.bar.date > b.bar.date ? 1 : a.line - b.line,
   );
   // Same-date bars in one response: exact repeats collapse; differing ones are quarantined, never guessed between.
-  const rec = reconcileRows(rows, new Map(), (line) => fetch.bars[line - 1]?.raw ?? '');
+  const rec = reconcileRows(rows, new Map());
   return {
     bars: rec.toInsert,
     quarantined: [...quarantined, ...rec.quarantined].sort((a, b) => a.line - b.line),
@@ -174,6 +179,8 @@ export async function runEtl(
     name: EtlStepName,
     fn: (w: Work) => Promise<Record<string, number>>,
     concurrency = 1,
+    /** The step's time when its work was done inside another step (clean, inside load_raw's transaction). */
+    msOf?: (live: Work[]) => number,
   ): Promise<void> => {
     const t0 = performance.now();
     const live = work.filter((w) => w.result.status === 'ok');
@@ -194,7 +201,11 @@ export async function runEtl(
         counts[k] = (counts[k] ?? 0) + v;
       }
     }
-    steps.push({ step: name, ms: Math.round(performance.now() - t0), counts });
+    steps.push({
+      step: name,
+      ms: Math.round(msOf ? msOf(live) : performance.now() - t0),
+      counts,
+    });
     await deps.etlRuns.progress(id, { steps, results: work.map((w) => w.result) });
   };
 
@@ -233,22 +244,39 @@ export async function runEtl(
         duplicates: fetch.bars.length - bars.length - quarantined.length,
       });
     });
+    // Raw bars, actions, quarantine and the cleaned series derived from them commit together per ticker: a crash
+    // leaves a ticker as it was or fully loaded, never raw rows without their cleaned series.
     await step('load_raw', async (w) => {
       const fetch = w.fetch as SourceFetch;
       const symbol = w.result.symbol;
-      const counts = await deps.prices.upsertRawBars(
-        symbol,
-        w.valid ?? [],
-        fetch.source,
-        fetch.fetchedAt,
-      );
-      const actions = await deps.prices.upsertActions(
-        symbol,
-        fetch.actions,
-        fetch.source,
-        fetch.fetchedAt,
-      );
-      await deps.prices.addQuarantine(symbol, w.quarantine ?? [], fetch.source);
+      const { counts, actions } = await deps.prices.atomically(async (store) => {
+        const upserted = await store.upsertRawBars(
+          symbol,
+          w.valid ?? [],
+          fetch.source,
+          fetch.fetchedAt,
+        );
+        const changedActions = await store.upsertActions(
+          symbol,
+          fetch.actions,
+          fetch.source,
+          fetch.fetchedAt,
+        );
+        // A bad bar is keyed by its content: fetched again (the overlap of an incremental run), it is not stored twice.
+        await store.addQuarantine(
+          symbol,
+          (w.quarantine ?? []).map((q) => ({
+            ...q,
+            key: `${fetch.source}:${createHash('sha256').update(`${q.raw}\n${q.reason}`).digest('hex')}`,
+          })),
+          fetch.source,
+        );
+        const t0 = performance.now();
+        const { bars, written, splits } = await refreshClean({ prices: store }, symbol);
+        w.clean = bars;
+        w.cleaned = { written, splits, ms: performance.now() - t0 };
+        return { counts: upserted, actions: changedActions };
+      });
       Object.assign(w.result, counts, { actions });
       progress(
         'load_raw',
@@ -257,16 +285,24 @@ export async function runEtl(
       );
       return { ...counts, actions, quarantined: w.quarantine?.length ?? 0 };
     });
-    await step('clean', async (w) => {
-      const { bars, written } = await refreshClean(deps, w.result.symbol);
-      w.clean = bars;
-      w.result.cleanRows = bars.length;
-      w.result.from = bars[0]?.date ?? null;
-      w.result.to = bars[bars.length - 1]?.date ?? null;
-      return { rows: bars.length, written };
-    });
+    await step(
+      'clean',
+      (w) => {
+        const bars = w.clean ?? [];
+        w.result.cleanRows = bars.length;
+        w.result.from = bars[0]?.date ?? null;
+        w.result.to = bars[bars.length - 1]?.date ?? null;
+        return Promise.resolve({ rows: bars.length, written: w.cleaned?.written ?? 0 });
+      },
+      1,
+      (live) => live.reduce((s, w) => s + (w.cleaned?.ms ?? 0), 0),
+    );
     await step('quality', (w) => {
-      const checks = qualityChecks(w.result.symbol, w.clean ?? [], calendarFor(w.result.symbol));
+      const calendar = calendarFor(w.result.symbol);
+      const checks = qualityChecks(w.result.symbol, w.clean ?? [], {
+        isTradingDay: (d) => calendar.isTradingDay(d),
+        splits: w.cleaned?.splits ?? [],
+      });
       quality.push(...checks);
       const counts: Record<string, number> = {};
       for (const c of checks) {

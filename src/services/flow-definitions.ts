@@ -1,8 +1,6 @@
 // The shipped flows: etl, train, evaluate, retrain-all and bootstrap, as typed task sequences over the application services.
-import { Type } from '@sinclair/typebox';
 import {
   EtlFailedError,
-  HORIZONS,
   InvalidInputError,
   modelName,
   normalizeSymbol,
@@ -21,19 +19,15 @@ import { bootstrap, type SampleData } from './bootstrap.js';
 import type { ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { promoteIfBetter } from './promote.js';
-import type { TrainFlowResult } from '../api/index.js';
-import type { TrainMetrics } from './model-fit.js';
 import {
-  checkParameters,
-  describeParameters,
-  BooleanParam,
-  HorizonParam,
-  ModelParam,
-  RecipeParam,
-  symbolsOf,
-  TickerParam,
-  TickersParam,
-} from './flow-parameters.js';
+  BootstrapFlowParameters as BootstrapParameters,
+  EtlFlowParameters as EtlParameters,
+  RetrainAllFlowParameters as RetrainAllParameters,
+  TrainFlowParameters as TrainParameters,
+  type TrainFlowResult,
+} from '../api/index.js';
+import type { TrainMetrics } from './model-fit.js';
+import { checkParameters, describeParameters, symbolsOf } from './flow-parameters.js';
 import { RECIPE_TAG, recipeTrainSettings, resolveRecipe } from './recipes.js';
 import { ensureNaiveFloor, trainTracked, type TrainInput, type TrainOptions } from './train.js';
 
@@ -64,19 +58,6 @@ export interface TrainFlowParams {
   actor: string;
 }
 
-const TrainParameters = Type.Object(
-  {
-    ticker: TickerParam('ticker symbol, e.g. ^GSPC'),
-    model: Type.Optional(
-      ModelParam({ description: "model kind (with a recipe: the recipe's)", default: 'ridge' }),
-    ),
-    horizon: Type.Optional(HorizonParam({ description: 'horizon in trading days', default: 1 })),
-    recipe: Type.Optional(RecipeParam),
-    actor: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
-
 function parseTrain(raw: unknown): TrainFlowParams {
   const p = checkParameters(TrainParameters, raw);
   return {
@@ -87,51 +68,6 @@ function parseTrain(raw: unknown): TrainFlowParams {
     actor: p.actor ?? 'flow',
   };
 }
-
-const EtlParameters = Type.Object(
-  {
-    tickers: Type.Optional(
-      TickersParam('tickers; default: followed and stored tickers of the market'),
-    ),
-    market: Type.Optional(
-      Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
-        description: 'exchange group when tickers is empty',
-        default: 'ALL',
-        errorMessage: 'expected US, TW or ALL',
-      }),
-    ),
-    full: Type.Optional(BooleanParam('refetch the full history', false)),
-    snapshot: Type.Optional(BooleanParam('write Parquet snapshots', true)),
-    trigger: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
-
-const RetrainAllParameters = Type.Object(
-  {
-    tickers: Type.Optional(TickersParam('tickers; default: every stored ticker')),
-    models: Type.Optional(
-      Type.Array(ModelParam({ description: 'model kind' }), {
-        minItems: 1,
-        description: "model kinds (with a recipe: the recipe's)",
-        default: ['ridge'],
-        errorMessage: 'expected a non-empty list of model kinds',
-      }),
-    ),
-    horizons: Type.Optional(
-      Type.Array(HorizonParam({ description: 'horizon in trading days' }), {
-        minItems: 1,
-        description: "horizons (with a recipe: the recipe's)",
-        default: [1],
-        errorMessage: `expected a non-empty list of horizons from ${HORIZONS.join(', ')}`,
-      }),
-    ),
-    recipe: Type.Optional(RecipeParam),
-  },
-  { additionalProperties: false },
-);
-
-const BootstrapParameters = Type.Object({}, { additionalProperties: false });
 
 /** The result of the `train` flow: the contract's shape, the one `/api/jobs/{id}` always answered with. */
 export type { TrainFlowResult };
@@ -423,6 +359,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
                 symbol: r.symbol,
                 step: r.error?.step ?? '?',
                 message: r.error?.message ?? 'failed',
+                retryable: r.error?.retryable ?? true,
               })),
             );
           }
@@ -456,10 +393,21 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
         name: 'fan-out',
         timeoutMs: 60_000,
         async run(p, ctx) {
-          const symbols = p.tickers ?? (await deps.prices.listTickers()).map((t) => t.symbol);
+          // Children only for tickers with data: an unknown one would fail anyway, and a long list of them must not
+          // become thousands of runs (children are not counted against the queue limits; their parent was).
+          const stored = (await deps.prices.listTickers()).map((t) => t.symbol);
+          const known = new Set(stored);
+          const symbols = p.tickers ? [...new Set(p.tickers)].filter((t) => known.has(t)) : stored;
+          const skipped = (p.tickers ?? []).filter((t) => !known.has(t));
+          if (skipped.length > 0) {
+            ctx.log(
+              `no data for ${skipped.slice(0, 10).join(', ')}${skipped.length > 10 ? ', ...' : ''}: skipped`,
+              'warn',
+            );
+          }
           const recipe = p.recipe === null ? null : await resolveRecipe(deps, p.recipe);
-          const models = p.models ?? [recipe?.spec.model.kind ?? 'ridge'];
-          const horizons = p.horizons ?? recipe?.spec.horizons ?? [1];
+          const models = [...new Set(p.models ?? [recipe?.spec.model.kind ?? 'ridge'])];
+          const horizons = [...new Set(p.horizons ?? recipe?.spec.horizons ?? [1])];
           const ids: string[] = [];
           for (const t of symbols) {
             for (const m of models) {

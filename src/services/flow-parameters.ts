@@ -1,65 +1,19 @@
-// Flow parameters as TypeBox schemas: one description that validates a run's parameters and tells clients (GET /api/flows) how to ask for them.
-import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
+// Flow parameters checked and described: the contract's schemas (src/api/flow-parameters.ts) validate a run's parameters with
+// the flows' own words and tell clients (GET /api/flows) how to ask for them.
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import {
-  HORIZONS,
   InvalidInputError,
-  MODEL_KINDS,
   normalizeSymbol,
-  SYMBOL_INPUT_PATTERN,
   type FlowParameter,
   type TickerSymbol,
 } from '../core/index.js';
 
-/** Options this file adds to a schema: what to say when a value fails, and whether it is a ticker symbol. */
+/** Options the contract's flow parameters add to a schema: what to say when a value fails, and whether it is a ticker symbol. */
 interface Extra {
   errorMessage?: string;
   symbol?: boolean;
 }
-
-const TICKER_MESSAGE = 'expected a ticker symbol string';
-
-/** A model recipe as `id@version`: a run names the exact version, so a retry trains what the first attempt did. */
-export const RECIPE_REF_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}@[1-9][0-9]{0,5}$';
-
-export const TickerParam = (description: string) =>
-  Type.String({
-    pattern: SYMBOL_INPUT_PATTERN,
-    description,
-    examples: ['^GSPC'],
-    errorMessage: TICKER_MESSAGE,
-    symbol: true,
-  });
-
-export const TickersParam = (description: string) =>
-  Type.Array(TickerParam('ticker symbol'), {
-    minItems: 1,
-    maxItems: 500,
-    description,
-    errorMessage: 'expected a non-empty list of at most 500 ticker symbols',
-  });
-
-export const ModelParam = (options: { description: string; default?: string }) =>
-  Type.Union(
-    MODEL_KINDS.map((k) => Type.Literal(k)),
-    options,
-  );
-
-export const HorizonParam = (options: { description: string; default?: number }) =>
-  Type.Union(
-    HORIZONS.map((h) => Type.Literal(h)),
-    options,
-  );
-
-export const RecipeParam = Type.String({
-  pattern: RECIPE_REF_PATTERN,
-  description:
-    'a model recipe as id@version: its model settings, feature set, window and walk-forward replace the defaults, and the tracked run is tagged with it',
-  errorMessage: 'expected a model recipe as id@version, e.g. ridge-daily@1',
-});
-
-export const BooleanParam = (description: string, value: boolean) =>
-  Type.Boolean({ description, default: value, errorMessage: 'expected true or false' });
 
 /** Parameters clients never set by hand (who started a run): accepted, but not listed. */
 const INTERNAL = new Set(['actor', 'trigger']);

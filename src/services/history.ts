@@ -1,16 +1,16 @@
 // Price history of one ticker: the cleaned series in a date range, for charts and the API.
 import {
+  dateProblem,
   InvalidInputError,
-  isValidIsoDate,
   UnknownTickerError,
   type TickerSymbol,
 } from '../core/index.js';
 import type { History } from '../api/index.js';
-import type { ServiceDeps } from './deps.js';
+import { today, type ServiceDeps } from './deps.js';
 
-/** Bars of `symbol` between `from` and `to` (inclusive, both optional), oldest first. */
+/** Bars of `symbol` between `from` and `to` (inclusive, both optional), oldest first; none when from is after to. */
 export async function getHistory(
-  deps: Pick<ServiceDeps, 'prices'>,
+  deps: Pick<ServiceDeps, 'prices' | 'now'>,
   symbol: TickerSymbol,
   range: { from?: string | undefined; to?: string | undefined },
 ): Promise<History> {
@@ -19,12 +19,10 @@ export async function getHistory(
     ['from', from],
     ['to', to],
   ] as const) {
-    if (v !== undefined && !isValidIsoDate(v)) {
-      throw new InvalidInputError(field, `"${v}" is not a calendar date`);
+    const problem = v === undefined ? null : dateProblem(v, today(deps));
+    if (problem !== null) {
+      throw new InvalidInputError(field, problem);
     }
-  }
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new InvalidInputError('from', `from ${from} is after to ${to}`);
   }
   if (!(await deps.prices.getTicker(symbol))) {
     throw new UnknownTickerError(symbol);

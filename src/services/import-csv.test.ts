@@ -30,7 +30,7 @@ describe('importCsv', () => {
   });
 
   const run = (lines: string[]) =>
-    importCsv(deps, { ticker: normalizeSymbol('imp'), bytes: enc(lines), source: 'csv:test' });
+    importCsv(deps, { ticker: normalizeSymbol('imp'), body: enc(lines), source: 'csv:test' });
 
   it('accounts for every data row, with a reason for each one it refuses', async () => {
     const lines = [
@@ -82,7 +82,14 @@ describe('importCsv', () => {
       '2024-01-03,10,11,9,10,10,100',
       '2024-01-02,10,11,9,10,10,100',
     ]);
-    expect(again).toEqual({ ticker: 'IMP', imported: 0, duplicates: 2, quarantined: [] });
+    expect(again).toEqual({
+      ticker: 'IMP',
+      imported: 0,
+      duplicates: 2,
+      quarantined: [],
+      quarantinedTotal: 0,
+      quality: [],
+    });
     const changed = await run([HEADER, '2024-01-03,10,11,9,10.5,10.5,100']);
     expect(changed.quarantined).toEqual([
       { line: 2, reason: 'date 2024-01-03 is already stored with different values' },
@@ -103,7 +110,7 @@ describe('importCsv', () => {
     ];
     for (const bytes of bad) {
       await expect(
-        importCsv(deps, { ticker: normalizeSymbol('IMP'), bytes, source: 'x' }),
+        importCsv(deps, { ticker: normalizeSymbol('IMP'), body: bytes, source: 'x' }),
       ).rejects.toMatchObject({
         code: 'INVALID_CSV',
         message: expect.stringContaining('Date,Open,High,Low,Close,Adj Close,Volume') as unknown,

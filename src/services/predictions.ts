@@ -1,6 +1,8 @@
 // The forecast log as the API lists it: pages newest first behind an opaque cursor, each row joined to its outcome once the target date's bar exists.
 import {
   InvalidInputError,
+  isValidIsoDate,
+  MIN_DATE,
   type Bar,
   type ForecastLogPosition,
   type ForecastLogRow,
@@ -29,7 +31,8 @@ export function decodeCursor(cursor: string): ForecastLogPosition {
   const m = /^(\d{4}-\d{2}-\d{2})\|(\d{1,18})$/.exec(
     Buffer.from(cursor, 'base64url').toString('utf8'),
   );
-  if (!m?.[1] || !m[2]) {
+  // A cursor is handed back untouched; one made up by hand must not reach the store as an impossible date.
+  if (!m?.[1] || !m[2] || !isValidIsoDate(m[1]) || m[1] < MIN_DATE) {
     throw new InvalidInputError(
       'cursor',
       'expected the nextCursor of a previous page of GET /api/predictions',

@@ -1,5 +1,10 @@
 // Promotion gate and manual alias moves: challenger vs champion vs naive on one window, every move audited.
-import { InvalidInputError, type ModelVersion, type WalkForwardReport } from '../core/index.js';
+import {
+  InvalidInputError,
+  type AliasMove,
+  type ModelVersion,
+  type WalkForwardReport,
+} from '../core/index.js';
 import { announceAliasMove } from './announce.js';
 import type { ServiceDeps, PromotionGate } from './deps.js';
 
@@ -196,33 +201,13 @@ const numbers = (s: GateScores, metric: string): Record<string, number> => {
   return out;
 };
 
-/** Moves an alias and records the move in the audit log (no-op when it already points there). */
-async function moveAlias(
-  deps: ServiceDeps,
-  move: {
-    name: string;
-    alias: string;
-    version: number;
-    actor: string;
-    reason: string;
-    metrics: Record<string, number>;
-  },
-): Promise<void> {
-  const current = await deps.registry.getVersionByAlias(move.name, move.alias);
-  if (current?.version === move.version) {
-    return;
+/** Moves an alias and records the move in the audit log, never one without the other (no-op when it already points there). */
+async function moveAlias(deps: ServiceDeps, move: AliasMove): Promise<void> {
+  const moved = await deps.aliasLog.move(deps.registry, move);
+  if (moved !== null) {
+    const { id: _id, ...recorded } = moved;
+    announceAliasMove(deps, recorded);
   }
-  await deps.registry.setAlias(move.name, move.alias, move.version);
-  const { id: _id, ...recorded } = await deps.aliasLog.record({
-    name: move.name,
-    alias: move.alias,
-    fromVersion: current?.version ?? null,
-    toVersion: move.version,
-    actor: move.actor,
-    reason: move.reason,
-    metrics: move.metrics,
-  });
-  announceAliasMove(deps, recorded);
 }
 
 /** The model's newest naive version: the floor the gate falls back to. */

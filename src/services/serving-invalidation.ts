@@ -1,5 +1,5 @@
 // Where serving learns that its cache went stale: every alias move and every write of a cleaned series announces itself.
-import type { Invalidation, PriceStore, Registry } from '../core/index.js';
+import type { AliasLog, Invalidation, PriceStore, Registry } from '../core/index.js';
 
 /** Hands an invalidation on (to the bus); never throws into the write that caused it. */
 export type Announce = (invalidation: Invalidation) => void;
@@ -36,11 +36,53 @@ export function announcingRegistry(registry: Registry, announce: Announce): Regi
 export function announcingPrices(prices: PriceStore, announce: Announce): PriceStore {
   return new Proxy(prices, {
     get(target, prop, receiver) {
+      if (prop === 'atomically') {
+        // Writes inside a transaction go to the transaction's own store: remember their tickers and announce them
+        // once it commits (never a rolled-back write, and a reader told of new bars finds them).
+        return async <T>(fn: (store: PriceStore) => Promise<T>): Promise<T> => {
+          const written = new Set<string>();
+          const result = await target.atomically((tx) =>
+            fn(
+              announcingPrices(tx, (i) => {
+                if (i.kind === 'bars') {
+                  written.add(i.ticker);
+                }
+              }),
+            ),
+          );
+          for (const ticker of written) {
+            announce({ kind: 'bars', ticker });
+          }
+          return result;
+        };
+      }
       if (prop === 'writeClean') {
         return async (symbol: string, bars: Parameters<PriceStore['writeClean']>[1]) => {
           const written = await target.writeClean(symbol, bars);
           announce({ kind: 'bars', ticker: symbol });
           return written;
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/**
+ * The alias log, announcing each move it makes: on the SQL store the move runs on the transaction's own registry,
+ * which the announcing registry does not see, so the move is announced here once it is committed.
+ */
+export function announcingAliasLog(log: AliasLog, announce: Announce): AliasLog {
+  return new Proxy(log, {
+    get(target, prop, receiver) {
+      if (prop === 'move') {
+        return async (...args: Parameters<AliasLog['move']>) => {
+          const moved = await target.move(...args);
+          if (moved !== null) {
+            announce({ kind: 'champion', model: moved.name });
+          }
+          return moved;
         };
       }
       const v: unknown = Reflect.get(target, prop, receiver);

@@ -141,7 +141,9 @@ const DATABASE_SCHEMES: Readonly<Record<string, DbOpener>> = {
 };
 
 const PRICE_SOURCE_SCHEMES: Readonly<Record<string, (rest: string) => PriceSource>> = {
-  yahoo: () => new YahooPriceSource(),
+  // yahoo:// is Yahoo Finance itself; yahoo://host:port sends its requests to a mirror there (tests: a closed port).
+  yahoo: (rest) =>
+    new YahooPriceSource(rest === '' ? {} : { origin: `http://${rest.replace(/\/+$/, '')}` }),
   file: (rest) => new YahooPriceSource({ chart: replayChart(rest) }),
 };
 

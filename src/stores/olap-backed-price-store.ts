@@ -3,9 +3,9 @@ import type {
   Bar,
   CorporateAction,
   DateRange,
+  KeyedQuarantinedRow,
   PriceStore,
   QuarantineEntry,
-  QuarantinedRow,
   RawBar,
   SeriesStore,
   StoredAction,
@@ -70,8 +70,32 @@ export class OlapBackedPriceStore implements PriceStore {
   getActions(symbol: string): Promise<StoredAction[]> {
     return this.sql.getActions(symbol);
   }
-  addQuarantine(symbol: string, rows: readonly QuarantinedRow[], source: string): Promise<void> {
+  addQuarantine(
+    symbol: string,
+    rows: readonly KeyedQuarantinedRow[],
+    source: string,
+  ): Promise<number> {
     return this.sql.addQuarantine(symbol, rows, source);
+  }
+  async atomically<T>(fn: (store: PriceStore) => Promise<T>): Promise<T> {
+    // The OLAP store has no transaction with SQL: cleaned series written inside are copied to it after the commit.
+    const deferred = new Map<string, readonly Bar[]>();
+    const olap = this.olap;
+    const recorder: SeriesStore = {
+      engine: olap.engine,
+      listTickers: () => olap.listTickers(),
+      getTicker: (symbol) => olap.getTicker(symbol),
+      getBars: (symbol, range) => olap.getBars(symbol, range),
+      writeClean: (symbol, bars) => {
+        deferred.set(symbol, bars);
+        return Promise.resolve(bars.length);
+      },
+    };
+    const result = await this.sql.atomically((tx) => fn(new OlapBackedPriceStore(tx, recorder)));
+    for (const [symbol, bars] of deferred) {
+      await olap.writeClean(symbol, bars);
+    }
+    return result;
   }
   listQuarantine(symbol?: string): Promise<QuarantineEntry[]> {
     return this.sql.listQuarantine(symbol);

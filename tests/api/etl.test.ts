@@ -64,7 +64,7 @@ describe('POST /api/etl and GET /api/etl/runs', () => {
       'quality',
       'snapshot',
     ]);
-    expect(runs[0]?.quality).toHaveLength(6);
+    expect(runs[0]?.quality).toHaveLength(8);
     const one = await h.app.inject({ url: `/api/etl/runs/${runs[0]?.id ?? ''}` });
     expect(one.statusCode).toBe(200);
     // The cleaned series serves history; the null bar is in the quarantine.

@@ -47,6 +47,7 @@ export async function harness(
     metrics: rt.metrics,
     serving: rt.serving,
     apiKey: config.apiKey,
+    bodyLimit: config.bodyLimit,
     webRoot: null,
     events: rt.events,
     live: {

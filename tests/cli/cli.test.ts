@@ -31,11 +31,12 @@ describe('stockops CLI without a server', () => {
     const file = csvFile(600, 21, ['2015-01-01,1,0.5,0.9,1,1,1']);
     const imp = await cli(['import', file, '--ticker', 'new', '--json'], env);
     expect(imp.code, imp.stderr).toBe(0);
-    expect(json(imp.stdout)).toEqual({
+    expect(json(imp.stdout)).toMatchObject({
       ticker: 'NEW',
       imported: 600,
       duplicates: 0,
       quarantined: [{ line: 602, reason: 'high 0.5 is below low 0.9' }],
+      quarantinedTotal: 1,
     });
 
     const train = await cli(['train', '--ticker', 'NEW', '--json'], env);

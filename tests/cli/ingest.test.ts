@@ -1,5 +1,6 @@
 // `stockops ingest` with the real binary on recorded Yahoo responses (PRICE_SOURCE_URL=file://...), never the network.
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,25 @@ describe('stockops ingest', () => {
     expect(run.status).toBe('partial');
     expect(run.results.map((r) => r.status)).toEqual(['ok', 'failed']);
     expect(run.results[1]?.error?.message).toMatch(/no data/i);
+  });
+
+  it('offline, ends with the reason for each ticker instead of backing off for minutes', async () => {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const addr = s.address();
+    await new Promise<void>((r) =>
+      s.close(() => {
+        r();
+      }),
+    );
+    const port = typeof addr === 'object' && addr ? addr.port : 9;
+    const res = await cli(['ingest', 'AAPL', 'TSM'], {
+      ...env(),
+      PRICE_SOURCE_URL: `yahoo://127.0.0.1:${port}`,
+    });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/AAPL\s+FAILED in extract: .*cannot reach the price source/);
+    expect(res.stdout).toMatch(/TSM\s+FAILED in extract: .*cannot reach the price source/);
   });
 
   it('refuses a malformed ticker before doing anything', async () => {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
 import { InProcessInvalidationBus } from '../../src/stores/cache/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
+import { migrate, openPglite } from '../../src/stores/sql/index.js';
 import {
+  SqlAliasLog,
   SqlEtlRunLog,
   SqlForecastLog,
   SqlPriceStore,
@@ -14,6 +16,7 @@ import {
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { freshDb } from '../helpers.js';
+import { aliasLogContract } from './alias-log.contract.js';
 import { artifactStoreContract } from './artifact-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { etlRunLogContract } from './etl-run-log.contract.js';
@@ -41,5 +44,21 @@ trackerContract(
 recipeStoreContract('SQL on PGlite', async () => new SqlRecipeStore(await freshDb()));
 forecastLogContract('SQL on PGlite', async () => new SqlForecastLog(await freshDb()));
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
+aliasLogContract('built-in registry on the same PGlite (one transaction)', async () => {
+  const db = await freshDb();
+  return { registry: new SqlRegistry(db), log: new SqlAliasLog(db), separate: false };
+});
+// A registry in another store stands in for MLflow: the log then records intent first and repairs after a crash.
+let other: Awaited<ReturnType<typeof openPglite>> | null = null;
+aliasLogContract('a registry in another store (record, move, confirm)', async () => {
+  other ??= await openPglite('memory://');
+  await migrate(other);
+  await other.exec('truncate registered_models, model_versions, model_aliases');
+  return {
+    registry: new SqlRegistry(other),
+    log: new SqlAliasLog(await freshDb()),
+    separate: true,
+  };
+});
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
 invalidationBusContract('in-process', () => Promise.resolve(new InProcessInvalidationBus()), null);

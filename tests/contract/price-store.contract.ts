@@ -174,6 +174,7 @@ export function priceStoreContract(name: string, make: () => Promise<PriceStore>
             line: 7,
             reason: 'high 8 is below low 9',
             raw: "2024-01-05,10,8,9,8.5,8.5,1'; drop table bars;--",
+            key: 'file-a:7',
           },
         ],
         'csv',
@@ -188,6 +189,39 @@ export function priceStoreContract(name: string, make: () => Promise<PriceStore>
       });
       expect(q[0]?.raw).toContain('drop table');
       expect(await store.listQuarantine('OTHER')).toEqual([]);
+    });
+
+    it('stores a quarantined row once per key, however often it is added', async () => {
+      const rows = [1, 2].map((line) => ({ line, reason: 'bad', raw: 'x', key: `f:${line}` }));
+      expect(await store.addQuarantine('DUP', rows, 'csv')).toBe(2);
+      expect(await store.addQuarantine('DUP', rows, 'csv')).toBe(0);
+      expect(await store.listQuarantine('DUP')).toHaveLength(2);
+    });
+
+    it('commits the writes made in atomically() together, or none of them', async () => {
+      const bar = {
+        date: '2024-01-02',
+        open: 1,
+        high: 1,
+        low: 1,
+        close: 1,
+        adjClose: 1,
+        volume: 1,
+      };
+      await expect(
+        store.atomically(async (tx) => {
+          await tx.insertBars('ATOM', [bar], 't');
+          await tx.writeClean('ATOM', [bar]);
+          throw new Error('crash in between');
+        }),
+      ).rejects.toThrow('crash in between');
+      expect(await store.getRawSummary('ATOM')).toBeNull();
+      expect(await store.getTicker('ATOM')).toBeNull();
+      await store.atomically(async (tx) => {
+        await tx.insertBars('ATOM', [bar], 't');
+        await tx.writeClean('ATOM', [bar]);
+      });
+      expect((await store.getTicker('ATOM'))?.rows).toBe(1);
     });
   });
 }

@@ -112,7 +112,7 @@ beforeAll(async () => {
   try {
     await importCsv(stores, {
       ticker: bundledSample.symbol,
-      bytes: await bundledSample.read(),
+      body: await bundledSample.read(),
       source: bundledSample.source,
     });
   } finally {

@@ -108,7 +108,7 @@ export async function stackEnv(
   try {
     await importCsv(stores, {
       ticker: bundledSample.symbol,
-      bytes: await bundledSample.read(),
+      body: await bundledSample.read(),
       source: bundledSample.source,
     });
   } finally {

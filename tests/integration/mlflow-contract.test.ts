@@ -7,7 +7,10 @@ import {
   MlflowRegistry,
   MlflowTracker,
 } from '../../src/stores/mlflow/index.js';
+import { SqlAliasLog } from '../../src/stores/sql/index.js';
+import { aliasLogContract } from '../contract/alias-log.contract.js';
 import { registryContract } from '../contract/registry.contract.js';
+import { freshDb } from '../helpers.js';
 import { trackerContract } from '../contract/tracker.contract.js';
 import { mlflowEnv, requireUp, uniquePrefix } from './mlflow-env.js';
 
@@ -25,6 +28,12 @@ trackerContract('MLflow', () =>
 registryContract('MLflow', () =>
   Promise.resolve(new MlflowRegistry(client(), { namePrefix: uniquePrefix('rc') })),
 );
+// MLflow keeps no alias history: the SQL log records each move first and confirms it after MLflow moved the alias.
+aliasLogContract('MLflow registry, audit log in SQL', async () => ({
+  registry: new MlflowRegistry(client(), { namePrefix: uniquePrefix('al') }),
+  log: new SqlAliasLog(await freshDb()),
+  separate: true,
+}));
 
 describe('MlflowClient against a real server', () => {
   it('splits log-batch to MLflow limits and stores every metric, param and tag', async () => {

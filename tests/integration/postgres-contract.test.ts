@@ -20,6 +20,7 @@ import {
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { replayChart, YahooPriceSource } from '../../src/stores/yahoo/index.js';
+import { aliasLogContract } from '../contract/alias-log.contract.js';
 import { etlRunLogContract } from '../contract/etl-run-log.contract.js';
 import { forecastLogContract } from '../contract/forecast-log.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
@@ -44,6 +45,10 @@ trackerContract(
 recipeStoreContract('SQL on PostgreSQL', async () => new SqlRecipeStore(await pgdb.db()));
 forecastLogContract('SQL on PostgreSQL', async () => new SqlForecastLog(await pgdb.db()));
 registryContract('built-in on PostgreSQL', async () => new SqlRegistry(await pgdb.db()));
+aliasLogContract('built-in registry on the same PostgreSQL (one transaction)', async () => {
+  const db = await pgdb.db();
+  return { registry: new SqlRegistry(db), log: new SqlAliasLog(db), separate: false };
+});
 
 describe('PostgreSQL store', () => {
   it('applies the same migrations once when several pools start at the same time', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanSeries, type CorporateAction, type RawBar } from './clean.js';
 import { qualityChecks } from './quality.js';
+import { adjustUnadjustedSplits } from './splits.js';
 import { weekdayCalendar } from '../calendar/index.js';
 
 const raw = (date: string, close: number, fetchedAt: string, volume = 100): RawBar => ({
@@ -102,6 +103,7 @@ describe('qualityChecks', () => {
       ['gaps', 'warn', 2],
       ['jumps', 'warn', 1],
       ['ohlc', 'fail', 1],
+      ['splits', 'pass', 0],
     ]);
     expect(checks[0]?.examples[0]).toBe('2 session(s) missing between 2024-01-02 and 2024-01-05');
   });
@@ -109,5 +111,34 @@ describe('qualityChecks', () => {
   it('passes a clean series', () => {
     const checks = qualityChecks('X', [bar('2024-01-05', 1), bar('2024-01-08', 1.01)], weekdayCalendar);
     expect(checks.every((c) => c.status === 'pass')).toBe(true);
+  });
+});
+
+describe('adjustUnadjustedSplits', () => {
+  const day = (date: string, close: number, adjClose: number) => ({
+    date,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    adjClose,
+    volume: 100,
+  });
+
+  it('puts the bars before a 4:1 split in post-split shares when only the adjusted close was continuous', () => {
+    const r = adjustUnadjustedSplits([
+      day('2024-01-02', 400, 100),
+      day('2024-01-03', 404, 101),
+      day('2024-01-04', 100, 100),
+    ]);
+    expect(r.splits).toEqual([{ date: '2024-01-04', numerator: 4, denominator: 1, adjustedBars: 2 }]);
+    expect(r.bars.map((b) => b.close)).toEqual([100, 101, 100]);
+    expect(r.bars[0]?.volume).toBe(400);
+  });
+
+  it('leaves a real crash alone: the adjusted close fell too', () => {
+    const r = adjustUnadjustedSplits([day('2024-01-02', 100, 100), day('2024-01-03', 50, 50)]);
+    expect(r.splits).toEqual([]);
+    expect(r.bars.map((b) => b.close)).toEqual([100, 50]);
   });
 });

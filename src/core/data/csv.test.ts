@@ -70,18 +70,18 @@ describe('reconcileRows', () => {
 
   it('counts exact duplicates in the file and in the store, and quarantines conflicting dates', () => {
     const rows = [
-      { line: 2, bar: bar('2024-01-02', 10) },
-      { line: 3, bar: bar('2024-01-02', 10) },
-      { line: 4, bar: bar('2024-01-03', 11) },
-      { line: 5, bar: bar('2024-01-03', 12) },
-      { line: 6, bar: bar('2024-01-04', 13) },
-      { line: 7, bar: bar('2024-01-05', 14) },
+      { line: 2, bar: bar('2024-01-02', 10), raw: `raw 2` },
+      { line: 3, bar: bar('2024-01-02', 10), raw: `raw 3` },
+      { line: 4, bar: bar('2024-01-03', 11), raw: `raw 4` },
+      { line: 5, bar: bar('2024-01-03', 12), raw: `raw 5` },
+      { line: 6, bar: bar('2024-01-04', 13), raw: `raw 6` },
+      { line: 7, bar: bar('2024-01-05', 14), raw: `raw 7` },
     ];
     const stored = new Map([
       ['2024-01-04', bar('2024-01-04', 13)],
       ['2024-01-05', bar('2024-01-05', 99)],
     ]);
-    const r = reconcileRows(rows, stored, (l) => `raw ${l}`);
+    const r = reconcileRows(rows, stored);
     expect(r.toInsert.map((b) => b.date)).toEqual(['2024-01-02']);
     expect(r.duplicates).toBe(2);
     expect(r.quarantined.map((q) => q.line)).toEqual([4, 5, 7]);

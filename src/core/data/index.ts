@@ -8,5 +8,6 @@ export * from './market.js';
 export * from './model-name.js';
 export * from './quality.js';
 export * from './reconcile.js';
+export * from './splits.js';
 export * from './symbol.js';
 export * from './validate.js';

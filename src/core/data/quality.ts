@@ -1,12 +1,13 @@
 // Data-quality checks on a cleaned series: calendar gaps, price jumps and OHLC consistency, recorded per ETL run.
 import type { Bar } from './bar.js';
 import { addDays } from './dates.js';
+import type { InferredSplit } from './splits.js';
 
 export type QualityStatus = 'pass' | 'warn' | 'fail';
 
 export interface QualityCheck {
   symbol: string;
-  check: 'gaps' | 'jumps' | 'ohlc';
+  check: 'gaps' | 'jumps' | 'ohlc' | 'splits';
   status: QualityStatus;
   /** How many findings (missing sessions, jumps, inconsistent bars). */
   count: number;
@@ -25,6 +26,8 @@ export interface QualityOptions {
   jumpThreshold?: number;
   /** @defaultValue 5 */
   maxExamples?: number;
+  /** Splits the cleaning found in the data and adjusted for (adjustUnadjustedSplits): reported as a warning. */
+  splits?: readonly InferredSplit[];
 }
 
 export function qualityChecks(symbol: string, bars: readonly Bar[], options: QualityOptions): QualityCheck[] {
@@ -80,9 +83,23 @@ export function qualityChecks(symbol: string, bars: readonly Bar[], options: Qua
       }
     }
   }
+  const splits = options.splits ?? [];
   return [
     { symbol, check: 'gaps', status: missing > 0 ? 'warn' : 'pass', count: missing, examples: gaps },
     { symbol, check: 'jumps', status: jumpCount > 0 ? 'warn' : 'pass', count: jumpCount, examples: jumps },
     { symbol, check: 'ohlc', status: ohlcCount > 0 ? 'fail' : 'pass', count: ohlcCount, examples: ohlc },
+    {
+      symbol,
+      check: 'splits',
+      status: splits.length > 0 ? 'warn' : 'pass',
+      count: splits.length,
+      examples: splits
+        .slice(0, max)
+        .map(
+          (s) =>
+            `${s.date}: close moved by a ${s.numerator}:${s.denominator} split while the adjusted close was continuous; ` +
+            `the ${s.adjustedBars} earlier bars were divided by ${+(s.numerator / s.denominator).toFixed(4)}`,
+        ),
+    },
   ];
 }

@@ -17,7 +17,6 @@ export interface Reconciled {
 export function reconcileRows(
   rows: readonly CsvRow[],
   stored: ReadonlyMap<string, Bar>,
-  rawLine: (line: number) => string,
 ): Reconciled {
   const byDate = new Map<string, CsvRow[]>();
   for (const r of rows) {
@@ -42,7 +41,7 @@ export function reconcileRows(
         quarantined.push({
           line: r.line,
           reason: `duplicate date ${date} with different values (lines ${lines})`,
-          raw: rawLine(r.line),
+          raw: r.raw,
         });
       }
       continue;
@@ -57,7 +56,7 @@ export function reconcileRows(
       quarantined.push({
         line: first.line,
         reason: `date ${date} is already stored with different values`,
-        raw: rawLine(first.line),
+        raw: first.raw,
       });
     }
   }

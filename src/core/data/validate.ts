@@ -1,5 +1,6 @@
 // Checks one daily bar's values; the CSV reader and the price-source ETL share it, so both quarantine for the same reasons.
 import type { Bar } from './bar.js';
+import { MIN_DATE } from './dates.js';
 
 /** A bar as a source delivered it: any value may be missing (Yahoo sends null bars). */
 export interface BarFields {
@@ -27,6 +28,10 @@ const PRICE_FIELDS = [
 export function validateBar(f: BarFields, today: string): Bar | string {
   if (f.date > today) {
     return `future date ${f.date} (today is ${today})`;
+  }
+  // A date JavaScript parses but the database cannot store (year 0) must be quarantined, not fail the batch.
+  if (f.date < MIN_DATE) {
+    return `date ${f.date} is before ${MIN_DATE}, the earliest date accepted`;
   }
   if (PRICE_FIELDS.every(([k]) => f[k] === null) && f.volume === null) {
     return 'missing value in every column (a null bar)';

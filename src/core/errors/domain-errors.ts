@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'JOB_TIMEOUT'
   | 'FLOW_CATALOG_MISMATCH'
   | 'INTERNAL_INVARIANT'
+  | 'IMPORT_REFUSED'
+  | 'QUEUE_FULL'
   | 'RECIPE_NOT_FOUND';
 
 export class StockopsError extends Error {
@@ -106,6 +108,27 @@ export class UnauthorizedError extends StockopsError {
   }
 }
 
+/** A CSV file refused as a whole (too many rows, too large a share of bad rows): nothing of it is written. */
+export class ImportRefusedError extends StockopsError {
+  constructor(why: string, details: Record<string, unknown> = {}) {
+    super('IMPORT_REFUSED', `${why}; nothing was written.`, details);
+  }
+}
+
+/**
+ * Too many flow runs are waiting already (in total or for this flow): the request is refused rather than queued
+ * without bound, and the client is told when to try again.
+ */
+export class QueueFullError extends StockopsError {
+  constructor(what: string, queued: number, max: number, retryAfterSeconds: number) {
+    super(
+      'QUEUE_FULL',
+      `${queued} ${what} flow runs are queued already, the most allowed is ${max}; retry in ${retryAfterSeconds} s.`,
+      { queued, max, retryAfterSeconds },
+    );
+  }
+}
+
 export class ConfigError extends StockopsError {
   constructor(message: string) {
     super('CONFIG_ERROR', message);
@@ -144,8 +167,13 @@ export class ScheduleNotFoundError extends StockopsError {
   }
 }
 
-/** Why a price source failed for one ticker; the ETL reports it per ticker and goes on with the others. */
-export type SourceErrorKind = 'rate_limited' | 'schema' | 'not_found' | 'unavailable';
+/**
+ * Why a price source failed for one ticker; the ETL reports it per ticker and goes on with the others. `unreachable`:
+ * no connection at all (DNS failure, connection refused, no route): offline, which a retry seconds later will not
+ * change, so it fails at once and the next scheduled run tries again.
+ */
+export type SourceErrorKind =
+  'rate_limited' | 'schema' | 'not_found' | 'unavailable' | 'unreachable';
 
 export class SourceError extends StockopsError {
   readonly kind: SourceErrorKind;
@@ -155,19 +183,25 @@ export class SourceError extends StockopsError {
   }
 }
 
-/** An ETL run in which every ticker failed; the message says why for each one. */
+/**
+ * An ETL run in which every ticker failed; the message says why for each one, a line per ticker. Retrying the run
+ * helps only if some ticker's failure may pass (a rate limit, an outage); when every one is permanent (an unknown
+ * symbol, an unreachable source, bad data) it fails at once.
+ */
 export class EtlFailedError extends StockopsError {
+  readonly retryable: boolean;
   constructor(
     runId: string,
-    failures: readonly { symbol: string; step: string; message: string }[],
+    failures: readonly { symbol: string; step: string; message: string; retryable?: boolean }[],
   ) {
     super(
       'ETL_FAILED',
-      `ETL run ${runId} failed for every ticker: ${failures
-        .map((f) => `${f.symbol} (${f.step}): ${f.message}`)
-        .join('; ')}`,
-      { runId },
+      `ETL run ${runId} failed for every ticker:\n${failures
+        .map((f) => `  ${f.symbol} (${f.step}): ${f.message}`)
+        .join('\n')}`,
+      { runId, retryable: failures.some((f) => f.retryable !== false) },
     );
+    this.retryable = failures.some((f) => f.retryable !== false);
   }
 }
 

@@ -20,6 +20,7 @@ const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SINGULAR_MATRIX',
   'BARS_OUT_OF_ORDER',
   'FLOW_CATALOG_MISMATCH',
+  'IMPORT_REFUSED',
 ]);
 
 /**
@@ -32,6 +33,10 @@ export function isRetryable(e: unknown): boolean {
   }
   if (e instanceof SourceError) {
     return e.kind === 'rate_limited' || e.kind === 'unavailable';
+  }
+  // Decided per ticker when the run failed (errors that crossed a thread keep it in details).
+  if (e.code === 'ETL_FAILED') {
+    return e.details?.retryable !== false;
   }
   return !PERMANENT.has(e.code);
 }

@@ -22,6 +22,14 @@ export interface QuarantineEntry extends QuarantinedRow {
   createdAt: string;
 }
 
+/**
+ * A quarantined row with the key that makes storing it idempotent: the same file imported again, or the same bad
+ * bar fetched again, adds nothing.
+ */
+export interface KeyedQuarantinedRow extends QuarantinedRow {
+  key: string;
+}
+
 export interface DateRange {
   /** Inclusive YYYY-MM-DD bounds. */
   from?: string;
@@ -80,8 +88,19 @@ export interface PriceStore extends SeriesStore {
   ): Promise<number>;
   /** Actions sorted by date. */
   getActions(symbol: string): Promise<StoredAction[]>;
-  addQuarantine(symbol: string, rows: readonly QuarantinedRow[], source: string): Promise<void>;
+  /** Stores refused rows; a key already stored for the symbol is skipped. Returns the rows added. */
+  addQuarantine(
+    symbol: string,
+    rows: readonly KeyedQuarantinedRow[],
+    source: string,
+  ): Promise<number>;
   listQuarantine(symbol?: string): Promise<QuarantineEntry[]>;
+  /**
+   * Runs `fn` with a store whose writes commit together or not at all: an import's raw rows, its quarantine and the
+   * cleaned series derived from them, so a crash or an error in between leaves none of them. Writes to an OLAP copy
+   * of the cleaned series follow the commit (a crash in between is repaired by the backfill at start).
+   */
+  atomically<T>(fn: (store: PriceStore) => Promise<T>): Promise<T>;
 }
 
 /** One bar as a source sent it: values may be missing, and `raw` keeps the original for the quarantine. */
@@ -155,12 +174,13 @@ export interface EtlStepReport {
 export interface EtlTickerResult {
   symbol: string;
   status: 'ok' | 'failed';
-  /** The step where it failed, and why. */
+  /** The step where it failed, why, and whether a retry may succeed (a rate limit, an outage). */
   error?: {
     step: EtlStepName;
     code: string;
     message: string;
-    /** A source failure's kind (not_found, rate_limited, unavailable, schema), so a client can say what to do. */
+    retryable?: boolean;
+    /** A source failure's kind (not_found, rate_limited, unavailable, unreachable, schema), so a client can say what to do. */
     kind?: string;
   };
   fetched: number;

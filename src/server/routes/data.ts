@@ -23,14 +23,22 @@ export function registerDataRoutes(app: FastifyInstance, deps: DataRouteDeps): v
   );
 
   route(app, endpoints.importCsv, async (req) => {
-    const body: unknown = req.body;
-    const result = await importCsv(deps.services, {
-      ticker: normalizeSymbol(req.query.ticker),
-      bytes: Buffer.isBuffer(body) ? new Uint8Array(body) : new Uint8Array(),
-      source: 'csv:api',
-    });
-    deps.metrics.recordImport(result);
-    return result;
+    // The body is the stream of chunks acceptRawBodies hands on (absent for an empty request).
+    const body = req.body as AsyncIterable<Uint8Array> | undefined;
+    try {
+      const result = await importCsv(deps.services, {
+        ticker: normalizeSymbol(req.query.ticker),
+        body: body ?? new Uint8Array(),
+        source: 'csv:api',
+      });
+      deps.metrics.recordImport(result);
+      return result;
+    } catch (e) {
+      // Refused before the end of the body: the rest is read and discarded (memory stays flat), so the client,
+      // still sending, gets the answer instead of a reset connection.
+      req.raw.resume();
+      throw e;
+    }
   });
 
   route(app, endpoints.quarantine, (req) =>

@@ -31,8 +31,8 @@ export function registerEtlRoutes(app: FastifyInstance, deps: EtlRouteDeps): voi
 
   route(app, endpoints.etlRun, (req) => {
     if (!deps.etlRuns) {
-      throw new EtlRunNotFoundError(req.params.id);
+      throw new EtlRunNotFoundError(req.params.etlRunId);
     }
-    return deps.etlRuns.get(req.params.id);
+    return deps.etlRuns.get(req.params.etlRunId);
   });
 }

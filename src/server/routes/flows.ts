@@ -19,6 +19,23 @@ export function registerFlowRoutes(app: FastifyInstance, deps: { flows: FlowServ
     );
     return { id, jobId: id };
   });
+  // The documented start route of each shipped flow: the same start, with the flow's parameters checked at the edge.
+  for (const [flow, e] of [
+    ['etl', endpoints.startEtlFlow],
+    ['train', endpoints.startTrainFlow],
+    ['evaluate', endpoints.startEvaluateFlow],
+    ['retrain-all', endpoints.startRetrainAllFlow],
+    ['bootstrap', endpoints.startBootstrapFlow],
+  ] as const) {
+    route(app, e, async (req) => {
+      const id = await flows.start(
+        flow,
+        req.body,
+        idempotency(flow, idempotencyKeyOf(req.headers)),
+      );
+      return { id, jobId: id };
+    });
+  }
 
   route(app, endpoints.flowRuns, (req) =>
     flows.list({

@@ -62,7 +62,10 @@ export function route<E extends Endpoint>(
     ...(fallback !== undefined
       ? {
           preValidation: (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
-            req.body ??= structuredClone(fallback);
+            // No body at all; a JSON `null` is a body, and the schema refuses it.
+            if (req.body === undefined) {
+              req.body = structuredClone(fallback);
+            }
             done();
           },
         }

@@ -19,9 +19,9 @@ export function registerTrackingRoutes(
     }),
   );
 
-  route(app, endpoints.run, (req) => tracker.getRun(req.params.id));
+  route(app, endpoints.run, (req) => tracker.getRun(req.params.runId));
 
   route(app, endpoints.metricHistory, (req) =>
-    tracker.getMetricHistory(req.params.id, req.params.key),
+    tracker.getMetricHistory(req.params.runId, req.params.key),
   );
 }

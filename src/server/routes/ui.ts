@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { notFound } from '../errors.js';
 
 export async function registerUi(app: FastifyInstance, webRoot: string | null): Promise<void> {
   const hasUi = webRoot !== null && existsSync(join(webRoot, 'index.html'));
@@ -25,9 +26,7 @@ export async function registerUi(app: FastifyInstance, webRoot: string | null): 
           );
         return;
       }
-      void reply
-        .status(404)
-        .send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${path}` } });
+      notFound(req, reply, path);
       return;
     }
     // Client-side routes of the single-page UI all load index.html.

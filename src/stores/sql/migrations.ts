@@ -228,6 +228,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 10,
+    name: 'quarantine_keys',
+    // Re-importing a file (or re-fetching a bad bar) must not store its refused rows again: each row carries a key
+    // (file digest and line, or the bar's content), unique per symbol. Rows stored before keep a null key.
+    sql: `
+      alter table quarantine add column row_key text;
+      create unique index quarantine_row_key on quarantine (symbol, row_key);
+    `,
+  },
+  {
+    id: 11,
+    name: 'alias_event_state',
+    // An alias move on a registry outside this store (MLflow) is recorded as pending first and confirmed after the
+    // move; a crash in between leaves a pending record that the repair at start settles. Older records are done.
+    sql: `
+      alter table alias_events add column state text not null default 'done';
+      create index alias_events_pending on alias_events (state) where state = 'pending';
+    `,
+  },
   // Ids 20-29 belong to serving (issue 14).
   {
     id: 20,

@@ -3,6 +3,7 @@ import {
   ModelNotFoundError,
   type AliasEvent,
   type AliasLog,
+  type AliasMove,
   type ModelVersion,
   type RegisteredModel,
   type Registry,
@@ -20,6 +21,11 @@ interface VersionRow {
 
 export class SqlRegistry implements Registry {
   constructor(private readonly db: SqlClient) {}
+
+  /** Whether this registry lives on `db`, so an alias move and its audit record can share a transaction. */
+  sharesStore(db: SqlClient): boolean {
+    return this.db === db;
+  }
 
   async ensureModel(name: string): Promise<RegisteredModel> {
     await this.db.query(
@@ -143,14 +149,47 @@ export class SqlRegistry implements Registry {
   }
 }
 
+type EventState = 'pending' | 'done';
+
+interface EventRow {
+  id: string | number;
+  name: string;
+  alias: string;
+  from_version: number | null;
+  to_version: number | null;
+  actor: string;
+  reason: string;
+  metrics: string;
+  at: string | number;
+}
+
+const toEvent = (r: EventRow): AliasEvent => ({
+  id: Number(r.id),
+  name: r.name,
+  alias: r.alias,
+  fromVersion: r.from_version,
+  toVersion: r.to_version,
+  actor: r.actor,
+  reason: r.reason,
+  metrics: JSON.parse(r.metrics) as Record<string, number>,
+  at: Number(r.at),
+});
+
 export class SqlAliasLog implements AliasLog {
   constructor(private readonly db: SqlClient) {}
 
-  async record(event: Omit<AliasEvent, 'id' | 'at'>): Promise<AliasEvent> {
+  record(event: Omit<AliasEvent, 'id' | 'at'>): Promise<AliasEvent> {
+    return this.insert(event, 'done');
+  }
+
+  private async insert(
+    event: Omit<AliasEvent, 'id' | 'at'>,
+    state: EventState,
+  ): Promise<AliasEvent> {
     const at = Date.now();
     const rows = await this.db.query<{ id: string | number }>(
-      `insert into alias_events (name, alias, from_version, to_version, actor, reason, metrics, at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+      `insert into alias_events (name, alias, from_version, to_version, actor, reason, metrics, at, state)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
       [
         event.name,
         event.alias,
@@ -160,33 +199,105 @@ export class SqlAliasLog implements AliasLog {
         event.reason,
         JSON.stringify(event.metrics),
         at,
+        state,
       ],
     );
     return { ...event, id: Number(rows[0]?.id), at };
   }
 
   async list(name: string): Promise<AliasEvent[]> {
-    const rows = await this.db.query<{
-      id: string | number;
-      name: string;
-      alias: string;
-      from_version: number | null;
-      to_version: number | null;
-      actor: string;
-      reason: string;
-      metrics: string;
-      at: string | number;
-    }>('select * from alias_events where name = $1 order by id desc', [name]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      name: r.name,
-      alias: r.alias,
-      fromVersion: r.from_version,
-      toVersion: r.to_version,
-      actor: r.actor,
-      reason: r.reason,
-      metrics: JSON.parse(r.metrics) as Record<string, number>,
-      at: Number(r.at),
-    }));
+    const rows = await this.db.query<EventRow>(
+      `select * from alias_events where name = $1 and state = 'done' order by id desc`,
+      [name],
+    );
+    return rows.map(toEvent);
   }
+
+  async move(registry: Registry, move: AliasMove): Promise<AliasEvent | null> {
+    if (registry instanceof SqlRegistry && registry.sharesStore(this.db)) {
+      return this.db.transaction(async (tx) => {
+        // Concurrent moves of one alias queue here, so each record's fromVersion is the version it really replaced.
+        await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))::text as locked', [
+          `alias:${move.name}:${move.alias}`,
+        ]);
+        return moveWith(new SqlRegistry(tx), move, async (event) => {
+          const done = await new SqlAliasLog(tx).insert(event, 'done');
+          return { event: done, settle: () => Promise.resolve() };
+        });
+      });
+    }
+    // Another registry (MLflow) has no transaction with this store: intent first, then the move, then confirm.
+    return moveWith(registry, move, async (event) => {
+      const pending = await this.insert(event, 'pending');
+      return {
+        event: pending,
+        settle: (moved) =>
+          moved ? this.setState(pending.id, 'done') : this.drop(pending.id).catch(() => undefined),
+      };
+    });
+  }
+
+  async repair(registry: Registry): Promise<{ confirmed: number; dropped: number }> {
+    const pending = (
+      await this.db.query<EventRow>(
+        `select * from alias_events where state = 'pending' order by id`,
+      )
+    ).map(toEvent);
+    let confirmed = 0;
+    let dropped = 0;
+    for (const e of pending) {
+      const now = await registry.getVersionByAlias(e.name, e.alias);
+      if (now !== null && now.version === e.toVersion) {
+        await this.setState(e.id, 'done');
+        confirmed++;
+      } else {
+        await this.drop(e.id);
+        dropped++;
+      }
+    }
+    return { confirmed, dropped };
+  }
+
+  private async setState(id: number, state: EventState): Promise<void> {
+    await this.db.query('update alias_events set state = $2 where id = $1', [id, state]);
+  }
+
+  private async drop(id: number): Promise<void> {
+    await this.db.query(`delete from alias_events where id = $1 and state = 'pending'`, [id]);
+  }
+}
+
+/**
+ * The move itself, the same whichever log records it: read where the alias points, do nothing if it is there
+ * already, check the version exists (so a refused move leaves no record), record, move, settle the record.
+ */
+async function moveWith(
+  registry: Registry,
+  move: AliasMove,
+  record: (
+    event: Omit<AliasEvent, 'id' | 'at'>,
+  ) => Promise<{ event: AliasEvent; settle: (moved: boolean) => Promise<void> }>,
+): Promise<AliasEvent | null> {
+  const current = await registry.getVersionByAlias(move.name, move.alias);
+  if (current?.version === move.version) {
+    return null;
+  }
+  await registry.getVersion(move.name, move.version);
+  const { event, settle } = await record({
+    name: move.name,
+    alias: move.alias,
+    fromVersion: current?.version ?? null,
+    toVersion: move.version,
+    actor: move.actor,
+    reason: move.reason,
+    metrics: move.metrics,
+  });
+  try {
+    await registry.setAlias(move.name, move.alias, move.version);
+  } catch (e) {
+    await settle(false);
+    throw e;
+  }
+  await settle(true);
+  return event;
 }

@@ -4,9 +4,9 @@ import {
   type Bar,
   type CorporateAction,
   type DateRange,
+  type KeyedQuarantinedRow,
   type PriceStore,
   type QuarantineEntry,
-  type QuarantinedRow,
   type RawBar,
   type StoredAction,
   type TickerSummary,
@@ -417,17 +417,36 @@ export class SqlPriceStore implements PriceStore {
 
   async addQuarantine(
     symbol: string,
-    rows: readonly QuarantinedRow[],
+    rows: readonly KeyedQuarantinedRow[],
     source: string,
-  ): Promise<void> {
-    if (rows.length === 0) {
-      return;
+  ): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const chunk = rows.slice(i, i + BATCH);
+      const res = await this.db.query<{ n: number }>(
+        `with ins as (
+           insert into quarantine (symbol, line, reason, raw, source, row_key)
+           select $1, l, r, w, $5, k from unnest($2::int[], $3::text[], $4::text[], $6::text[]) as t(l, r, w, k)
+           on conflict (symbol, row_key) do nothing
+           returning 1
+         ) select count(*)::int as n from ins`,
+        [
+          symbol,
+          chunk.map((r) => r.line),
+          chunk.map((r) => r.reason),
+          chunk.map((r) => r.raw),
+          source,
+          chunk.map((r) => r.key),
+        ],
+      );
+      added += res[0]?.n ?? 0;
     }
-    await this.db.query(
-      `insert into quarantine (symbol, line, reason, raw, source)
-       select $1, l, r, w, $5 from unnest($2::int[], $3::text[], $4::text[]) as t(l, r, w)`,
-      [symbol, rows.map((r) => r.line), rows.map((r) => r.reason), rows.map((r) => r.raw), source],
-    );
+    return added;
+  }
+
+  atomically<T>(fn: (store: PriceStore) => Promise<T>): Promise<T> {
+    // Every write method below runs through db.transaction, which joins this one on both engines.
+    return this.db.transaction((tx) => fn(new SqlPriceStore(tx)));
   }
 
   async listQuarantine(symbol?: string): Promise<QuarantineEntry[]> {

@@ -12,17 +12,57 @@ export interface YahooSourceOptions {
   backoff?: BackoffOptions;
   /** @defaultValue () => new Date() */
   now?: () => Date;
+  /** Send Yahoo's requests to this origin (`http://host:port`) instead of Yahoo's hosts. @defaultValue Yahoo's own */
+  origin?: string;
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** Network error codes meaning no connection could be made at all: offline, a wrong host, nothing listening. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The system error code under a fetch failure (undici wraps it as `cause`, sometimes twice). */
+function networkCode(e: unknown): string | null {
+  for (let c: unknown = e, depth = 0; c !== null && c !== undefined && depth < 5; depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.has(code)) {
+      return code;
+    }
+    const errors = (c as { errors?: unknown }).errors;
+    if (Array.isArray(errors)) {
+      const inner = errors.map(networkCode).find((x) => x !== null);
+      if (inner) {
+        return inner;
+      }
+    }
+    c = (c as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 /** Maps whatever yahoo-finance2 (or the network) threw to a per-ticker SourceError. */
-export function classifyYahooError(symbol: string, e: unknown): SourceError {
+export function classifyYahooError(symbol: string, e: unknown, origin?: string): SourceError {
   if (e instanceof SourceError) {
     return e;
   }
   const message = messageOf(e);
   const name = e instanceof Error ? e.name : '';
+  const network = networkCode(e);
+  if (network !== null) {
+    return new SourceError(
+      'unreachable',
+      symbol,
+      `cannot reach the price source (${network}: no connection to Yahoo Finance${origin ? ` at ${origin}` : ''}; offline, or a proxy or firewall in the way?)`,
+    );
+  }
   const status =
     typeof (e as { code?: unknown } | null)?.code === 'number'
       ? (e as { code: number }).code
@@ -70,9 +110,25 @@ const transient = (e: unknown) => {
   );
 };
 
-async function yahooFinanceChart(): Promise<ChartFn> {
+/**
+ * A fetch that sends every request yahoo-finance2 makes (chart, cookie, crumb) to `origin` instead, keeping path and
+ * query: a mirror or proxy of Yahoo's API, or in tests a loopback port.
+ */
+function reroutedFetch(origin: string): typeof fetch {
+  return (input, init) => {
+    const u = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+    );
+    return fetch(`${origin}${u.pathname}${u.search}`, init);
+  };
+}
+
+async function yahooFinanceChart(origin?: string): Promise<ChartFn> {
   const { default: YahooFinance } = await import('yahoo-finance2');
-  const yf = new YahooFinance({ suppressNotices: ['yahooSurvey'] });
+  const yf = new YahooFinance({
+    suppressNotices: ['yahooSurvey'],
+    ...(origin ? { fetch: reroutedFetch(origin) } : {}),
+  });
   return (symbol, options) => yf.chart(symbol, options);
 }
 
@@ -85,7 +141,7 @@ export class YahooPriceSource implements PriceSource {
   }
 
   async fetchDaily(symbol: string, options: { from?: string } = {}): Promise<SourceFetch> {
-    this.chart ??= yahooFinanceChart();
+    this.chart ??= yahooFinanceChart(this.options.origin);
     const chart = await this.chart;
     const period1 = options.from ? new Date(`${options.from}T00:00:00Z`) : FULL_HISTORY_FROM;
     const result = await withBackoff(
@@ -98,7 +154,7 @@ export class YahooPriceSource implements PriceSource {
             return: 'array',
           });
         } catch (e) {
-          throw classifyYahooError(symbol, e);
+          throw classifyYahooError(symbol, e, this.options.origin);
         }
       },
       transient,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../core/index.js';
@@ -171,5 +172,29 @@ describe('withBackoff', () => {
       ),
     ).rejects.toThrow('no');
     expect(n).toBe(1);
+  });
+});
+
+describe('YahooPriceSource without a network', () => {
+  it('fails at once with unreachable when nothing listens, without backing off', async () => {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const addr = s.address();
+    await new Promise<void>((r) =>
+      s.close(() => {
+        r();
+      }),
+    );
+    const port = typeof addr === 'object' && addr ? addr.port : 9;
+    const sleeps: number[] = [];
+    const source = new YahooPriceSource({
+      origin: `http://127.0.0.1:${port}`,
+      backoff: { sleep: (ms) => (sleeps.push(ms), Promise.resolve()) },
+    });
+    const err = await source.fetchDaily('AAPL').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    expect(err).toMatchObject({ kind: 'unreachable' });
+    expect((err as Error).message).toMatch(/cannot reach the price source \(ECONNREFUSED/);
+    expect(sleeps).toEqual([]);
   });
 });

@@ -159,13 +159,14 @@ export const queries = {
   run: (id: string) =>
     queryOptions({
       queryKey: queryKeys.run(id),
-      queryFn: ({ signal }) => api.call(endpoints.run, { params: { id }, signal }),
+      queryFn: ({ signal }) => api.call(endpoints.run, { params: { runId: id }, signal }),
     }),
 
   metricHistory: (id: string, key: string) =>
     queryOptions({
       queryKey: queryKeys.metricHistory(id, key),
-      queryFn: ({ signal }) => api.call(endpoints.metricHistory, { params: { id, key }, signal }),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.metricHistory, { params: { runId: id, key }, signal }),
       // A finished run's metrics never change.
       staleTime: Number.POSITIVE_INFINITY,
     }),
