@@ -1,7 +1,13 @@
 // Typed configuration from the environment, validated once at start.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError } from '../core/index.js';
+import {
+  ConfigError,
+  type AlertSettings,
+  type MonitoringSettings,
+  type RetrainPolicySettings,
+} from '../core/index.js';
+import { alertsFrom, monitoringFrom, retrainPolicyFrom } from './monitoring.js';
 
 export interface Config {
   /** @defaultValue 8000 */
@@ -53,6 +59,12 @@ export interface Config {
   clickhouseUrl: string | null;
   /** Where the ETL fetches bars (PRICE_SOURCE_URL): `yahoo://`, or `file://DIR` of recorded chart() responses. @defaultValue 'yahoo://' */
   priceSourceUrl: string;
+  /** The monitor's window and the drift thresholds new versions record (STOCKOPS_MONITOR_*, STOCKOPS_DRIFT_*). */
+  monitoring: MonitoringSettings;
+  /** The retrain policy until one is stored by PUT /api/retrain-policy (STOCKOPS_RETRAIN_*). */
+  retrainPolicy: RetrainPolicySettings;
+  /** Thresholds of the alert rules (STOCKOPS_ALERT_*). */
+  alerts: AlertSettings;
 }
 
 export interface PromotionConfig {
@@ -116,6 +128,9 @@ export function loadConfig(env: Env = process.env): Config {
     promotion: promotionFrom(env),
     clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL) ?? null,
     priceSourceUrl: nonEmpty(env.PRICE_SOURCE_URL) ?? 'yahoo://',
+    monitoring: monitoringFrom(env),
+    retrainPolicy: retrainPolicyFrom(env),
+    alerts: alertsFrom(env),
   };
 }
 

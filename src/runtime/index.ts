@@ -78,6 +78,7 @@ export async function openRuntime(
     registry: stores.registry,
     aliasLog: stores.aliasLog,
     promotion: config.promotion,
+    monitoring: config.monitoring,
     datasets: stores.datasets,
     source: stores.source,
     etlRuns: stores.etlRuns,

@@ -3,6 +3,7 @@ import type {
   AliasLog,
   DatasetStore,
   EtlRunLog,
+  MonitoringSettings,
   PriceSource,
   PriceStore,
   Registry,
@@ -33,6 +34,8 @@ export interface ServiceDeps {
   source?: PriceSource;
   /** Where ETL runs are recorded; needed by runEtl only. */
   etlRuns?: EtlRunLog;
+  /** The monitoring window and the thresholds new versions' references record. @defaultValue DEFAULT_MONITORING_SETTINGS */
+  monitoring?: MonitoringSettings;
   /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */
   fitter?: Fitter;
 }

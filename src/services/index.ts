@@ -13,6 +13,7 @@ export * from './forecast.js';
 export * from './history.js';
 export * from './import-csv.js';
 export * from './model-fit.js';
+export * from './monitoring-reference.js';
 export * from './predict.js';
 export * from './promote.js';
 export * from './registry-views.js';

@@ -16,6 +16,7 @@ import { STOCKOPS_VERSION } from '../version.js';
 import type { ServiceDeps } from './deps.js';
 import { snapshotDataset } from './etl-snapshot.js';
 import { inThreadFitter } from './fit-pool.js';
+import { logMonitoringReference } from './monitoring-reference.js';
 import {
   barsNeeded,
   fitParams,
@@ -178,6 +179,8 @@ export async function trainTracked(
     await deps.tracker.logArtifact(run.id, 'model/model.json', enc(modelJson));
     await deps.tracker.logArtifact(run.id, 'model/conformal.json', enc(fit.conformal));
     await deps.tracker.logArtifact(run.id, 'evaluation/report.json', enc(report));
+    // What monitoring compares live rows with, so it never reads this training window again.
+    await logMonitoringReference(deps, run.id, { ticker: symbol, horizon: input.horizon }, fit);
     await deps.tracker.logArtifact(
       run.id,
       'features.json',
