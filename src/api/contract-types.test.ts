@@ -15,6 +15,7 @@ import type {
   TaskRunRecord,
   TickerSummary as CoreTickerSummary,
   TrackedRun,
+  DatasetInput,
 } from '../core/index.js';
 import type {
   AliasEventInfo,
@@ -32,6 +33,7 @@ import type {
   Run,
   TaskRun,
   TickerSummary,
+  VersionDataset,
 } from './index.js';
 import type { FlowRunRecord } from '../core/index.js';
 
@@ -42,7 +44,8 @@ describe('the HTTP contract', () => {
     expectTypeOf<QuarantineEntry>().toEqualTypeOf<CoreQuarantineEntry>();
     expectTypeOf<Run>().toEqualTypeOf<TrackedRun>();
     expectTypeOf<MetricPoint>().toEqualTypeOf<CoreMetricPoint>();
-    expectTypeOf<ModelVersionInfo>().toEqualTypeOf<ModelVersion>();
+    expectTypeOf<Omit<ModelVersionInfo, 'dataset'>>().toEqualTypeOf<ModelVersion>();
+    expectTypeOf<Omit<VersionDataset, 'etlRunId'>>().toEqualTypeOf<Omit<DatasetInput, 'name'>>();
     expectTypeOf<Omit<RegisteredModelInfo, 'versions'>>().toEqualTypeOf<RegisteredModel>();
     expectTypeOf<AliasEventInfo>().toEqualTypeOf<AliasEvent>();
     expectTypeOf<EtlRun>().toEqualTypeOf<EtlRunRecord>();

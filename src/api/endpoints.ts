@@ -28,6 +28,8 @@ import {
 import {
   AliasEventSchema,
   AliasMoveSchema,
+  ChampionAtQuery,
+  ChampionAtSchema,
   ModelParams,
   RegisteredModelSchema,
   SetChampionSchema,
@@ -155,7 +157,8 @@ export const endpoints = {
   // registry
   models: endpoint('GET', '/api/models', {
     tags: ['registry'],
-    description: 'Registered models with their versions and aliases.',
+    description:
+      'Registered models with their versions and aliases; each version with the data set it was trained on (digest, date range, ETL run).',
     response: { 200: Type.Array(RegisteredModelSchema) },
   }),
   modelHistory: endpoint('GET', '/api/models/:name/history', {
@@ -163,6 +166,14 @@ export const endpoints = {
     description: 'Alias moves of a registered model, newest first: who, why and the numbers.',
     params: ModelParams,
     response: { 200: Type.Array(AliasEventSchema), ...errorResponses(400) },
+  }),
+  championAt: endpoint('GET', '/api/models/:name/champion-at', {
+    tags: ['registry'],
+    description:
+      'Which version was serving (`champion`) at a past time, from the alias audit log; null before the first champion move.',
+    params: ModelParams,
+    querystring: ChampionAtQuery,
+    response: { 200: ChampionAtSchema, ...errorResponses(400, 404) },
   }),
   setChampion: endpoint('POST', '/api/models/:name/aliases/champion', {
     tags: ['registry'],

@@ -16,6 +16,7 @@ export * from './model-fit.js';
 export * from './monitoring-reference.js';
 export * from './predict.js';
 export * from './promote.js';
+export * from './registry-audit.js';
 export * from './registry-views.js';
 export * from './serving-cache.js';
 export * from './train.js';

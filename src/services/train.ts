@@ -17,6 +17,7 @@ import type { ServiceDeps } from './deps.js';
 import { snapshotDataset } from './etl-snapshot.js';
 import { inThreadFitter } from './fit-pool.js';
 import { logMonitoringReference } from './monitoring-reference.js';
+import { ETL_RUN_TAG, lastEtlRunOf } from './registry-audit.js';
 import {
   barsNeeded,
   fitParams,
@@ -92,6 +93,7 @@ export async function trainTracked(
   // The bars go into a Parquet snapshot named by its digest (etl-snapshot.ts): the run traces back to exact bytes.
   const dataset = await snapshotDataset(deps, symbol, bars);
   const digest = dataset.digest;
+  const etlRunId = await lastEtlRunOf(deps.etlRuns, symbol);
   const run = await deps.tracker.createRun({
     experimentId: experiment.id,
     name: `${input.model}-h${input.horizon}`,
@@ -101,6 +103,7 @@ export async function trainTracked(
       'stockops.model': input.model,
       'stockops.version': STOCKOPS_VERSION,
       'stockops.data.digest': digest,
+      ...(etlRunId !== null ? { [ETL_RUN_TAG]: etlRunId } : {}),
       ...options.tags,
     },
   });
