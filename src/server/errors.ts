@@ -34,6 +34,9 @@ const STATUS: Record<ErrorCode, number> = {
   JOB_TIMEOUT: 504,
   FLOW_CATALOG_MISMATCH: 500,
   INTERNAL_INVARIANT: 500,
+  REPORT_NOT_FOUND: 404,
+  ALERT_NOT_FOUND: 404,
+  LOCK_TIMEOUT: 503,
 };
 
 export interface ErrorBody {

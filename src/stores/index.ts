@@ -3,15 +3,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   ConfigError,
+  type AlertStore,
   type AliasLog,
   type ArtifactStore,
   type DatasetStore,
   type EtlRunLog,
   type FlowStore,
   type LeaseKeeper,
+  type ModelLocks,
+  type MonitoringReportStore,
   type PriceSource,
   type PriceStore,
   type Registry,
+  type RetrainDecisionStore,
+  type RetrainPolicyStore,
   type Tracker,
 } from '../core/index.js';
 import { FileArtifactStore, parseS3Location, S3ArtifactStore } from './artifacts/index.js';
@@ -25,9 +30,14 @@ import {
   migrate,
   openPglite,
   openPostgres,
+  SqlAlertStore,
   SqlAliasLog,
   SqlEtlRunLog,
   SqlFlowStore,
+  SqlModelLocks,
+  SqlMonitoringReportStore,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
   ThreadLeaseKeeper,
   SqlPriceStore,
   SqlRegistry,
@@ -56,6 +66,16 @@ export interface Stores {
   datasets: DatasetStore;
   /** ETL runs with their step counts and quality checks. */
   etlRuns: EtlRunLog;
+  /** Monitoring reports, one per monitor run and model. */
+  monitoringReports: MonitoringReportStore;
+  /** Every decision of the retrain policy. */
+  retrainDecisions: RetrainDecisionStore;
+  /** The retrain policy stored by the API, over the environment's. */
+  retrainPolicy: RetrainPolicyStore;
+  /** One evaluation and promotion per model at a time, across processes. */
+  modelLocks: ModelLocks;
+  /** Alerts raised by the alert rules. */
+  alerts: AlertStore;
   /** Engine serving the cleaned series: the SQL engine, or "clickhouse" when CLICKHOUSE_URL is set. */
   seriesEngine: string;
   /** Publishes the server URL in the embedded database's lock, so CLI commands route through it. */
@@ -209,6 +229,11 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     source: openSource(sourceRest),
     datasets: new ParquetDatasetStore(artifacts),
     etlRuns: new SqlEtlRunLog(db),
+    monitoringReports: new SqlMonitoringReportStore(db),
+    retrainDecisions: new SqlRetrainDecisionStore(db),
+    retrainPolicy: new SqlRetrainPolicyStore(db),
+    modelLocks: new SqlModelLocks(db),
+    alerts: new SqlAlertStore(db),
     seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),
     close: async () => {

@@ -4,16 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
+import { describe, expect, it } from 'vitest';
 import {
+  SqlAlertStore,
   SqlEtlRunLog,
+  SqlModelLocks,
+  SqlMonitoringReportStore,
   SqlPriceStore,
   SqlRegistry,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { freshDb } from '../helpers.js';
 import { artifactStoreContract } from './artifact-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { etlRunLogContract } from './etl-run-log.contract.js';
+import {
+  alertStoreContract,
+  modelLocksContract,
+  monitoringReportStoreContract,
+  retrainStoresContract,
+} from './monitoring-stores.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
 import { registryContract } from './registry.contract.js';
 import { seriesStoreContract } from './series-store.contract.js';
@@ -34,3 +46,25 @@ trackerContract(
 );
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
+monitoringReportStoreContract(
+  'SQL on PGlite',
+  async () => new SqlMonitoringReportStore(await freshDb()),
+);
+retrainStoresContract('SQL on PGlite', async () => {
+  const db = await freshDb();
+  return { decisions: new SqlRetrainDecisionStore(db), policy: new SqlRetrainPolicyStore(db) };
+});
+modelLocksContract('SQL on PGlite', async () => new SqlModelLocks(await freshDb(), 20));
+alertStoreContract('SQL on PGlite', async () => new SqlAlertStore(await freshDb()));
+
+describe('SqlModelLocks', () => {
+  it('takes over a lease whose holder died without releasing it', async () => {
+    const db = await freshDb();
+    await db.query(
+      `insert into model_locks (model_name, holder, expires_at) values ('M.h1', 'dead:1', $1)`,
+      [Date.now() - 1],
+    );
+    const locks = new SqlModelLocks(db, 20);
+    expect(await locks.withLock('M.h1', () => Promise.resolve('in'), { waitMs: 100 })).toBe('in');
+  });
+});

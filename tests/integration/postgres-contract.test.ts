@@ -1,5 +1,6 @@
 // Real: PostgreSQL (scripts/services/postgres.sh). The same contract suites as on PGlite (price store, cleaned
-// series, ETL run log, tracker, registry), the migrations racing from two processes' worth of pools, and the ETL.
+// series, ETL run log, tracker, registry, monitoring reports, retrain decisions, model locks, alerts), the
+// migrations racing from two processes' worth of pools, and the ETL.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +12,25 @@ import {
   migrate,
   MIGRATIONS,
   openPostgres,
+  SqlAlertStore,
   SqlAliasLog,
   SqlEtlRunLog,
+  SqlModelLocks,
+  SqlMonitoringReportStore,
   SqlPriceStore,
   SqlRegistry,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { replayChart, YahooPriceSource } from '../../src/stores/yahoo/index.js';
 import { etlRunLogContract } from '../contract/etl-run-log.contract.js';
+import {
+  alertStoreContract,
+  modelLocksContract,
+  monitoringReportStoreContract,
+  retrainStoresContract,
+} from '../contract/monitoring-stores.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
 import { registryContract } from '../contract/registry.contract.js';
 import { seriesStoreContract } from '../contract/series-store.contract.js';
@@ -38,6 +50,16 @@ trackerContract(
   async () => new SqlTracker(await pgdb.db(), new FileArtifactStore(tmp())),
 );
 registryContract('built-in on PostgreSQL', async () => new SqlRegistry(await pgdb.db()));
+monitoringReportStoreContract(
+  'SQL on PostgreSQL',
+  async () => new SqlMonitoringReportStore(await pgdb.db()),
+);
+retrainStoresContract('SQL on PostgreSQL', async () => {
+  const db = await pgdb.db();
+  return { decisions: new SqlRetrainDecisionStore(db), policy: new SqlRetrainPolicyStore(db) };
+});
+modelLocksContract('SQL on PostgreSQL', async () => new SqlModelLocks(await pgdb.db(), 20));
+alertStoreContract('SQL on PostgreSQL', async () => new SqlAlertStore(await pgdb.db()));
 
 describe('PostgreSQL store', () => {
   it('applies the same migrations once when several pools start at the same time', async () => {

@@ -32,7 +32,10 @@ export type ErrorCode =
   | 'NO_HANDLER'
   | 'JOB_TIMEOUT'
   | 'FLOW_CATALOG_MISMATCH'
-  | 'INTERNAL_INVARIANT';
+  | 'INTERNAL_INVARIANT'
+  | 'REPORT_NOT_FOUND'
+  | 'ALERT_NOT_FOUND'
+  | 'LOCK_TIMEOUT';
 
 export class StockopsError extends Error {
   readonly code: ErrorCode;
@@ -308,6 +311,29 @@ export class FlowCatalogError extends StockopsError {
 export class InternalError extends StockopsError {
   constructor(message: string) {
     super('INTERNAL_INVARIANT', `Internal invariant broken: ${message}`);
+  }
+}
+
+export class ReportNotFoundError extends StockopsError {
+  constructor(id: number) {
+    super('REPORT_NOT_FOUND', `No monitoring report with id ${id}.`, { id });
+  }
+}
+
+export class AlertNotFoundError extends StockopsError {
+  constructor(id: number, why = 'no alert has this id') {
+    super('ALERT_NOT_FOUND', `Alert ${id}: ${why}.`, { id });
+  }
+}
+
+/** A model's lock (the promotion gate runs one challenger at a time) stayed held past the wait. */
+export class LockTimeoutError extends StockopsError {
+  constructor(model: string, waitMs: number, holder: string | null) {
+    super(
+      'LOCK_TIMEOUT',
+      `The lock of model "${model}" was still held${holder ? ` by ${holder}` : ''} after ${waitMs} ms; another evaluation of this model is running.`,
+      { model, waitMs, holder },
+    );
   }
 }
 
