@@ -1,6 +1,7 @@
 // The wire shapes of src/api and the domain records they carry cannot drift: checked by the compiler (tsc runs this file).
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
+  AlertRecord,
   AliasEvent,
   Bar,
   ColumnDriftJson,
@@ -10,14 +11,19 @@ import type {
   FlowLogLine,
   MetricPoint as CoreMetricPoint,
   ModelVersion,
+  MonitoringReport,
+  MonitoringReportSummary,
   QuarantineEntry as CoreQuarantineEntry,
   RegisteredModel,
+  RetrainDecisionRecord,
+  RetrainPolicySettings,
   TaskRunRecord,
   TickerSummary as CoreTickerSummary,
   TrackedRun,
   DatasetInput,
 } from '../core/index.js';
 import type {
+  Alert,
   AliasEventInfo,
   ApiBar,
   ColumnDriftResult,
@@ -28,8 +34,12 @@ import type {
   FlowRun,
   MetricPoint,
   ModelVersionInfo,
+  MonitoringReportSummaryView,
+  MonitoringReportView,
   QuarantineEntry,
   RegisteredModelInfo,
+  RetrainDecisionView,
+  RetrainPolicy,
   Run,
   TaskRun,
   TickerSummary,
@@ -54,6 +64,11 @@ describe('the HTTP contract', () => {
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
     expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
     expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
+    expectTypeOf<MonitoringReportSummaryView>().toEqualTypeOf<MonitoringReportSummary>();
+    expectTypeOf<MonitoringReportView>().toEqualTypeOf<MonitoringReport>();
+    expectTypeOf<RetrainDecisionView>().toEqualTypeOf<RetrainDecisionRecord>();
+    expectTypeOf<RetrainPolicy>().toEqualTypeOf<RetrainPolicySettings>();
+    expectTypeOf<Alert>().toEqualTypeOf<AlertRecord>();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

@@ -34,6 +34,20 @@ import {
   RegisteredModelSchema,
   SetChampionSchema,
 } from './models.js';
+import {
+  AlertAckSchema,
+  AlertParams,
+  AlertSchema,
+  AlertsQuery,
+  DecisionsQuery,
+  MonitoringReportSchema,
+  MonitoringReportSummarySchema,
+  ReportParams,
+  ReportsQuery,
+  RetrainDecisionSchema,
+  RetrainPolicyPatchSchema,
+  RetrainPolicyViewSchema,
+} from './monitoring.js';
 import { ForecastQuery, ForecastSchema, PredictionSchema, PredictQuery } from './predict.js';
 import { HealthSchema } from './system.js';
 import { MetricParams, MetricPointSchema, RunParams, RunSchema, RunsQuery } from './tracking.js';
@@ -238,6 +252,63 @@ export const endpoints = {
     body: SchedulePatchSchema,
     response: { 200: ScheduleSchema, ...errorResponses(400, 401, 404) },
   }),
+
+  // monitoring
+  monitoringReports: endpoint('GET', '/api/monitoring/reports', {
+    tags: ['monitoring'],
+    description:
+      'Monitoring reports, newest first: one per monitor run and served model, with its window (bar dates) and the drift verdicts of features, return and predictions.',
+    querystring: ReportsQuery,
+    response: { 200: Type.Array(MonitoringReportSummarySchema), ...errorResponses(400) },
+  }),
+  monitoringReport: endpoint('GET', '/api/monitoring/reports/:id', {
+    tags: ['monitoring'],
+    description:
+      "One report whole: every feature's test, statistic, threshold and verdict (or not enough data), reference vs current histograms, the reference it compared with.",
+    params: ReportParams,
+    response: { 200: MonitoringReportSchema, ...errorResponses(400, 404) },
+  }),
+  retrainDecisions: endpoint('GET', '/api/retrain-decisions', {
+    tags: ['monitoring'],
+    description:
+      'Every decision of the retrain policy, newest first, retrain or not, suppressed or not: the rule that fired, what suppressed it, the numbers, the train run it started.',
+    querystring: DecisionsQuery,
+    response: { 200: Type.Array(RetrainDecisionSchema), ...errorResponses(400) },
+  }),
+  retrainPolicy: endpoint('GET', '/api/retrain-policy', {
+    tags: ['monitoring'],
+    description: 'The retrain policy in force: stored by PUT, else from the environment.',
+    response: { 200: RetrainPolicyViewSchema },
+  }),
+  putRetrainPolicy: endpoint('PUT', '/api/retrain-policy', {
+    tags: ['monitoring'],
+    security: NEEDS_API_KEY,
+    description:
+      'Stores the retrain policy: the settings given replace those in force, the rest keep their value. Saving resumes a policy stopped for a model by failed retrains.',
+    body: RetrainPolicyPatchSchema,
+    response: { 200: RetrainPolicyViewSchema, ...errorResponses(400, 401) },
+  }),
+  alerts: endpoint('GET', '/api/alerts', {
+    tags: ['monitoring'],
+    description:
+      'Alerts, newest first: persistent drift, accuracy decay, coverage break, flow failures in a row, stale data, quarantine spikes, a stopped retrain policy. One open alert per condition; resolved when it ends.',
+    querystring: AlertsQuery,
+    response: { 200: Type.Array(AlertSchema), ...errorResponses(400) },
+  }),
+  ackAlert: endpoint(
+    'POST',
+    '/api/alerts/:id/ack',
+    {
+      tags: ['monitoring'],
+      security: NEEDS_API_KEY,
+      description:
+        'Acknowledges an open alert: it stays open, marked as seen by `by` (default "api"), until its condition ends.',
+      params: AlertParams,
+      body: AlertAckSchema,
+      response: { 200: AlertSchema, ...errorResponses(400, 401, 404, 409) },
+    },
+    { emptyBody: {} },
+  ),
 } as const;
 
 export type Endpoints = typeof endpoints;

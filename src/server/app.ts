@@ -13,11 +13,14 @@ import type { ServiceDeps, ServingCache } from '../services/index.js';
 import { errorHandler } from './errors.js';
 import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './plugins.js';
 import {
+  registerAlertRoutes,
   registerDataRoutes,
   registerEtlRoutes,
   registerFlowRoutes,
   registerModelRoutes,
+  registerMonitoringRoutes,
   registerPredictRoutes,
+  registerRetrainRoutes,
   registerSystemRoutes,
   registerTrackingRoutes,
   registerTrainRoutes,
@@ -73,6 +76,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerTrackingRoutes(app, deps);
   registerModelRoutes(app, deps);
   registerFlowRoutes(app, deps);
+  registerMonitoringRoutes(app, deps);
+  registerRetrainRoutes(app, deps);
+  registerAlertRoutes(app, deps);
   await registerUi(app, deps.webRoot);
   return app;
 }

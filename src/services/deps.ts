@@ -1,12 +1,21 @@
 // What the application services need: the ports, wired by the runtime.
 import type {
+  AlertSettings,
+  AlertStore,
   AliasLog,
   DatasetStore,
   EtlRunLog,
+  FlowStore,
+  ModelLocks,
+  MonitoringReportStore,
   MonitoringSettings,
   PriceSource,
   PriceStore,
+  QuarantineCounts,
   Registry,
+  RetrainDecisionStore,
+  RetrainPolicySettings,
+  RetrainPolicyStore,
   Tracker,
 } from '../core/index.js';
 import type { Fitter } from './fit-pool.js';
@@ -17,6 +26,17 @@ export interface PromotionGate {
   metric: 'rmse' | 'mae';
   /** Relative improvement required over naive and over the champion (0.01 = 1 %). @defaultValue 0 */
   margin: number;
+}
+
+/** What monitoring, the retrain policy and the alerts read and write. */
+export interface MonitorStores {
+  reports: MonitoringReportStore;
+  decisions: RetrainDecisionStore;
+  policy: RetrainPolicyStore;
+  alerts: AlertStore;
+  /** Flow runs: retrains running or failing, flows failing in a row, the ETL's schedules. */
+  runs: FlowStore;
+  quarantine: QuarantineCounts;
 }
 
 export interface ServiceDeps {
@@ -36,6 +56,14 @@ export interface ServiceDeps {
   etlRuns?: EtlRunLog;
   /** The monitoring window and the thresholds new versions' references record. @defaultValue DEFAULT_MONITORING_SETTINGS */
   monitoring?: MonitoringSettings;
+  /** Monitoring's stores; the monitor flow and the monitoring routes need them (the runtime sets them). */
+  monitorStores?: MonitorStores;
+  /** The retrain policy until one is stored (STOCKOPS_RETRAIN_*). @defaultValue DEFAULT_RETRAIN_POLICY */
+  retrainPolicy?: RetrainPolicySettings;
+  /** Thresholds of the alert rules (STOCKOPS_ALERT_*). @defaultValue DEFAULT_ALERT_SETTINGS */
+  alertSettings?: AlertSettings;
+  /** One promotion gate per model at a time, across processes; without it the gate runs unguarded. */
+  modelLocks?: ModelLocks;
   /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */
   fitter?: Fitter;
 }

@@ -26,7 +26,7 @@ import {
   trackTuningTrials,
   type TrainMetrics,
 } from './model-fit.js';
-import { promoteIfBetter } from './promote.js';
+import { gateVersion } from './promotion-lock.js';
 
 export interface TrainInput {
   ticker: TickerSymbol;
@@ -238,7 +238,7 @@ export async function registerVersion(
 export async function trainModel(deps: ServiceDeps, input: TrainInput): Promise<TrainResult> {
   const t = await trainTracked(deps, input);
   const version = await registerVersion(deps, t);
-  const { promoted, decision } = await promoteIfBetter(deps, version, t, input.actor ?? 'system');
+  const { promoted, decision } = await gateVersion(deps, version, t, input.actor ?? 'system');
   await deps.tracker.setTags(t.runId, { 'stockops.registered_version': String(version.version) });
   return {
     runId: t.runId,

@@ -14,6 +14,7 @@ import {
   type MonitoringReportStore,
   type PriceSource,
   type PriceStore,
+  type QuarantineCounts,
   type Registry,
   type RetrainDecisionStore,
   type RetrainPolicyStore,
@@ -40,6 +41,7 @@ import {
   SqlRetrainPolicyStore,
   ThreadLeaseKeeper,
   SqlPriceStore,
+  SqlQuarantineCounts,
   SqlRegistry,
   SqlTracker,
   type SqlClient,
@@ -71,11 +73,13 @@ export interface Stores {
   /** Every decision of the retrain policy. */
   retrainDecisions: RetrainDecisionStore;
   /** The retrain policy stored by the API, over the environment's. */
-  retrainPolicy: RetrainPolicyStore;
+  retrainPolicyStore: RetrainPolicyStore;
   /** One evaluation and promotion per model at a time, across processes. */
   modelLocks: ModelLocks;
   /** Alerts raised by the alert rules. */
   alerts: AlertStore;
+  /** Rows quarantined per ticker since a time. */
+  quarantineCounts: QuarantineCounts;
   /** Engine serving the cleaned series: the SQL engine, or "clickhouse" when CLICKHOUSE_URL is set. */
   seriesEngine: string;
   /** Publishes the server URL in the embedded database's lock, so CLI commands route through it. */
@@ -231,9 +235,10 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     etlRuns: new SqlEtlRunLog(db),
     monitoringReports: new SqlMonitoringReportStore(db),
     retrainDecisions: new SqlRetrainDecisionStore(db),
-    retrainPolicy: new SqlRetrainPolicyStore(db),
+    retrainPolicyStore: new SqlRetrainPolicyStore(db),
     modelLocks: new SqlModelLocks(db),
     alerts: new SqlAlertStore(db),
+    quarantineCounts: new SqlQuarantineCounts(db),
     seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),
     close: async () => {

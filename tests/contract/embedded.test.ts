@@ -11,6 +11,7 @@ import {
   SqlModelLocks,
   SqlMonitoringReportStore,
   SqlPriceStore,
+  SqlQuarantineCounts,
   SqlRegistry,
   SqlRetrainDecisionStore,
   SqlRetrainPolicyStore,
@@ -24,6 +25,7 @@ import {
   alertStoreContract,
   modelLocksContract,
   monitoringReportStoreContract,
+  quarantineCountsContract,
   retrainStoresContract,
 } from './monitoring-stores.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
@@ -56,6 +58,10 @@ retrainStoresContract('SQL on PGlite', async () => {
 });
 modelLocksContract('SQL on PGlite', async () => new SqlModelLocks(await freshDb(), 20));
 alertStoreContract('SQL on PGlite', async () => new SqlAlertStore(await freshDb()));
+quarantineCountsContract('SQL on PGlite', async () => {
+  const db = await freshDb();
+  return { counts: new SqlQuarantineCounts(db), prices: new SqlPriceStore(db) };
+});
 
 describe('SqlModelLocks', () => {
   it('takes over a lease whose holder died without releasing it', async () => {

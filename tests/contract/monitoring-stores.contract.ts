@@ -1,4 +1,4 @@
-// Contracts every adapter of the monitoring ports passes (SQL on PGlite and PostgreSQL): reports and their windows, retrain decisions and the stored policy, per-model locks, alerts.
+// Contracts every adapter of the monitoring ports passes (SQL on PGlite and PostgreSQL): reports and their windows, retrain decisions and the stored policy, per-model locks, alerts, quarantine counts.
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_MONITORING_THRESHOLDS,
@@ -8,6 +8,8 @@ import {
   type ModelLocks,
   type MonitoringReport,
   type MonitoringReportStore,
+  type PriceStore,
+  type QuarantineCounts,
   type RetrainDecisionRecord,
   type RetrainDecisionStore,
   type RetrainPolicyStore,
@@ -339,6 +341,27 @@ export function alertStoreContract(name: string, make: () => Promise<AlertStore>
       expect((await alerts.list({})).map((a) => a.id)).toEqual([anew.alert.id, alert.id]);
       expect(await alerts.get(alert.id)).toMatchObject({ state: 'resolved' });
       expect(await alerts.get(999_999)).toBeNull();
+    });
+  });
+}
+
+export function quarantineCountsContract(
+  name: string,
+  make: () => Promise<{ counts: QuarantineCounts; prices: PriceStore }>,
+): void {
+  describe(`QuarantineCounts contract: ${name}`, () => {
+    it('counts the rows quarantined since a time, per ticker', async () => {
+      const { counts, prices } = await make();
+      const before = Date.now() - 1000;
+      const rows = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({ line: i + 2, reason: 'bad', raw: `row ${i}` }));
+      await prices.addQuarantine('AAA', rows(3), 'csv');
+      await prices.addQuarantine('BBB', rows(1), 'yahoo');
+      expect(await counts.countSince(before)).toEqual([
+        { ticker: 'AAA', rows: 3 },
+        { ticker: 'BBB', rows: 1 },
+      ]);
+      expect(await counts.countSince(Date.now() + 60_000)).toEqual([]);
     });
   });
 }

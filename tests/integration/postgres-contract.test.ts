@@ -18,6 +18,7 @@ import {
   SqlModelLocks,
   SqlMonitoringReportStore,
   SqlPriceStore,
+  SqlQuarantineCounts,
   SqlRegistry,
   SqlRetrainDecisionStore,
   SqlRetrainPolicyStore,
@@ -29,6 +30,7 @@ import {
   alertStoreContract,
   modelLocksContract,
   monitoringReportStoreContract,
+  quarantineCountsContract,
   retrainStoresContract,
 } from '../contract/monitoring-stores.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
@@ -60,6 +62,10 @@ retrainStoresContract('SQL on PostgreSQL', async () => {
 });
 modelLocksContract('SQL on PostgreSQL', async () => new SqlModelLocks(await pgdb.db(), 20));
 alertStoreContract('SQL on PostgreSQL', async () => new SqlAlertStore(await pgdb.db()));
+quarantineCountsContract('SQL on PostgreSQL', async () => {
+  const db = await pgdb.db();
+  return { counts: new SqlQuarantineCounts(db), prices: new SqlPriceStore(db) };
+});
 
 describe('PostgreSQL store', () => {
   it('applies the same migrations once when several pools start at the same time', async () => {

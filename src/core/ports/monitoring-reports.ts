@@ -1,5 +1,10 @@
 // The MonitoringReportStore port: one stored report per monitor run and model, and the drift of each model's windows by bar date.
-import type { DriftSection, DriftSummary, HistogramPair, MonitoringThresholds } from '../monitoring/index.js';
+import type {
+  DriftSection,
+  DriftSummary,
+  HistogramPair,
+  MonitoringThresholds,
+} from '../monitoring/index.js';
 
 /** Why a report has no verdict, or that it has one. */
 export type MonitoringReportStatus = 'ok' | 'no-reference' | 'not-enough-data' | 'failed';

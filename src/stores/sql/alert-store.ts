@@ -1,4 +1,4 @@
-// Alerts on SQL: a partial unique index keeps one open alert per key, so concurrent evaluations raise it once.
+// Alerts on SQL: a partial unique index keeps one open alert per key, so concurrent evaluations raise it once; and the quarantine counts the quarantine-spike rule reads.
 import type {
   AlertCondition,
   AlertQuery,
@@ -6,6 +6,7 @@ import type {
   AlertRule,
   AlertState,
   AlertStore,
+  QuarantineCounts,
 } from '../../core/index.js';
 import type { SqlClient } from './client.js';
 
@@ -107,5 +108,19 @@ export class SqlAlertStore implements AlertStore {
     );
     const a = await this.get(id);
     return a && a.state !== 'resolved' ? a : null;
+  }
+}
+
+/** Counts the quarantine table the imports and the ETL write (its rows carry the database's insert time). */
+export class SqlQuarantineCounts implements QuarantineCounts {
+  constructor(private readonly db: SqlClient) {}
+
+  async countSince(since: number): Promise<{ ticker: string; rows: number }[]> {
+    const rows = await this.db.query<{ symbol: string; n: string | number }>(
+      `select symbol, count(*) as n from quarantine where created_at >= to_timestamp($1::double precision / 1000)
+       group by symbol order by symbol`,
+      [since],
+    );
+    return rows.map((r) => ({ ticker: r.symbol, rows: Number(r.n) }));
   }
 }

@@ -1,5 +1,5 @@
 // Public surface of the SQL adapters.
-export { SqlAlertStore } from './alert-store.js';
+export { SqlAlertStore, SqlQuarantineCounts } from './alert-store.js';
 export type { SqlClient, SqlValue } from './client.js';
 export { SqlFlowStore } from './flow-store.js';
 export { ThreadLeaseKeeper } from './lease-keeper.js';
