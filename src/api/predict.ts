@@ -24,17 +24,43 @@ export const ModelMetricsSchema = Type.Partial(
     dmPValue: Type.Number({ description: 'Diebold-Mariano p-value against naive' }),
     coverage80: Type.Number(),
     coverage95: Type.Number(),
+    intervalWidth80: Type.Number({
+      description: 'Mean width of the 80% interval as a fraction of the price, out of sample',
+    }),
+    intervalWidth95: Type.Number(),
+    intervalScore80: Type.Number({
+      description:
+        'Mean interval (Winkler) score of the 80% interval as a fraction of the price: width plus 2/alpha times the miss; lower is better',
+    }),
+    intervalScore95: Type.Number(),
   }),
 );
 export type ModelMetrics = Static<typeof ModelMetricsSchema>;
 
+/** How the conformal scores of a version were made (see core/evaluation/conformal.ts). */
+export const IntervalMethodSchema = Type.Union(
+  [Type.Literal('volatility'), Type.Literal('absolute')],
+  {
+    description:
+      'volatility: |residual| scaled by the volatility forecast at forecast time, so bands widen in turbulent markets; absolute: unscaled residuals (versions trained before the scaled scores)',
+  },
+);
+
 export const ServedModelSchema = Type.Object({
   name: Type.String(),
   version: Type.Integer(),
-  kind: Type.String(),
+  kind: Type.String({
+    description:
+      'Model kind; "naive" (tomorrow = today, with its own calibrated intervals) whenever no trained version beats it on the gate window',
+  }),
   runId: Type.String(),
   featureSet: Type.String({ description: 'id@version the model was trained on' }),
   metrics: ModelMetricsSchema,
+  servedBecause: Type.String({
+    description:
+      "Why this version holds the champion alias: the promotion gate's decision with its numbers (naive is the floor: it serves until a version beats it), or the reason given for a manual move",
+  }),
+  intervalMethod: Type.Optional(IntervalMethodSchema),
 });
 export type ServedModelInfo = Static<typeof ServedModelSchema>;
 
@@ -81,9 +107,9 @@ export const ForecastPointSchema = Type.Object({
   predictedReturn: Type.Number(),
   predictedClose: Type.Number(),
   interval: Type.Array(PriceIntervalSchema),
-  source: Type.Union([Type.Literal('model'), Type.Literal('interpolated')], {
+  source: Type.Union([Type.Literal('model'), Type.Literal('interpolated'), Type.Literal('naive')], {
     description:
-      'model: a champion for exactly this horizon; interpolated: between horizons (linear in return, in variance for widths) or past the last one (sqrt-time widths)',
+      "model: the champion for exactly this horizon; interpolated: between two horizons with champions (linear in log return, widths linear in sqrt(days)); naive: past the longest horizon with a champion, no trend is invented: the last close, with naive's own calibrated widths scaled by sqrt(days)",
   }),
 });
 export type ForecastPoint = Static<typeof ForecastPointSchema>;
@@ -100,9 +126,15 @@ export const ForecastSchema = Type.Object({
       version: Type.Integer(),
       kind: Type.String(),
       runId: Type.String(),
+      metrics: Type.Optional(ModelMetricsSchema),
+      servedBecause: Type.Optional(Type.String()),
     }),
     { description: 'The champions the path is built from, one per horizon that has one' },
   ),
+  missingHorizons: Type.Array(Type.Integer(), {
+    description:
+      'Horizons (of 1, 5, 20) without a champion: the path does not use them; train one to fill it in',
+  }),
   path: Type.Array(ForecastPointSchema),
 });
 export type Forecast = Static<typeof ForecastSchema>;

@@ -246,7 +246,16 @@ export function buildCli(): Command {
               `  direction ${pct(r.metrics.directionAccuracy)} vs always-up ${pct(r.metrics.upRate)}  DM p=${r.metrics.dmPValue.toFixed(3)}`,
               `  interval coverage ${Object.entries(r.metrics.coverage)
                 .map(([level, c]) => `${pct(c)} at ${level}%`)
+                .join(', ')} (${r.metrics.intervalMethod} scores)`,
+              `  by volatility third (80%/95%): ${(['low', 'mid', 'high'] as const)
+                .map(
+                  (t) =>
+                    `${t} ${pct(r.metrics.coverageByVolatility[t]['80'])}/${pct(r.metrics.coverageByVolatility[t]['95'])}`,
+                )
                 .join(', ')}`,
+              `  interval score ${Object.entries(r.metrics.intervalScore)
+                .map(([level, v]) => `${pct(v)} at ${level}%`)
+                .join(', ')} of the price (lower is better)`,
               `  ${r.decision}`,
             ].join('\n'),
         );
@@ -280,7 +289,8 @@ export function buildCli(): Command {
           ),
         (p) =>
           `${p.ticker} ${p.targetDate}: ${p.predictedClose.toFixed(2)} (${pct(p.predictedReturn)}) from ${p.lastClose.toFixed(2)} on ${p.asOf}; ` +
-          `${p.model.name} v${p.modelVersion} ${p.model.kind}, skill vs naive ${pct(p.model.metrics.skill)}`,
+          `${p.model.name} v${p.modelVersion} ${p.model.kind}, skill vs naive ${pct(p.model.metrics.skill)}\n` +
+          `  serving because ${p.model.servedBecause}`,
       );
     });
 

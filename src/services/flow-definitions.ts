@@ -24,7 +24,7 @@ import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { monitorFlow } from './monitor-flow.js';
 import { gateVersion } from './promotion-lock.js';
 import type { TrainMetrics } from './model-fit.js';
-import { trainTracked, type TrainOptions } from './train.js';
+import { ensureNaiveFloor, trainTracked, type TrainOptions } from './train.js';
 
 /** Erases a flow's parameter type so flows of different parameters sit in one registry. */
 function defineFlow<P>(def: FlowDefinition<P>): FlowDefinition<unknown> {
@@ -213,6 +213,29 @@ async function registerOnce(
 
 const trainTasks = (deps: ServiceDeps): TaskDefinition<TrainFlowParams>[] => [
   {
+    // Naive is the floor: the model's naive version exists (and serves, if nothing beats it) before
+    // any other version is gated. A retry finds the version an earlier attempt registered.
+    name: 'naive-floor',
+    retries: 1,
+    retryDelayMs: 2000,
+    timeoutMs: 30 * 60_000,
+    async run(p, ctx) {
+      if (p.model === 'naive') {
+        return { skipped: 'this run trains naive itself' };
+      }
+      if (!(await deps.prices.getTicker(p.ticker))) {
+        throw new UnknownTickerError(p.ticker);
+      }
+      const floor = await ensureNaiveFloor(deps, p, trainOptions(ctx));
+      ctx.log(
+        floor.trained
+          ? `naive floor v${floor.version.version} registered: ${floor.decision ?? ''}`
+          : `naive floor: v${floor.version.version}`,
+      );
+      return { naiveVersion: floor.version.version, trained: floor.trained };
+    },
+  },
+  {
     name: 'fit',
     retries: 1,
     retryDelayMs: 2000,
@@ -291,7 +314,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
   const train = defineFlow<TrainFlowParams>({
     name: 'train',
     description:
-      'Walk-forward evaluate one model beside naive, track the run, register a version once, promote if it earns it.',
+      'Register the naive floor if the model has none, walk-forward evaluate one model beside naive, track the run, register a version once, promote if it beats naive and the champion.',
     parameters: {
       ticker: { type: 'string', description: 'ticker symbol, e.g. ^GSPC' },
       model: { type: 'naive | ridge', description: 'model kind', default: 'ridge' },
@@ -467,7 +490,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
   const boot = defineFlow<Record<string, never>>({
     name: 'bootstrap',
     description:
-      'First start: load the bundled sample, evaluate naive and ridge, register the better one.',
+      'First start: load the bundled sample; for h = 1, 5 and 20 register naive (the floor) and ridge, promoted by the gate.',
     parameters: {},
     parse(raw) {
       only(record(raw), []);
@@ -479,7 +502,14 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
         timeoutMs: 30 * 60_000,
         async run(_p, ctx) {
           const r = await bootstrap(deps, sample);
-          ctx.log(r.trained ? r.trained.decision : 'data and champion already present');
+          for (const t of r.trained) {
+            ctx.log(
+              `${t.modelName}: naive v${t.naiveVersion}, ridge v${t.ridge.version}: ${t.decision}`,
+            );
+          }
+          if (r.trained.length === 0) {
+            ctx.log('data and a champion for every horizon already present');
+          }
           return r;
         },
       },

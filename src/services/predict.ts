@@ -18,6 +18,7 @@ import {
   type TickerSummary,
   type TickerSymbol,
   type TradingCalendar,
+  VOLATILITY_WINDOW,
 } from '../core/index.js';
 import type { Prediction } from '../api/index.js';
 import type { ServiceDeps } from './deps.js';
@@ -30,14 +31,18 @@ export interface DetailedPrediction extends Prediction {
   calendar: TradingCalendar;
 }
 
+/** Bars a live row needs: its features' window, or the volatility forecast's when that is longer. */
+const liveWindow = (set: FeatureSet): number | null =>
+  set.window === null ? null : Math.max(set.window, VOLATILITY_WINDOW);
+
 /** Calendar days that surely hold `n` sessions (weekends plus a margin for holiday clusters). */
 const calendarDaysFor = (n: number) => Math.ceil((n * 7) / 5) + 20;
 
 /**
- * First date of the bars a version needs for its live row: the feature set's window, plus the rows its
- * calibrator has not seen yet (their outcomes keep it calibrated), plus six years of sessions where the
- * calendar is learned from history. Undefined (everything) for a feature set with unbounded memory, so
- * the live row equals the training row.
+ * First date of the bars a version needs for its live row: the feature set's window (or the volatility
+ * forecast's 251 bars), plus the rows its calibrator has not seen yet (their outcomes keep it
+ * calibrated), plus six years of sessions where the calendar is learned from history. Undefined
+ * (everything) for a feature set with unbounded memory, so the live row equals the training row.
  */
 export function servingFrom(
   symbol: TickerSymbol,
@@ -45,12 +50,13 @@ export function servingFrom(
   set: FeatureSet,
   conformal: ConformalState | null,
 ): string | undefined {
-  if (set.window === null) {
+  const window = liveWindow(set);
+  if (window === null) {
     return undefined;
   }
-  let from = addDays(lastDate, -calendarDaysFor(set.window));
+  let from = addDays(lastDate, -calendarDaysFor(window));
   if (conformal?.lastDate) {
-    const replayFrom = addDays(conformal.lastDate, -calendarDaysFor(set.lookback + 1));
+    const replayFrom = addDays(conformal.lastDate, -calendarDaysFor(window));
     from = replayFrom < from ? replayFrom : from;
   }
   if (symbol.includes('.')) {
@@ -121,6 +127,8 @@ export function forecastFrom(
       runId: served.runId,
       featureSet: `${featureSet.id}@${featureSet.version}`,
       metrics: served.metrics,
+      servedBecause: served.servedBecause,
+      ...(conformal ? { intervalMethod: conformal.method ?? 'absolute' } : {}),
     },
     baseline: { predictedClose: lastClose },
     interval: (halfWidths ?? []).map(({ level, halfWidth }) => ({
@@ -185,9 +193,11 @@ function liveHalfWidths(
       date,
       predicted: pred[i] ?? 0,
       actual: newRows.y?.[i] ?? 0,
+      sigma: ds.volatility?.[first + i] ?? Number.NaN,
     }));
     conformalWalk(aci, rows, ds.horizon);
   }
-  const hw = aci.halfWidths();
+  // Scaled scores: the live interval follows the volatility forecast of the live row.
+  const hw = aci.halfWidths(built.latest.volatility?.[0] ?? Number.NaN);
   return hw ? aci.levels.map((level, k) => ({ level, halfWidth: hw[k] ?? 0 })) : null;
 }

@@ -27,6 +27,8 @@ export interface ServedVersion {
   conformal: ConformalState | null;
   /** The run's walk-forward scores (a run's metrics never change once its version exists). */
   metrics: ModelMetrics;
+  /** The reason recorded in the alias log when `champion` last moved to this version. */
+  servedBecause: string;
 }
 
 /** Run metric keys (MLflow's snake case) by the name the API gives them. */
@@ -41,12 +43,25 @@ const METRIC_KEYS: Readonly<Record<keyof ModelMetrics, string>> = {
   dmPValue: 'dm_p_value',
   coverage80: 'coverage_80',
   coverage95: 'coverage_95',
+  intervalWidth80: 'interval_width_80',
+  intervalWidth95: 'interval_width_95',
+  intervalScore80: 'interval_score_80',
+  intervalScore95: 'interval_score_95',
 };
+
+/** Why a version holds `champion`: the reason of the newest alias-log move of `champion` to it. */
+async function championReason(deps: ServiceDeps, v: ModelVersion): Promise<string> {
+  const events = await deps.aliasLog.list(v.name).catch(() => []);
+  const last = events
+    .filter((e) => e.alias === 'champion' && e.toVersion === v.version)
+    .sort((a, b) => b.at - a.at || b.id - a.id)[0];
+  return last?.reason ?? 'no reason recorded for this version taking the champion alias';
+}
 
 async function loadVersion(deps: ServiceDeps, v: ModelVersion): Promise<ServedVersion> {
   const read = async (path: string) =>
     JSON.parse(new TextDecoder().decode(await deps.tracker.getArtifact(v.runId, path))) as unknown;
-  const [json, conformal, run] = await Promise.all([
+  const [json, conformal, run, servedBecause] = await Promise.all([
     read('model/model.json') as Promise<ModelJson>,
     read('model/conformal.json').catch((e: unknown) => {
       if (e instanceof ArtifactNotFoundError) {
@@ -56,6 +71,7 @@ async function loadVersion(deps: ServiceDeps, v: ModelVersion): Promise<ServedVe
     }) as Promise<ConformalState | null>,
     // Metrics are shown beside the forecast; a run the tracker lost leaves them out, not the forecast.
     deps.tracker.getRun(v.runId).catch(() => null),
+    championReason(deps, v),
   ]);
   const metrics: ModelMetrics = {};
   for (const [k, src] of Object.entries(METRIC_KEYS) as [keyof ModelMetrics, string][]) {
@@ -72,6 +88,7 @@ async function loadVersion(deps: ServiceDeps, v: ModelVersion): Promise<ServedVe
     featureSet: getFeatureSet(json.featureSet ?? 'basic@1'),
     conformal,
     metrics,
+    servedBecause,
   };
 }
 
@@ -119,6 +136,37 @@ export class ServingCache {
         this.byName.delete(oldest.value);
       }
     }
+    return entry.served;
+  }
+
+  /**
+   * The newest naive version of a model (the floor), loaded once per version; null when the model has
+   * none (data folders from before naive was always registered). Forecast paths scale its intervals
+   * past the longest horizon with a champion.
+   */
+  async naive(
+    deps: ServiceDeps,
+    symbol: TickerSymbol,
+    horizon: Horizon,
+  ): Promise<ServedVersion | null> {
+    const name = modelName(symbol, horizon);
+    const versions = await deps.registry.listVersions(name).catch(() => []);
+    const version = versions.find((v) => v.tags.kind === 'naive');
+    if (!version) {
+      return null;
+    }
+    const key = `${name}#naive`;
+    const cached = this.byName.get(key);
+    if (cached?.version === version.version) {
+      return cached.served;
+    }
+    const entry = { version: version.version, served: loadVersion(deps, version) };
+    this.byName.set(key, entry);
+    entry.served.catch(() => {
+      if (this.byName.get(key) === entry) {
+        this.byName.delete(key);
+      }
+    });
     return entry.served;
   }
 

@@ -26,6 +26,7 @@ import {
   trackTuningTrials,
   type TrainMetrics,
 } from './model-fit.js';
+import { naiveVersion } from './promote.js';
 import { gateVersion } from './promotion-lock.js';
 
 export interface TrainInput {
@@ -234,8 +235,35 @@ export async function registerVersion(
   });
 }
 
-/** Trains, tracks, registers and (if it earns it) promotes one model. */
+/**
+ * Naive is the floor: before any other version of a (ticker, horizon) is gated, the registered model
+ * holds a naive version, trained on the same bars and settings and gated like any other (the first one
+ * becomes champion), so a version that does not beat naive leaves naive serving. Returns the newest
+ * naive version, training one only when there is none.
+ */
+export async function ensureNaiveFloor(
+  deps: ServiceDeps,
+  input: Omit<TrainInput, 'model'>,
+  options: TrainOptions = {},
+): Promise<{ version: ModelVersion; trained: boolean; decision: string | null }> {
+  const name = modelName(input.ticker, input.horizon);
+  await deps.registry.ensureModel(name);
+  const existing = await naiveVersion(deps, name);
+  if (existing) {
+    return { version: existing, trained: false, decision: null };
+  }
+  const t = await trainTracked(deps, { ...input, model: 'naive' }, options);
+  const version = await registerVersion(deps, t);
+  const gate = await gateVersion(deps, version, t, input.actor ?? 'system');
+  await deps.tracker.setTags(t.runId, { 'stockops.registered_version': String(version.version) });
+  return { version, trained: true, decision: gate.decision };
+}
+
+/** Trains, tracks, registers and (if it earns it) promotes one model, naive registered first as the floor. */
 export async function trainModel(deps: ServiceDeps, input: TrainInput): Promise<TrainResult> {
+  if (input.model !== 'naive') {
+    await ensureNaiveFloor(deps, input);
+  }
   const t = await trainTracked(deps, input);
   const version = await registerVersion(deps, t);
   const { promoted, decision } = await gateVersion(deps, version, t, input.actor ?? 'system');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/index.js';
+import type { Horizon } from '../../src/core/index.js';
 import { bootstrap } from '../../src/services/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/index.js';
 import { buildServer } from '../../src/server/index.js';
@@ -16,7 +17,13 @@ export interface Harness {
 }
 
 export async function harness(
-  options: { apiKey?: string; bootstrap?: boolean; env?: Record<string, string> } = {},
+  options: {
+    apiKey?: string;
+    bootstrap?: boolean;
+    /** Horizons the bootstrap trains (naive and ridge each). @defaultValue [1, 5, 20], as `npm start` */
+    horizons?: readonly Horizon[];
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'stockops-api-'));
   const config = loadConfig({
@@ -29,7 +36,7 @@ export async function harness(
   });
   const rt = await openRuntime(config, 'server');
   if (options.bootstrap !== false) {
-    await bootstrap(rt.services, bundledSample);
+    await bootstrap(rt.services, bundledSample, options.horizons);
   }
   const app = await buildServer({
     services: rt.services,

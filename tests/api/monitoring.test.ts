@@ -45,7 +45,7 @@ async function monitor(): Promise<Run> {
     method: 'POST',
     url: '/api/flows/monitor/runs',
     headers,
-    payload: { tickers: ['^GSPC'] },
+    payload: { tickers: ['^GSPC'], horizons: [1] },
   });
   expect(res.statusCode, res.body).toBe(202);
   const run = await waitRun(res.json<{ id: string }>().id);
@@ -61,9 +61,12 @@ const setNow = (ms: number) => {
 
 describe('monitor flow', () => {
   let createdAt: number;
+  let champion: number;
 
   it('stores one report per served model: every feature with its test, threshold and verdict, histograms, the window by bar date', async () => {
-    createdAt = (await h.rt.services.registry.getVersion('^GSPC.h1', 1)).createdAt;
+    const v = await h.rt.services.registry.getVersionByAlias('^GSPC.h1', 'champion');
+    createdAt = v?.createdAt ?? 0;
+    champion = v?.version ?? 0;
     // A day after the sample's last bar (Friday 2020-04-17): nothing is stale yet.
     setNow(Date.parse('2020-04-20T12:00:00Z'));
     await monitor();
@@ -74,7 +77,7 @@ describe('monitor flow', () => {
     const summary = list[0] as MonitoringReportSummaryView;
     expect(summary).toMatchObject({
       model: '^GSPC.h1',
-      version: 1,
+      version: champion,
       status: 'ok',
       window: { to: '2020-04-17', rows: 60 },
     });
@@ -102,7 +105,7 @@ describe('monitor flow', () => {
   it('records the policy decision of each run with the rule and the numbers, even when nothing fires', async () => {
     const decisions = await get<RetrainDecisionView[]>('/api/retrain-decisions?model=%5EGSPC.h1');
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ retrain: false, version: 1, trainRunId: null });
+    expect(decisions[0]).toMatchObject({ retrain: false, version: champion, trainRunId: null });
     expect(decisions[0]?.numbers).toMatchObject({ driftWindowsNeeded: 3 });
   });
 
@@ -163,7 +166,7 @@ describe('monitor flow', () => {
     await monitor();
     const [next] = await get<RetrainDecisionView[]>('/api/retrain-decisions?limit=1');
     // The retrain may have been promoted (a young champion) or not (the old one, still over age).
-    if (next?.version === 1) {
+    if (next?.version === champion) {
       expect(next).toMatchObject({ retrain: false, rule: 'age', suppressedBy: 'cooldown' });
       expect(next.reason).toMatch(/inside the 30-day cooldown/);
     } else {

@@ -18,17 +18,23 @@ const NAME = encodeURIComponent('^GSPC.h1');
 describe('registry audit', () => {
   let h: Harness;
   let bootstrappedAt: number;
+  let bootChampion: number;
   let etlRunId: string;
+  let latest: number;
 
   beforeAll(async () => {
     h = await harness({ apiKey: 'k', env: { PRICE_SOURCE_URL: `file://${FIXTURES}` } });
     bootstrappedAt = Date.now();
+    // The bootstrap registered naive (v1, the floor) and ridge (v2, champion only if it beat naive).
+    bootChampion =
+      (await h.rt.services.registry.getVersionByAlias('^GSPC.h1', 'champion'))?.version ?? 0;
     // Recorded Yahoo bars of 2020-07..09 after the bundled sample (which ends 2020-04-17), then a version on them.
     const etl = await runEtl(h.rt.etl, { tickers: [sym('^GSPC')] });
     expect(etl.status).toBe('completed');
     etlRunId = etl.id;
     const r = await trainModel(h.rt.services, { ticker: sym('^GSPC'), model: 'naive', horizon: 1 });
-    expect(r.modelVersion).toBe(2);
+    expect(r.modelVersion).toBe(3);
+    latest = r.modelVersion;
   });
 
   afterAll(async () => {
@@ -39,13 +45,13 @@ describe('registry audit', () => {
     const models = (await h.app.inject({ url: '/api/models' })).json<RegisteredModelInfo[]>();
     const versions = models.find((m) => m.name === '^GSPC.h1')?.versions ?? [];
     const v1 = versions.find((v) => v.version === 1);
-    const v2 = versions.find((v) => v.version === 2);
+    const v3 = versions.find((v) => v.version === latest);
     // The bootstrap trained on the imported sample: no ETL run loaded it.
     expect(v1?.dataset).toMatchObject({ from: '2000-01-03', to: '2020-04-17', etlRunId: null });
     expect(v1?.dataset?.digest).toMatch(/^[0-9a-f]{64}$/);
-    expect(v2?.dataset).toMatchObject({ from: '2000-01-03', to: '2020-09-30', etlRunId });
-    expect(v2?.dataset?.rows).toBe((v1?.dataset?.rows ?? 0) + 64);
-    expect(v2?.dataset?.digest).not.toBe(v1?.dataset?.digest);
+    expect(v3?.dataset).toMatchObject({ from: '2000-01-03', to: '2020-09-30', etlRunId });
+    expect(v3?.dataset?.rows).toBe((v1?.dataset?.rows ?? 0) + 64);
+    expect(v3?.dataset?.digest).not.toBe(v1?.dataset?.digest);
   });
 
   it('answers which version served at a past time, and nothing before the first champion move', async () => {
@@ -58,7 +64,7 @@ describe('registry audit', () => {
       method: 'POST',
       url: `/api/models/${NAME}/aliases/champion`,
       headers: { 'x-api-key': 'k' },
-      payload: { version: 2, reason: 'audit test' },
+      payload: { version: latest, reason: 'audit test' },
     });
     expect(moved.statusCode, moved.body).toBe(200);
     const afterMove = Date.now();
@@ -66,14 +72,17 @@ describe('registry audit', () => {
     const atBoot = (
       await h.app.inject({ url: `/api/models/${NAME}/champion-at?time=${bootstrappedAt}` })
     ).json<ChampionAt>();
-    expect(atBoot).toMatchObject({ version: 1, move: { toVersion: 1, actor: 'bootstrap' } });
+    expect(atBoot).toMatchObject({
+      version: bootChampion,
+      move: { toVersion: bootChampion, actor: 'bootstrap' },
+    });
     const now = (
       await h.app.inject({
         url: `/api/models/${NAME}/champion-at?time=${new Date(afterMove + 1).toISOString()}`,
       })
     ).json<ChampionAt>();
     expect(now).toMatchObject({
-      version: 2,
+      version: latest,
       kind: 'naive',
       move: { reason: 'manual: audit test' },
     });
@@ -90,10 +99,10 @@ describe('registry audit', () => {
   });
 
   it('stores a monitoring reference beside each trained model: a bounded sample, the target, both kinds of predictions and the thresholds', async () => {
-    const v2 = await h.rt.services.registry.getVersion('^GSPC.h1', 2);
-    const bytes = await h.rt.services.tracker.getArtifact(v2.runId, MONITORING_REFERENCE_ARTIFACT);
+    const v = await h.rt.services.registry.getVersion('^GSPC.h1', latest);
+    const bytes = await h.rt.services.tracker.getArtifact(v.runId, MONITORING_REFERENCE_ARTIFACT);
     expect(bytes.byteLength).toBeLessThan(4 * 1024 * 1024);
-    const ref = (await readVersionReference(h.rt.services, v2.runId)) as MonitoringReference;
+    const ref = (await readVersionReference(h.rt.services, v.runId)) as MonitoringReference;
     expect(ref).toMatchObject({
       ticker: '^GSPC',
       horizon: 1,

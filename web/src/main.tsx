@@ -8,6 +8,7 @@ import { createQueryClient } from './lib';
 import './styles/base.css';
 import './styles/mlops.css';
 import './styles/flows.css';
+import './styles/forecast.css';
 
 const root = document.getElementById('root');
 if (!root) {

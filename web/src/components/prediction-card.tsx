@@ -135,6 +135,9 @@ function Forecast({ p }: { p: Prediction }) {
         <div className="model-version" data-testid="model-version">
           {p.model.name} v{p.model.version} · {p.model.kind}
         </div>
+        <p className="served-because" data-testid="served-because">
+          {p.model.servedBecause}
+        </p>
       </section>
 
       <Scores metrics={p.model.metrics} />

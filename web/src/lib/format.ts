@@ -115,6 +115,19 @@ export function formatDay(date: string): string {
   return Number.isNaN(parsed.getTime()) ? date : dateFormat.format(parsed);
 }
 
+const shortDateFormat = new Intl.DateTimeFormat('en-US', {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A date in a narrow table column, e.g. "Mon, Apr 20": the year is the page's. */
+export function formatShortDay(date: string): string {
+  const parsed = parseDay(date);
+  return Number.isNaN(parsed.getTime()) ? date : shortDateFormat.format(parsed);
+}
+
 /** Trading days as "1 trading day" / "5 trading days". */
 export function formatTradingDays(days: number): string {
   return plural(days, 'trading day');

@@ -25,6 +25,8 @@ export const queryKeys = {
   history: (symbol: string) => ['tickers', symbol, 'history'] as const,
   predictions: ['predict'] as const,
   prediction: (symbol: string, horizon: HorizonValue) => ['predict', symbol, horizon] as const,
+  // Under 'predict' too: a new champion refreshes the path with every single-horizon forecast.
+  forecast: (symbol: string, days: number) => ['predict', symbol, 'path', days] as const,
   runs: ['runs'] as const,
   runList: (ticker: string, horizon: HorizonValue) =>
     ['runs', 'list', { ticker, horizon }] as const,
@@ -63,6 +65,12 @@ export const queries = {
     queryOptions({
       queryKey: queryKeys.prediction(ticker, horizon),
       queryFn: ({ signal }) => api.call(endpoints.predict, { query: { ticker, horizon }, signal }),
+    }),
+
+  forecast: (ticker: string, days: number) =>
+    queryOptions({
+      queryKey: queryKeys.forecast(ticker, days),
+      queryFn: ({ signal }) => api.call(endpoints.forecast, { query: { ticker, days }, signal }),
     }),
 
   runs: (ticker: string, horizon: HorizonValue) =>

@@ -1,11 +1,13 @@
-// Forecast: the ticker's price chart with the forecast path and its interval, and the prediction card.
+// Forecast: the ticker's price chart with the 20-day forecast path and its 80% and 95% bands, the path as a table, the champion of each horizon, and the prediction card.
 import type { ApiBar as Bar, HorizonValue as Horizon } from '@stockops/api';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import {
   CHART_COLORS,
   ErrorBanner,
+  HorizonChampions,
   PageShell,
+  PathTable,
   PredictionCard,
   PriceChart,
   queryErrors,
@@ -16,7 +18,6 @@ import {
 } from '../components';
 import { navigate, useFirstStart, useLocation, useTickerChoice } from '../hooks';
 import {
-  chartInterval,
   cleanBars,
   formatCount,
   formatDay,
@@ -27,6 +28,8 @@ import {
 } from '../lib';
 
 const NO_BARS: readonly Bar[] = [];
+/** The path drawn and tabled: the longest the server serves (MAX_FORECAST_DAYS). */
+const PATH_DAYS = 20;
 
 function tickerFromSearch(search: string): string | undefined {
   const value = new URLSearchParams(search).get('ticker');
@@ -85,13 +88,19 @@ export function ForecastPage() {
     ...queries.prediction(symbol ?? '', horizon),
     enabled: symbol !== undefined,
   });
+  const forecast = useQuery({
+    ...queries.forecast(symbol ?? '', PATH_DAYS),
+    enabled: symbol !== undefined,
+  });
 
   const historyData = history.data;
   const bars = useMemo(() => (historyData ? cleanBars(historyData.bars) : NO_BARS), [historyData]);
   const predictionData = prediction.data;
-  const predictionBand = predictionData ? chartInterval(predictionData.interval) : undefined;
+  const forecastData = forecast.data;
+  const levels = new Set(forecastData?.path.flatMap((p) => p.interval.map((i) => i.level)));
   // While the first start trains, "no champion yet" is expected, not an error to show.
   const waitingForModel = preparing && prediction.isError;
+  const waitingForPath = preparing && forecast.isError;
   const predictionState: PredictionState =
     symbol === undefined
       ? { status: 'idle' }
@@ -139,6 +148,7 @@ export function ForecastPage() {
       ['Tickers', tickers],
       ['Price history', history],
       ['Forecast', waitingForModel ? { error: undefined } : prediction],
+      ['Forecast path', waitingForPath ? { error: undefined } : forecast],
     ]),
   ];
   const chartLoading = tickers.isPending || (symbol !== undefined && history.isPending);
@@ -157,12 +167,7 @@ export function ForecastPage() {
             <RangeButtons value={range} onChange={setRange} />
           </div>
           <div className="chart-frame">
-            <PriceChart
-              bars={bars}
-              prediction={predictionData}
-              range={range}
-              onHover={setHovered}
-            />
+            <PriceChart bars={bars} forecast={forecastData} range={range} onHover={setHovered} />
             {chartLoading ? (
               <div className="chart-overlay" role="status">
                 <span className="spinner" aria-hidden="true" /> Loading prices…
@@ -187,19 +192,22 @@ export function ForecastPage() {
               <li>
                 <span className="swatch" style={{ background: CHART_COLORS.close }} /> Close
               </li>
-              {predictionData && (
+              {forecastData && (
                 <li>
                   <span className="swatch dashed" style={{ borderColor: CHART_COLORS.forecast }} />{' '}
-                  Forecast ({predictionData.horizon}d)
+                  Forecast ({forecastData.days}d)
                 </li>
               )}
-              {predictionBand && (
+              {levels.has(0.8) && (
                 <li>
-                  <span
-                    className="swatch dashed thin"
-                    style={{ borderColor: CHART_COLORS.interval }}
-                  />{' '}
-                  {Math.round(predictionBand.level * 100)}% interval
+                  <span className="swatch band" style={{ background: CHART_COLORS.band80 }} /> 80%
+                  interval
+                </li>
+              )}
+              {levels.has(0.95) && (
+                <li>
+                  <span className="swatch band" style={{ background: CHART_COLORS.band95 }} /> 95%
+                  interval
                 </li>
               )}
             </ul>
@@ -212,6 +220,23 @@ export function ForecastPage() {
         </section>
 
         <PredictionCard state={predictionState} horizon={horizon} onHorizonChange={setHorizon} />
+
+        {symbol !== undefined && forecastData && (
+          <section className="panel path-panel" aria-label="Forecast path">
+            <div className="path-section">
+              <h2 className="card-title">Next {forecastData.days} trading days</h2>
+              <p className="note path-note">
+                Each horizon&apos;s champion at 1, 5 and 20 days; the days between them
+                interpolated; past the longest horizon with a champion, the last close (naive).
+              </p>
+              <PathTable forecast={forecastData} />
+            </div>
+            <div className="path-section">
+              <h2 className="card-title">Champion per horizon</h2>
+              <HorizonChampions symbol={symbol} forecast={forecastData} />
+            </div>
+          </section>
+        )}
       </main>
 
       <footer className="footer">
