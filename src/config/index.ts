@@ -65,6 +65,8 @@ export interface Config {
   retrainPolicy: RetrainPolicySettings;
   /** Thresholds of the alert rules (STOCKOPS_ALERT_*). */
   alerts: AlertSettings;
+  /** Where `stockops worker` serves Prometheus metrics (STOCKOPS_METRICS_PORT; 0: any free port); null: none. */
+  metricsPort: number | null;
 }
 
 export interface PromotionConfig {
@@ -131,6 +133,9 @@ export function loadConfig(env: Env = process.env): Config {
     monitoring: monitoringFrom(env),
     retrainPolicy: retrainPolicyFrom(env),
     alerts: alertsFrom(env),
+    metricsPort: nonEmpty(env.STOCKOPS_METRICS_PORT)
+      ? intFrom(env, 'STOCKOPS_METRICS_PORT', 0, 0, 65535)
+      : null,
   };
 }
 

@@ -1,6 +1,13 @@
 // Prometheus metrics for one process, on a registry of its own so several apps can coexist in tests.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+export {
+  registerMonitoringMetrics,
+  type ModelSnapshot,
+  type MonitoringSnapshot,
+  type MonitoringSnapshotSource,
+} from './monitoring.js';
+
 export interface AppMetrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status'>;
@@ -59,9 +66,21 @@ export function registerFlowGauges(metrics: AppMetrics, source: FlowMetricsSourc
   });
 }
 
+/**
+ * prom-client's default metrics add `..._total` gauges of active handles, requests and resources beside the same
+ * gauges by type; Prometheus keeps `_total` for counters (`promtool check metrics` says so), and the sum by type
+ * is what they hold, so they are left out.
+ */
+function dropTotalGauges(registry: Registry): void {
+  for (const what of ['handles', 'requests', 'resources']) {
+    registry.removeSingleMetric(`stockops_nodejs_active_${what}_total`);
+  }
+}
+
 export function createMetrics(): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stockops_' });
+  dropTotalGauges(registry);
   const imports = new Counter({
     name: 'stockops_import_rows_total',
     help: 'Imported CSV rows by outcome (imported, duplicate, quarantined)',

@@ -2,10 +2,16 @@
 import { ConfigError, type ManagedJobQueue } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { openFlows, type FlowEngine, type Flows } from '../flows/index.js';
-import { createMetrics, registerFlowGauges, type AppMetrics } from '../metrics/index.js';
+import {
+  createMetrics,
+  registerFlowGauges,
+  registerMonitoringMetrics,
+  type AppMetrics,
+} from '../metrics/index.js';
 import {
   createFitter,
   createFlows,
+  monitoringSnapshot,
   ServingCache,
   type EtlDeps,
   type ServiceDeps,
@@ -136,6 +142,10 @@ export async function openRuntime(
     depth: () => runners.queue.depth(),
     workers: () => runners.queue.workers(),
   });
+  // Store-backed monitoring numbers: every API replica reports them; workers report their own process only.
+  if (role === 'server') {
+    registerMonitoringMetrics(metrics.registry, () => monitoringSnapshot(services));
+  }
   return {
     config,
     stores,

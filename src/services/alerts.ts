@@ -2,6 +2,7 @@
 import {
   alertConditions,
   AlertNotFoundError,
+  consecutiveFromNewest,
   ConflictError,
   DEFAULT_ALERT_SETTINGS,
   DEFAULT_RETRAIN_POLICY,
@@ -25,6 +26,8 @@ export interface MonitoringFacts {
     /** Share of drifted features in the latest window with a verdict; null before any. */
     driftShare: number | null;
     lastWindowTo: string | null;
+    /** Realised accuracy of the champion's matured forecasts (with RMSEs and rates); null before any. */
+    realised: NonNullable<MonitoringSnapshotData['models'][number]['accuracy']> | null;
   })[];
   flows: { flow: string; consecutiveFailures: number }[];
   tickers: { ticker: string; lastBarDate: string | null; sessionsBehind: number }[];
@@ -94,6 +97,7 @@ export async function monitoringFacts(deps: ServiceDeps): Promise<MonitoringFact
       driftShare: latest?.featureDrift?.share ?? null,
       lastWindowTo: windows[0]?.windowTo ?? null,
       accuracy: null,
+      realised: null,
       retrainStopped:
         lastDecision?.suppressedBy === 'failures'
           ? (lastDecision.numbers.consecutiveFailures ?? 0)
@@ -189,4 +193,63 @@ export async function acknowledgeAlert(
     throw new AlertNotFoundError(id);
   }
   return a;
+}
+
+/** What the monitoring metrics show (src/metrics/monitoring.ts has the same shape). */
+export interface MonitoringSnapshotData {
+  models: {
+    ticker: string;
+    horizon: number;
+    version: number;
+    driftShare: number | null;
+    drift: boolean | null;
+    driftWindows: number;
+    lastWindowTo: string | null;
+    retrainStopped: boolean;
+    accuracy: {
+      matured: number;
+      rmse: number;
+      rmseNaive: number;
+      skill: number;
+      directionAccuracy: number;
+      upRate: number;
+      coverage: Record<string, number>;
+    } | null;
+  }[];
+  flows: { flow: string; consecutiveFailures: number }[];
+  tickers: { ticker: string; lastBarDate: string | null; sessionsBehind: number }[];
+  quarantinedTotal: { ticker: string; rows: number }[];
+  openAlerts: { rule: string; severity: string; count: number }[];
+  retrainsStarted: number;
+}
+
+/** The monitoring facts and the stores' totals, for the Prometheus metrics read at scrape time. */
+export async function monitoringSnapshot(deps: ServiceDeps): Promise<MonitoringSnapshotData> {
+  const stores = monitorStoresOf(deps);
+  const facts = await monitoringFacts(deps);
+  const open = new Map<string, { rule: string; severity: string; count: number }>();
+  for (const a of await stores.alerts.list({ state: 'open', limit: 10_000 })) {
+    const k = `${a.rule}\u0000${a.severity}`;
+    const e = open.get(k) ?? { rule: a.rule, severity: a.severity, count: 0 };
+    e.count++;
+    open.set(k, e);
+  }
+  return {
+    models: facts.models.map((m) => ({
+      ticker: m.ticker,
+      horizon: m.horizon,
+      version: m.version,
+      driftShare: m.driftShare,
+      drift: m.driftWindows[0] ?? null,
+      driftWindows: consecutiveFromNewest(m.driftWindows),
+      lastWindowTo: m.lastWindowTo,
+      retrainStopped: m.retrainStopped !== null,
+      accuracy: m.realised ?? null,
+    })),
+    flows: facts.flows,
+    tickers: facts.tickers,
+    quarantinedTotal: await stores.quarantine.countSince(0),
+    openAlerts: [...open.values()],
+    retrainsStarted: await stores.decisions.countRetrainsSince(0),
+  };
 }

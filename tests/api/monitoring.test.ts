@@ -213,6 +213,23 @@ describe('alerts', () => {
   });
 });
 
+describe('GET /metrics', () => {
+  it('shows drift, stale data, alerts and retrains as Prometheus series with bounded labels', async () => {
+    const text = (await h.app.inject({ url: '/metrics' })).body;
+    expect(text).toMatch(
+      /^stockops_model_drift_share_ratio\{ticker="\^GSPC",horizon="1"\} [0-9.e-]+$/m,
+    );
+    expect(text).toMatch(
+      /^stockops_model_drift_windows_consecutive\{ticker="\^GSPC",horizon="1"\} \d+$/m,
+    );
+    expect(text).toMatch(/^stockops_model_champion_version\{ticker="\^GSPC",horizon="1"\} \d+$/m);
+    expect(text).toMatch(/^stockops_data_sessions_behind\{ticker="\^GSPC"\} \d+$/m);
+    expect(text).toMatch(/^stockops_retrains_started_total [1-9]\d*$/m);
+    expect(text).toMatch(/^# TYPE stockops_quarantined_rows_total counter$/m);
+    expect(text).toMatch(/^stockops_flow_consecutive_failures\{flow="monitor"\} 0$/m);
+  });
+});
+
 describe('promotion gate', () => {
   it("runs a train flow's gate holding the model's lock, so two challengers of one model are gated one at a time", async () => {
     const locks = h.rt.etl.modelLocks;
