@@ -14,6 +14,7 @@ import type {
   MonitoringReport,
   MonitoringReportSummary,
   QuarantineEntry as CoreQuarantineEntry,
+  Recipe,
   RegisteredModel,
   RetrainDecisionRecord,
   RetrainPolicySettings,
@@ -37,6 +38,7 @@ import type {
   MonitoringReportSummaryView,
   MonitoringReportView,
   QuarantineEntry,
+  RecipeView,
   RegisteredModelInfo,
   RetrainDecisionView,
   RetrainPolicy,
@@ -62,6 +64,7 @@ describe('the HTTP contract', () => {
     expectTypeOf<FlowInfoView>().toEqualTypeOf<FlowInfo>();
     expectTypeOf<FlowLog>().toEqualTypeOf<FlowLogLine>();
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
+    expectTypeOf<RecipeView>().toEqualTypeOf<Recipe>();
     expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
     expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
     expectTypeOf<MonitoringReportSummaryView>().toEqualTypeOf<MonitoringReportSummary>();

@@ -48,7 +48,7 @@ export function endpoint<const S extends EndpointSchema>(
   return { method, url, schema, ...options };
 }
 
-type SuccessStatus = 200 | 201 | 202;
+type SuccessStatus = 200 | 201 | 202 | 204;
 
 /** The body of the endpoint's success response. */
 export type ResponseOf<E extends Endpoint> = Static<

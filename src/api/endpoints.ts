@@ -8,6 +8,7 @@ import {
   ImportResultSchema,
   QuarantineEntrySchema,
   QuarantineQuery,
+  TickerDetailSchema,
   TickerSummarySchema,
 } from './data.js';
 import { endpoint, errorResponses, NEEDS_API_KEY } from './endpoint.js';
@@ -48,7 +49,18 @@ import {
   RetrainPolicyPatchSchema,
   RetrainPolicyViewSchema,
 } from './monitoring.js';
+import { OverviewSchema } from './overview.js';
 import { ForecastQuery, ForecastSchema, PredictionSchema, PredictQuery } from './predict.js';
+import {
+  RecipeCreateSchema,
+  RecipeDetailSchema,
+  RecipeParams,
+  RecipeRunRequestSchema,
+  RecipeRunsStartedSchema,
+  RecipeSchema,
+  RecipeUpdateSchema,
+  RecipeVersionParams,
+} from './recipes.js';
 import { HealthSchema } from './system.js';
 import { MetricParams, MetricPointSchema, RunParams, RunSchema, RunsQuery } from './tracking.js';
 import { JobAcceptedSchema, JobParams, JobSchema, TrainRequestSchema } from './train.js';
@@ -60,11 +72,25 @@ export const endpoints = {
     response: { 200: HealthSchema },
   }),
 
+  overview: endpoint('GET', '/api/overview', {
+    tags: ['system'],
+    description:
+      'The home page in one request: every ticker with its last close, its champion per horizon (skill beside naive) and latest forecast, and the last ETL and training runs.',
+    response: { 200: OverviewSchema },
+  }),
+
   // data
   tickers: endpoint('GET', '/api/tickers', {
     tags: ['data'],
     description: 'Every ticker with a cleaned series: first and last date, rows.',
     response: { 200: Type.Array(TickerSummarySchema) },
+  }),
+  ticker: endpoint('GET', '/api/tickers/:symbol', {
+    tags: ['data'],
+    description:
+      "One ticker's data set: exchange and currency, first and last date, rows, last close, quarantined rows, and its last ETL run with the quality checks.",
+    params: HistoryParams,
+    response: { 200: TickerDetailSchema, ...errorResponses(400, 404) },
   }),
   history: endpoint('GET', '/api/tickers/:symbol/history', {
     tags: ['data'],
@@ -251,6 +277,59 @@ export const endpoints = {
     params: ScheduleParams,
     body: SchedulePatchSchema,
     response: { 200: ScheduleSchema, ...errorResponses(400, 401, 404) },
+  }),
+
+  // model recipes
+  recipes: endpoint('GET', '/api/recipes', {
+    tags: ['recipes'],
+    description: 'Model recipes, the latest version of each, by id.',
+    response: { 200: Type.Array(RecipeSchema) },
+  }),
+  recipe: endpoint('GET', '/api/recipes/:id', {
+    tags: ['recipes'],
+    description: "A recipe's latest version, with the numbers of all its versions.",
+    params: RecipeParams,
+    response: { 200: RecipeDetailSchema, ...errorResponses(400, 404) },
+  }),
+  recipeVersion: endpoint('GET', '/api/recipes/:id/versions/:version', {
+    tags: ['recipes'],
+    description:
+      'One version of a recipe, as the runs tagged stockops.recipe = id@version were trained from (still there after a delete).',
+    params: RecipeVersionParams,
+    response: { 200: RecipeDetailSchema, ...errorResponses(400, 404) },
+  }),
+  createRecipe: endpoint('POST', '/api/recipes', {
+    tags: ['recipes'],
+    security: NEEDS_API_KEY,
+    description:
+      'Stores version 1 of a new recipe. Settings are checked beyond the schema: only the kind trained may have settings, the feature set must exist, purge at least the longest horizon.',
+    body: RecipeCreateSchema,
+    response: { 201: RecipeDetailSchema, ...errorResponses(400, 401, 409) },
+  }),
+  updateRecipe: endpoint('PUT', '/api/recipes/:id', {
+    tags: ['recipes'],
+    security: NEEDS_API_KEY,
+    description: 'Stores the next version; earlier versions stay as they were.',
+    params: RecipeParams,
+    body: RecipeUpdateSchema,
+    response: { 200: RecipeDetailSchema, ...errorResponses(400, 401, 404) },
+  }),
+  deleteRecipe: endpoint('DELETE', '/api/recipes/:id', {
+    tags: ['recipes'],
+    security: NEEDS_API_KEY,
+    description:
+      'Removes the recipe from the list; its versions still resolve for the runs that name them, and its id is not reused.',
+    params: RecipeParams,
+    response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+  }),
+  runRecipe: endpoint('POST', '/api/recipes/:id/runs', {
+    tags: ['recipes'],
+    security: NEEDS_API_KEY,
+    description:
+      'Starts one train (or evaluate) flow run per ticker and horizon, every one pinned to the same version; each tracked run is tagged stockops.recipe = id@version.',
+    params: RecipeParams,
+    body: RecipeRunRequestSchema,
+    response: { 202: RecipeRunsStartedSchema, ...errorResponses(400, 401, 404) },
   }),
 
   // monitoring

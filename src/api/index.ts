@@ -7,6 +7,7 @@ export {
   modelName,
   parseModelName,
   MODEL_KINDS,
+  SYMBOL_INPUT_PATTERN,
 } from '../core/index.js';
 export type {
   ErrorCode,
@@ -23,8 +24,10 @@ export * from './etl.js';
 export * from './flows.js';
 export * from './models.js';
 export * from './monitoring.js';
+export * from './overview.js';
 export * from './predict.js';
 export * from './primitives.js';
+export * from './recipes.js';
 export * from './system.js';
 export * from './tracking.js';
 export * from './train.js';

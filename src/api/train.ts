@@ -12,9 +12,11 @@ export const TrainRequestSchema = Type.Object(
 );
 export type TrainRequest = Static<typeof TrainRequestSchema>;
 
+/** A started flow run: `id`, as every flow start answers, and `jobId`, the same id under its older name. */
 export const JobAcceptedSchema = Type.Object({
+  id: Type.String({ description: 'The flow run id; poll GET /api/flow-runs/{id}' }),
   jobId: Type.String({
-    description: 'The flow run id; poll GET /api/flow-runs/{id} (or /api/jobs/{id})',
+    description: 'The same id, the name older clients read (GET /api/jobs/{id} answers it too)',
   }),
 });
 export type JobAccepted = Static<typeof JobAcceptedSchema>;

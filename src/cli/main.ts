@@ -34,6 +34,7 @@ import { runCommand } from './backend.js';
 import { registerDriftCommand } from './drift-command.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
+import { registerRecipeCommands } from './recipe-commands.js';
 import { parseHorizon, parseTicker } from './options.js';
 
 function parsePort(v: string): string {
@@ -340,6 +341,7 @@ export function buildCli(): Command {
     });
 
   registerFlowCommands(program, emit, onWait);
+  registerRecipeCommands(program, emit, onWait);
   registerEvaluateCommand(program, emit);
   registerDriftCommand(program, emit);
 

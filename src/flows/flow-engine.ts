@@ -235,6 +235,7 @@ export class FlowEngine implements FlowService {
       description: f.description,
       tasks: f.tasks.map((t) => t.name),
       parameters: f.parameters,
+      required: [...(f.required ?? [])],
     }));
   }
 

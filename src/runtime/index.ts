@@ -99,6 +99,7 @@ export async function openRuntime(
     datasets: stores.datasets,
     source: stores.source,
     etlRuns: stores.etlRuns,
+    recipes: stores.recipes,
   };
   const etl: EtlDeps = {
     ...services,

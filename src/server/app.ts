@@ -19,7 +19,9 @@ import {
   registerFlowRoutes,
   registerModelRoutes,
   registerMonitoringRoutes,
+  registerOverviewRoutes,
   registerPredictRoutes,
+  registerRecipeRoutes,
   registerRetrainRoutes,
   registerSystemRoutes,
   registerTrackingRoutes,
@@ -76,6 +78,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerTrackingRoutes(app, deps);
   registerModelRoutes(app, deps);
   registerFlowRoutes(app, deps);
+  registerRecipeRoutes(app, deps);
+  registerOverviewRoutes(app, deps);
   registerMonitoringRoutes(app, deps);
   registerRetrainRoutes(app, deps);
   registerAlertRoutes(app, deps);

@@ -37,6 +37,7 @@ const STATUS: Record<ErrorCode, number> = {
   REPORT_NOT_FOUND: 404,
   ALERT_NOT_FOUND: 404,
   LOCK_TIMEOUT: 503,
+  RECIPE_NOT_FOUND: 404,
 };
 
 export interface ErrorBody {

@@ -12,6 +12,7 @@ import type {
   PriceSource,
   PriceStore,
   QuarantineCounts,
+  RecipeStore,
   Registry,
   RetrainDecisionStore,
   RetrainPolicySettings,
@@ -64,6 +65,8 @@ export interface ServiceDeps {
   alertSettings?: AlertSettings;
   /** One promotion gate per model at a time, across processes; without it the gate runs unguarded. */
   modelLocks?: ModelLocks;
+  /** Model recipes (versioned training settings); needed by the recipe routes and recipe runs only. */
+  recipes?: RecipeStore;
   /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */
   fitter?: Fitter;
 }

@@ -32,7 +32,7 @@ export async function startTraining(
     horizon: request.horizon ?? 1,
     actor,
   });
-  return { jobId };
+  return { id: jobId, jobId };
 }
 
 /** Starts an `etl` flow run; no tickers means the default set. */
@@ -51,7 +51,7 @@ export async function startEtl(
     ...(request.snapshot !== undefined ? { snapshot: request.snapshot } : {}),
     trigger,
   });
-  return { jobId };
+  return { id: jobId, jobId };
 }
 
 /** A flow run with its task runs and logs, or FlowRunNotFoundError. */

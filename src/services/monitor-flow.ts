@@ -1,15 +1,15 @@
 // The `monitor` flow: drift of every served champion against its reference (one report each), the retrain policy on each, then the alert rules over everything monitoring knows.
-import {
-  addDays,
-  HORIZONS,
-  InvalidInputError,
-  isHorizon,
-  normalizeSymbol,
-  type FlowDefinition,
-  type TaskContext,
-} from '../core/index.js';
+import { Type } from '@sinclair/typebox';
+import { addDays, type FlowDefinition, type TaskContext } from '../core/index.js';
 import { evaluateAlerts, monitoringFacts } from './alerts.js';
 import type { ServiceDeps } from './deps.js';
+import {
+  checkParameters,
+  describeParameters,
+  HorizonParam,
+  symbolsOf,
+  TickersParam,
+} from './flow-parameters.js';
 import { monitorModel, servedModels, type ServedModel } from './monitor.js';
 import { applyRetrainPolicy } from './retrain-policy.js';
 
@@ -22,56 +22,35 @@ export interface MonitorFlowParams {
   trigger: string;
 }
 
-const PARAMETERS = ['tickers', 'horizons', 'market', 'trigger'] as const;
+const MonitorParameters = Type.Object(
+  {
+    tickers: Type.Optional(TickersParam('tickers; default: every model with a champion')),
+    horizons: Type.Optional(
+      Type.Array(HorizonParam({ description: 'horizon in trading days' }), {
+        minItems: 1,
+        description: 'horizons; default: all',
+        errorMessage: 'expected a non-empty list',
+      }),
+    ),
+    market: Type.Optional(
+      Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
+        description: 'exchange group (Taipei or the others) when tickers is empty',
+        default: 'ALL',
+        errorMessage: 'expected US, TW or ALL',
+      }),
+    ),
+    trigger: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
 
 export function parseMonitorParams(raw: unknown): MonitorFlowParams {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InvalidInputError('parameters', 'expected a JSON object');
-  }
-  const p = raw as Record<string, unknown>;
-  const extra = Object.keys(p).find((k) => !(PARAMETERS as readonly string[]).includes(k));
-  if (extra !== undefined) {
-    throw new InvalidInputError(
-      extra,
-      `unknown parameter; expected one of ${PARAMETERS.join(', ')}`,
-    );
-  }
-  let tickers: string[] | null = null;
-  if (p.tickers !== undefined && p.tickers !== null) {
-    if (!Array.isArray(p.tickers) || p.tickers.length === 0 || p.tickers.length > 500) {
-      throw new InvalidInputError(
-        'tickers',
-        'expected a non-empty list of at most 500 ticker symbols',
-      );
-    }
-    tickers = p.tickers.map((t, i) => {
-      if (typeof t !== 'string') {
-        throw new InvalidInputError(`tickers.${i}`, 'expected a ticker symbol string');
-      }
-      return normalizeSymbol(t, `tickers.${i}`);
-    });
-  }
-  let horizons: number[] | null = null;
-  if (p.horizons !== undefined && p.horizons !== null) {
-    if (!Array.isArray(p.horizons) || p.horizons.length === 0) {
-      throw new InvalidInputError('horizons', 'expected a non-empty list');
-    }
-    horizons = p.horizons.map((h, i) => {
-      if (!isHorizon(h)) {
-        throw new InvalidInputError(`horizons.${i}`, `expected one of ${HORIZONS.join(', ')}`);
-      }
-      return h;
-    });
-  }
-  const market = p.market ?? 'ALL';
-  if (market !== 'US' && market !== 'TW' && market !== 'ALL') {
-    throw new InvalidInputError('market', 'expected US, TW or ALL');
-  }
+  const p = checkParameters(MonitorParameters, raw);
   return {
-    tickers,
-    horizons,
-    market,
-    trigger: typeof p.trigger === 'string' ? p.trigger : 'api',
+    tickers: p.tickers ? symbolsOf(p.tickers, 'tickers') : null,
+    horizons: p.horizons ?? null,
+    market: p.market ?? 'ALL',
+    trigger: p.trigger ?? 'api',
   };
 }
 
@@ -110,15 +89,7 @@ export function monitorFlow(deps: ServiceDeps): FlowDefinition<MonitorFlowParams
     name: 'monitor',
     description:
       'For each served champion: drift of its latest rows (features, return, predictions) against the reference stored at training, one report each; the retrain policy (a retrain is a train run); the alert rules.',
-    parameters: {
-      tickers: { type: 'string[]', description: 'tickers; default: every model with a champion' },
-      horizons: { type: '(1 | 5 | 20)[]', description: 'horizons; default: all' },
-      market: {
-        type: 'US | TW | ALL',
-        description: 'exchange group when tickers is empty',
-        default: 'ALL',
-      },
-    },
+    ...describeParameters(MonitorParameters),
     parse: parseMonitorParams,
     tasks: [
       {

@@ -43,6 +43,8 @@ export interface TrainInput {
   modelOptions?: ModelOptions;
   /** Interval levels and adaptive-conformal settings. @defaultValue levels 0.8 and 0.95 */
   conformal?: ConformalOptions;
+  /** First bar date trained on (YYYY-MM-DD), e.g. a recipe's window start. @defaultValue the whole history */
+  from?: string;
 }
 
 /** How a training is run: cancellation, extra run tags, progress. */
@@ -81,10 +83,12 @@ export async function trainTracked(
   options: TrainOptions = {},
 ): Promise<TrackedTraining & { model: ModelJson }> {
   const symbol = input.ticker;
-  const bars = await deps.prices.getBars(symbol);
-  if (bars.length === 0) {
+  const stored = await deps.prices.getBars(symbol);
+  if (stored.length === 0) {
     throw new UnknownTickerError(symbol);
   }
+  const from = input.from;
+  const bars = from === undefined ? stored : stored.filter((b) => b.date >= from);
   const needed = barsNeeded(input);
   if (bars.length < needed) {
     throw new InsufficientHistoryError(symbol, needed, bars.length);
@@ -141,6 +145,9 @@ export async function trainTracked(
       'data.rows': String(bars.length),
       'data.from': bars[0]?.date ?? '',
       'data.to': bars[bars.length - 1]?.date ?? '',
+      ...(options.tags?.['stockops.recipe'] !== undefined
+        ? { recipe: options.tags['stockops.recipe'] }
+        : {}),
       ...Object.fromEntries(
         Object.entries(final.params()).map(([k, v]) => [`final.${k}`, String(v)]),
       ),

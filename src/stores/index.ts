@@ -15,6 +15,7 @@ import {
   type PriceSource,
   type PriceStore,
   type QuarantineCounts,
+  type RecipeStore,
   type Registry,
   type RetrainDecisionStore,
   type RetrainPolicyStore,
@@ -42,6 +43,7 @@ import {
   ThreadLeaseKeeper,
   SqlPriceStore,
   SqlQuarantineCounts,
+  SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
   type SqlClient,
@@ -80,6 +82,8 @@ export interface Stores {
   alerts: AlertStore;
   /** Rows quarantined per ticker since a time. */
   quarantineCounts: QuarantineCounts;
+  /** Model recipes, every version kept. */
+  recipes: RecipeStore;
   /** Engine serving the cleaned series: the SQL engine, or "clickhouse" when CLICKHOUSE_URL is set. */
   seriesEngine: string;
   /** Publishes the server URL in the embedded database's lock, so CLI commands route through it. */
@@ -239,6 +243,7 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     modelLocks: new SqlModelLocks(db),
     alerts: new SqlAlertStore(db),
     quarantineCounts: new SqlQuarantineCounts(db),
+    recipes: new SqlRecipeStore(db),
     seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),
     close: async () => {

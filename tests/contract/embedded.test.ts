@@ -12,6 +12,7 @@ import {
   SqlMonitoringReportStore,
   SqlPriceStore,
   SqlQuarantineCounts,
+  SqlRecipeStore,
   SqlRegistry,
   SqlRetrainDecisionStore,
   SqlRetrainPolicyStore,
@@ -29,6 +30,7 @@ import {
   retrainStoresContract,
 } from './monitoring-stores.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
+import { recipeStoreContract } from './recipe-store.contract.js';
 import { registryContract } from './registry.contract.js';
 import { seriesStoreContract } from './series-store.contract.js';
 import { trackerContract } from './tracker.contract.js';
@@ -46,6 +48,7 @@ trackerContract(
   'built-in on PGlite + file://',
   async () => new SqlTracker(await freshDb(), new FileArtifactStore(tmp())),
 );
+recipeStoreContract('SQL on PGlite', async () => new SqlRecipeStore(await freshDb()));
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
 monitoringReportStoreContract(

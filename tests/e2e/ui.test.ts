@@ -195,7 +195,7 @@ describe('viewer page', () => {
         pageErrors.push(err.message);
       });
 
-      await page.goto(url);
+      await page.goto(`${url}/forecast`);
       const select = page.getByTestId('ticker-select');
       await select.locator('option[value="^GSPC"]').waitFor({ state: 'attached' });
       await select.selectOption('^GSPC');

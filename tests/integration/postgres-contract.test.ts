@@ -1,5 +1,5 @@
 // Real: PostgreSQL (scripts/services/postgres.sh). The same contract suites as on PGlite (price store, cleaned
-// series, ETL run log, tracker, registry, monitoring reports, retrain decisions, model locks, alerts), the
+// series, ETL run log, recipes, tracker, registry, monitoring reports, retrain decisions, model locks, alerts), the
 // migrations racing from two processes' worth of pools, and the ETL.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import {
   SqlMonitoringReportStore,
   SqlPriceStore,
   SqlQuarantineCounts,
+  SqlRecipeStore,
   SqlRegistry,
   SqlRetrainDecisionStore,
   SqlRetrainPolicyStore,
@@ -34,6 +35,7 @@ import {
   retrainStoresContract,
 } from '../contract/monitoring-stores.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
+import { recipeStoreContract } from '../contract/recipe-store.contract.js';
 import { registryContract } from '../contract/registry.contract.js';
 import { seriesStoreContract } from '../contract/series-store.contract.js';
 import { trackerContract } from '../contract/tracker.contract.js';
@@ -51,6 +53,7 @@ trackerContract(
   'built-in on PostgreSQL + file://',
   async () => new SqlTracker(await pgdb.db(), new FileArtifactStore(tmp())),
 );
+recipeStoreContract('SQL on PostgreSQL', async () => new SqlRecipeStore(await pgdb.db()));
 registryContract('built-in on PostgreSQL', async () => new SqlRegistry(await pgdb.db()));
 monitoringReportStoreContract(
   'SQL on PostgreSQL',

@@ -91,7 +91,7 @@ beforeAll(async () => {
     model: 'ridge',
     horizon: 1,
   });
-  expect((await waitRun(a, train.jobId)).state).toBe('Completed');
+  expect((await waitRun(a, train.id)).state).toBe('Completed');
   const monitor = await api<{ id: string }>(b, 'POST', '/api/flows/monitor/runs', {});
   const m = await waitRun(b, monitor.id);
   expect(m.state, JSON.stringify(m.error)).toBe('Completed');

@@ -35,7 +35,8 @@ export type ErrorCode =
   | 'INTERNAL_INVARIANT'
   | 'REPORT_NOT_FOUND'
   | 'ALERT_NOT_FOUND'
-  | 'LOCK_TIMEOUT';
+  | 'LOCK_TIMEOUT'
+  | 'RECIPE_NOT_FOUND';
 
 export class StockopsError extends Error {
   readonly code: ErrorCode;
@@ -339,4 +340,16 @@ export class LockTimeoutError extends StockopsError {
 
 export function isStockopsError(e: unknown): e is StockopsError {
   return e instanceof StockopsError;
+}
+
+export class RecipeNotFoundError extends StockopsError {
+  constructor(id: string, version?: number) {
+    super(
+      'RECIPE_NOT_FOUND',
+      version === undefined
+        ? `No model recipe "${id}"; list them with GET /api/recipes.`
+        : `Model recipe "${id}" has no version ${version}.`,
+      { id, ...(version === undefined ? {} : { version }) },
+    );
+  }
 }

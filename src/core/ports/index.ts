@@ -11,5 +11,6 @@ export type * from './model-locks.js';
 export type * from './model-registry.js';
 export type * from './monitoring-reports.js';
 export type * from './quarantine-counts.js';
+export type * from './recipe-store.js';
 export type * from './retrain-decisions.js';
 export type * from './tracker.js';

@@ -11,9 +11,10 @@ export function registerFlowRoutes(app: FastifyInstance, deps: { flows: FlowServ
   route(app, endpoints.flows, () => flows.listFlows());
 
   // An empty body is the flow with its default parameters.
-  route(app, endpoints.startFlow, async (req) => ({
-    id: await flows.start(req.params.name, req.body),
-  }));
+  route(app, endpoints.startFlow, async (req) => {
+    const id = await flows.start(req.params.name, req.body);
+    return { id, jobId: id };
+  });
 
   route(app, endpoints.flowRuns, (req) =>
     flows.list({

@@ -10,6 +10,7 @@ export { SqlMonitoringReportStore } from './monitoring-store.js';
 export { openPglite } from './pglite.js';
 export { openPostgres } from './postgres.js';
 export { SqlPriceStore } from './price-store.js';
+export { SqlRecipeStore } from './recipe-store.js';
 export { SqlAliasLog, SqlRegistry } from './model-registry.js';
 export { SqlRetrainDecisionStore, SqlRetrainPolicyStore } from './retrain-store.js';
 export { SqlTracker } from './tracker.js';

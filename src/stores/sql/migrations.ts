@@ -328,6 +328,31 @@ export const MIGRATIONS: readonly Migration[] = [
       create index alerts_state on alerts (state, id desc);
     `,
   },
+  // Ids 50-59: the UI issue's tables (model recipes; the flow run behind an ETL run).
+  {
+    id: 50,
+    name: 'recipes',
+    sql: `
+      create table recipes (
+        id text not null,
+        version integer not null,
+        name text not null,
+        description text not null default '',
+        spec text not null,
+        created_at bigint not null,
+        deleted boolean not null default false,
+        primary key (id, version)
+      );
+    `,
+  },
+  {
+    id: 51,
+    name: 'etl-run-flow-run',
+    sql: `
+      alter table etl_runs add column flow_run_id text;
+      create index etl_runs_flow_run on etl_runs (flow_run_id);
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

@@ -2,6 +2,7 @@
 import { HORIZONS, type Forecast, type HorizonValue as Horizon } from '@stockops/api';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useRefreshOnRunEnd, useTrain } from '../hooks';
 import { DASH, describeError, formatPercent as pct, queries } from '../lib';
 import { ApiKeyField } from './api-key-field';
@@ -17,6 +18,7 @@ function Skill({ skill }: { skill: number | undefined }) {
 
 /** Starts a train flow run for one missing horizon and follows it; the path refreshes when it ends. */
 function TrainMissing({ symbol, missing }: { symbol: string; missing: readonly Horizon[] }) {
+  const { t } = useTranslation();
   const train = useTrain();
   const [asked, setAsked] = useState<Horizon | undefined>(undefined);
   const jobId = train.data?.jobId;
@@ -25,7 +27,7 @@ function TrainMissing({ symbol, missing }: { symbol: string; missing: readonly H
   return (
     <form
       className="promote-form train-form"
-      aria-label="Train a missing horizon"
+      aria-label={t('forecast.trainMissing')}
       onSubmit={(e) => {
         e.preventDefault();
       }}
@@ -42,7 +44,7 @@ function TrainMissing({ symbol, missing }: { symbol: string; missing: readonly H
             train.mutate({ ticker: symbol, model: TRAIN_KIND, horizon: h });
           }}
         >
-          Train {TRAIN_KIND} at {h}d
+          {t('forecast.trainAt', { kind: TRAIN_KIND, h })}
         </button>
       ))}
       {train.isError && (
@@ -52,7 +54,7 @@ function TrainMissing({ symbol, missing }: { symbol: string; missing: readonly H
       )}
       {jobId !== undefined && asked !== undefined && (
         <span className="form-ok" role="status">
-          {asked}d: train flow run <span className="mono">{jobId.slice(0, 8)}</span>{' '}
+          {t('forecast.trainRun', { h: asked })} <span className="mono">{jobId.slice(0, 8)}</span>{' '}
           {flowRun.data ? <StateBadge state={flowRun.data.state} /> : '…'}
         </span>
       )}
@@ -61,6 +63,7 @@ function TrainMissing({ symbol, missing }: { symbol: string; missing: readonly H
 }
 
 export function HorizonChampions({ symbol, forecast }: { symbol: string; forecast: Forecast }) {
+  const { t } = useTranslation();
   const missing = HORIZONS.filter((h) => forecast.missingHorizons.includes(h));
   return (
     <>
@@ -68,12 +71,12 @@ export function HorizonChampions({ symbol, forecast }: { symbol: string; forecas
         <table className="data-table champions-table" data-testid="champions-table">
           <thead>
             <tr>
-              <th scope="col">Horizon</th>
-              <th scope="col">Champion</th>
+              <th scope="col">{t('common.horizon')}</th>
+              <th scope="col">{t('overview.champion')}</th>
               <th scope="col" className="num">
-                Skill vs naive
+                {t('forecast.skillVsNaive')}
               </th>
-              <th scope="col">Why it serves</th>
+              <th scope="col">{t('forecast.whyServes')}</th>
             </tr>
           </thead>
           <tbody>
@@ -81,7 +84,7 @@ export function HorizonChampions({ symbol, forecast }: { symbol: string; forecas
               const m = forecast.models.find((x) => x.horizon === h);
               return (
                 <tr key={h} data-horizon={h}>
-                  <td>{h}d</td>
+                  <td>{t('common.horizonShort', { h })}</td>
                   {m ? (
                     <>
                       <td className="mono">
@@ -91,19 +94,19 @@ export function HorizonChampions({ symbol, forecast }: { symbol: string; forecas
                         <Skill skill={m.metrics?.skill} />
                         <span className="vs small">
                           {' '}
-                          RMSE {pct(m.metrics?.rmse, 2)} vs {pct(m.metrics?.rmseNaive, 2)}
+                          {t('forecast.rmseVs', {
+                            rmse: pct(m.metrics?.rmse, 2),
+                            naive: pct(m.metrics?.rmseNaive, 2),
+                          })}
                         </span>
                       </td>
                       <td className="decision">{m.servedBecause ?? DASH}</td>
                     </>
                   ) : (
                     <>
-                      <td className="muted">none</td>
+                      <td className="muted">{t('forecast.noChampion')}</td>
                       <td className="num">{DASH}</td>
-                      <td className="decision">
-                        No champion at this horizon: the path past the longest trained horizon is
-                        naive.
-                      </td>
+                      <td className="decision">{t('forecast.noChampionNote')}</td>
                     </>
                   )}
                 </tr>

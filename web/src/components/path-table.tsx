@@ -1,12 +1,7 @@
 // The forecast path as a table: each trading day's close with its 80% and 95% bounds and where the number comes from.
 import type { Forecast } from '@stockops/api';
+import { useTranslation } from 'react-i18next';
 import { DASH, formatPrice, formatShortDay, intervalAt } from '../lib';
-
-const SOURCE_TITLES: Record<Forecast['path'][number]['source'], string> = {
-  model: "this horizon's champion",
-  interpolated: 'between two horizons with champions',
-  naive: 'past the longest horizon with a champion: the last close, no trend invented',
-};
 
 function Bounds({ lower, upper }: { lower?: number; upper?: number }) {
   if (lower === undefined || upper === undefined) {
@@ -21,26 +16,25 @@ function Bounds({ lower, upper }: { lower?: number; upper?: number }) {
 }
 
 export function PathTable({ forecast }: { forecast: Forecast }) {
+  const { t } = useTranslation();
   return (
     <div className="table-wrap">
       <table className="data-table path-table" data-testid="path-table">
-        <caption className="sr-only">
-          Forecast close and intervals for each of the next {forecast.days} trading days
-        </caption>
+        <caption className="sr-only">{t('forecast.pathCaption', { days: forecast.days })}</caption>
         <thead>
           <tr>
-            <th scope="col">Date</th>
+            <th scope="col">{t('forecast.date')}</th>
             <th scope="col" className="num">
-              Close
+              {t('forecast.close')}
             </th>
             <th scope="col" className="num">
-              80%
+              {t('forecast.intervalLegend', { level: 80 })}
             </th>
             <th scope="col" className="num">
-              95%
+              {t('forecast.intervalLegend', { level: 95 })}
             </th>
             <th scope="col" className="source-col">
-              Source
+              {t('forecast.source')}
             </th>
           </tr>
         </thead>
@@ -54,7 +48,7 @@ export function PathTable({ forecast }: { forecast: Forecast }) {
                   <span className="path-day">{p.day}</span> {formatShortDay(p.date)}
                   {/* On a phone the source column is hidden and the source shows under the date. */}
                   <span className={`source source-${p.source} source-inline`} aria-hidden="true">
-                    {p.source}
+                    {t(`forecast.sources.${p.source}`)}
                   </span>
                 </td>
                 <td className="num">{formatPrice(p.predictedClose)}</td>
@@ -65,8 +59,11 @@ export function PathTable({ forecast }: { forecast: Forecast }) {
                   <Bounds lower={i95?.lower} upper={i95?.upper} />
                 </td>
                 <td className="source-col">
-                  <span className={`source source-${p.source}`} title={SOURCE_TITLES[p.source]}>
-                    {p.source}
+                  <span
+                    className={`source source-${p.source}`}
+                    title={t(`forecast.sourceTitles.${p.source}`)}
+                  >
+                    {t(`forecast.sources.${p.source}`)}
                   </span>
                 </td>
               </tr>
