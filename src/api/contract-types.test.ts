@@ -2,6 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   AlertRecord,
+  PromotionApproval,
   AliasEvent,
   Bar,
   ColumnDriftJson,
@@ -25,6 +26,7 @@ import type {
 } from '../core/index.js';
 import type {
   Alert,
+  Approval,
   AliasEventInfo,
   ApiBar,
   ColumnDriftResult,
@@ -72,6 +74,7 @@ describe('the HTTP contract', () => {
     expectTypeOf<RetrainDecisionView>().toEqualTypeOf<RetrainDecisionRecord>();
     expectTypeOf<RetrainPolicy>().toEqualTypeOf<RetrainPolicySettings>();
     expectTypeOf<Alert>().toEqualTypeOf<AlertRecord>();
+    expectTypeOf<Approval>().toEqualTypeOf<PromotionApproval>();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

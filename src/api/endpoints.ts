@@ -40,6 +40,10 @@ import {
   AlertParams,
   AlertSchema,
   AlertsQuery,
+  ApprovalDecisionSchema,
+  ApprovalParams,
+  ApprovalSchema,
+  ApprovalsQuery,
   DecisionsQuery,
   MonitoringReportSchema,
   MonitoringReportSummarySchema,
@@ -367,6 +371,40 @@ export const endpoints = {
     body: RetrainPolicyPatchSchema,
     response: { 200: RetrainPolicyViewSchema, ...errorResponses(400, 401) },
   }),
+  approvals: endpoint('GET', '/api/approvals', {
+    tags: ['monitoring'],
+    description:
+      "Retrains' promotions held for a person (the retrain policy's approval step), newest first, with what came of each.",
+    querystring: ApprovalsQuery,
+    response: { 200: Type.Array(ApprovalSchema), ...errorResponses(400) },
+  }),
+  approve: endpoint(
+    'POST',
+    '/api/approvals/:id/approve',
+    {
+      tags: ['monitoring'],
+      security: NEEDS_API_KEY,
+      description:
+        'Approves a held promotion: the gate runs again against the champion of now and moves it if the version still beats naive and the champion; recorded in the alias log.',
+      params: ApprovalParams,
+      body: ApprovalDecisionSchema,
+      response: { 200: ApprovalSchema, ...errorResponses(400, 401, 404, 409) },
+    },
+    { emptyBody: {} },
+  ),
+  reject: endpoint(
+    'POST',
+    '/api/approvals/:id/reject',
+    {
+      tags: ['monitoring'],
+      security: NEEDS_API_KEY,
+      description: 'Rejects a held promotion: the champion stays; recorded in the alias log.',
+      params: ApprovalParams,
+      body: ApprovalDecisionSchema,
+      response: { 200: ApprovalSchema, ...errorResponses(400, 401, 404, 409) },
+    },
+    { emptyBody: {} },
+  ),
   alerts: endpoint('GET', '/api/alerts', {
     tags: ['monitoring'],
     description:

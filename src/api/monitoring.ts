@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import {
   ALERT_RULES,
   ALERT_STATES,
+  APPROVAL_STATES,
   APPROVAL_TIMEOUT_ACTIONS,
   DRIFT_TESTS,
   RETRAIN_RULES,
@@ -385,5 +386,50 @@ export const AlertParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export const AlertAckSchema = Type.Object(
   { by: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  { additionalProperties: false },
+);
+
+// Promotions held for approval (the retrain policy's approval step).
+
+export const ApprovalStateSchema = Type.Union(APPROVAL_STATES.map((s) => Type.Literal(s)));
+
+export const ApprovalSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    model: Type.String(),
+    version: Type.Integer({ description: 'The version the gate would promote' }),
+    runId: Type.String(),
+    gateDecision: Type.String({ description: "The gate's decision when the promotion was held" }),
+    requestedAt: EpochMs,
+    expiresAt: EpochMs,
+    state: ApprovalStateSchema,
+    decidedAt: Type.Union([EpochMs, Type.Null()]),
+    decidedBy: Type.Union([Type.String(), Type.Null()], {
+      description: 'Who approved or rejected it; `timeout` when nobody did in time',
+    }),
+    outcome: Type.Union([Type.String(), Type.Null()], {
+      description: "What came of it: the gate's decision when approved, or why rejected",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type Approval = Static<typeof ApprovalSchema>;
+
+export const ApprovalsQuery = Type.Object(
+  {
+    state: Type.Optional(ApprovalStateSchema),
+    model: Type.Optional(ModelName),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ApprovalParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+export const ApprovalDecisionSchema = Type.Object(
+  {
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
   { additionalProperties: false },
 );

@@ -95,6 +95,7 @@ export async function openRuntime(
       alerts: stores.alerts,
       runs: stores.flows,
       quarantine: stores.quarantineCounts,
+      approvals: stores.approvals,
     },
     datasets: stores.datasets,
     source: stores.source,

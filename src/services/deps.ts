@@ -3,6 +3,7 @@ import type {
   AlertSettings,
   AlertStore,
   AliasLog,
+  ApprovalStore,
   DatasetStore,
   EtlRunLog,
   FlowStore,
@@ -38,6 +39,8 @@ export interface MonitorStores {
   /** Flow runs: retrains running or failing, flows failing in a row, the ETL's schedules. */
   runs: FlowStore;
   quarantine: QuarantineCounts;
+  /** Retrains' promotions held for a person (the policy's approval step). */
+  approvals: ApprovalStore;
 }
 
 export interface ServiceDeps {

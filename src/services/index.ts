@@ -1,5 +1,6 @@
 // Public surface of src/services: the application services (ETL, import, train, evaluate, promote, predict, forecast, monitor, retrain policy, alerts) and the flows built from them.
 export * from './alerts.js';
+export * from './approvals.js';
 export * from './bootstrap.js';
 export * from './datasets.js';
 export * from './deps.js';

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { addDays, type FlowDefinition, type TaskContext } from '../core/index.js';
 import { evaluateAlerts, monitoringFacts } from './alerts.js';
+import { expireApprovals } from './approvals.js';
 import type { ServiceDeps } from './deps.js';
 import {
   checkParameters,
@@ -11,7 +12,7 @@ import {
   TickersParam,
 } from './flow-parameters.js';
 import { monitorModel, servedModels, type ServedModel } from './monitor.js';
-import { applyRetrainPolicy } from './retrain-policy.js';
+import { applyRetrainPolicy, effectivePolicy } from './retrain-policy.js';
 
 export interface MonitorFlowParams {
   tickers: string[] | null;
@@ -126,6 +127,10 @@ export function monitorFlow(deps: ServiceDeps): FlowDefinition<MonitorFlowParams
         timeoutMs: 10 * 60_000,
         async run(p, ctx: TaskContext) {
           const monitored = ctx.results.drift as MonitoredModel[];
+          const { settings } = await effectivePolicy(deps);
+          for (const a of await expireApprovals(deps, settings.approvalTimeoutAction)) {
+            ctx.log(`approval ${a.id} of ${a.model} v${a.version} timed out: ${a.outcome ?? ''}`);
+          }
           const byName = new Map((await scope(deps, p)).map((m) => [m.name, m]));
           const out = [];
           for (const r of monitored) {

@@ -9,6 +9,7 @@ import { FileArtifactStore } from '../stores/artifacts/index.js';
 import {
   SqlAlertStore,
   SqlAliasLog,
+  SqlApprovalStore,
   SqlFlowStore,
   SqlMonitoringReportStore,
   SqlPriceStore,
@@ -85,6 +86,7 @@ beforeEach(async () => {
       alerts: new SqlAlertStore(db),
       runs: flows,
       quarantine: new SqlQuarantineCounts(db),
+      approvals: new SqlApprovalStore(db),
     },
   };
 });

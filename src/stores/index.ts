@@ -5,6 +5,7 @@ import {
   ConfigError,
   type AlertStore,
   type AliasLog,
+  type ApprovalStore,
   type ArtifactStore,
   type DatasetStore,
   type EtlRunLog,
@@ -34,6 +35,7 @@ import {
   openPostgres,
   SqlAlertStore,
   SqlAliasLog,
+  SqlApprovalStore,
   SqlEtlRunLog,
   SqlFlowStore,
   SqlModelLocks,
@@ -80,6 +82,8 @@ export interface Stores {
   modelLocks: ModelLocks;
   /** Alerts raised by the alert rules. */
   alerts: AlertStore;
+  /** Retrains' promotions held for a person. */
+  approvals: ApprovalStore;
   /** Rows quarantined per ticker since a time. */
   quarantineCounts: QuarantineCounts;
   /** Model recipes, every version kept. */
@@ -243,6 +247,7 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     modelLocks: new SqlModelLocks(db),
     alerts: new SqlAlertStore(db),
     quarantineCounts: new SqlQuarantineCounts(db),
+    approvals: new SqlApprovalStore(db),
     recipes: new SqlRecipeStore(db),
     seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),

@@ -213,6 +213,19 @@ describe('alerts', () => {
   });
 });
 
+describe('approvals', () => {
+  it('lists held promotions and refuses to settle one that does not exist or without the key', async () => {
+    expect(await get<unknown[]>('/api/approvals?state=pending')).toEqual([]);
+    const url = '/api/approvals/999/approve';
+    expect((await h.app.inject({ method: 'POST', url })).statusCode).toBe(401);
+    const missing = await h.app.inject({ method: 'POST', url, headers, payload: { by: 'ops' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: 'APPROVAL_NOT_FOUND' } });
+    const bad = await h.app.inject({ method: 'GET', url: '/api/approvals?state=maybe' });
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
 describe('GET /metrics', () => {
   it('shows drift, stale data, alerts and retrains as Prometheus series with bounded labels', async () => {
     const text = (await h.app.inject({ url: '/metrics' })).body;

@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'REPORT_NOT_FOUND'
   | 'ALERT_NOT_FOUND'
   | 'LOCK_TIMEOUT'
+  | 'APPROVAL_NOT_FOUND'
+  | 'APPROVAL_NOT_PENDING'
   | 'RECIPE_NOT_FOUND';
 
 export class StockopsError extends Error {
@@ -334,6 +336,23 @@ export class LockTimeoutError extends StockopsError {
       'LOCK_TIMEOUT',
       `The lock of model "${model}" was still held${holder ? ` by ${holder}` : ''} after ${waitMs} ms; another evaluation of this model is running.`,
       { model, waitMs, holder },
+    );
+  }
+}
+
+export class ApprovalNotFoundError extends StockopsError {
+  constructor(id: number) {
+    super('APPROVAL_NOT_FOUND', `No promotion approval with id ${id}.`, { id });
+  }
+}
+
+/** An approval already settled (approved, rejected, expired) cannot be settled again. */
+export class ApprovalNotPendingError extends StockopsError {
+  constructor(id: number, state: string) {
+    super(
+      'APPROVAL_NOT_PENDING',
+      `Promotion approval ${id} is ${state}, not pending; only a pending approval is approved or rejected.`,
+      { id, state },
     );
   }
 }

@@ -12,5 +12,6 @@ export type * from './model-registry.js';
 export type * from './monitoring-reports.js';
 export type * from './quarantine-counts.js';
 export type * from './recipe-store.js';
-export type * from './retrain-decisions.js';
+// retrain-decisions.ts also holds a value (APPROVAL_STATES), so it is re-exported whole.
+export * from './retrain-decisions.js';
 export type * from './tracker.js';

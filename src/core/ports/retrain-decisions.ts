@@ -55,3 +55,51 @@ export interface RetrainPolicyStore {
   get(): Promise<StoredRetrainPolicy | null>;
   save(settings: RetrainPolicySettings, by: string, at: number): Promise<StoredRetrainPolicy>;
 }
+
+export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired'] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+
+/** A retrain's promotion held for a person: the gate said promote, the champion waits. */
+export interface PromotionApproval {
+  id: number;
+  model: string;
+  /** The version the gate would promote, and the run that trained it. */
+  version: number;
+  runId: string;
+  /** The gate's decision when the promotion was held. */
+  gateDecision: string;
+  requestedAt: number;
+  expiresAt: number;
+  state: ApprovalState;
+  decidedAt: number | null;
+  /** Who approved or rejected it (`timeout` when nobody did in time). */
+  decidedBy: string | null;
+  /** What came of it: the gate's decision when approved, or why it was rejected. */
+  outcome: string | null;
+}
+
+export interface ApprovalStore {
+  create(
+    a: Omit<PromotionApproval, 'id' | 'state' | 'decidedAt' | 'decidedBy' | 'outcome'>,
+  ): Promise<PromotionApproval>;
+  get(id: number): Promise<PromotionApproval | null>;
+  /** Newest first. */
+  list(query: {
+    state?: ApprovalState;
+    model?: string;
+    limit?: number;
+  }): Promise<PromotionApproval[]>;
+  /**
+   * Settles a pending approval; null when it is no longer pending (someone else settled it first), so it is
+   * settled once.
+   */
+  settle(
+    id: number,
+    patch: {
+      state: Exclude<ApprovalState, 'pending'>;
+      decidedAt: number;
+      decidedBy: string;
+      outcome: string;
+    },
+  ): Promise<PromotionApproval | null>;
+}

@@ -12,5 +12,9 @@ export { openPostgres } from './postgres.js';
 export { SqlPriceStore } from './price-store.js';
 export { SqlRecipeStore } from './recipe-store.js';
 export { SqlAliasLog, SqlRegistry } from './model-registry.js';
-export { SqlRetrainDecisionStore, SqlRetrainPolicyStore } from './retrain-store.js';
+export {
+  SqlApprovalStore,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
+} from './retrain-store.js';
 export { SqlTracker } from './tracker.js';

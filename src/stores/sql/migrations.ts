@@ -328,6 +328,27 @@ export const MIGRATIONS: readonly Migration[] = [
       create index alerts_state on alerts (state, id desc);
     `,
   },
+  {
+    id: 44,
+    name: 'promotion_approvals',
+    // A retrain's promotion held for a person; settled once (approved, rejected, or by its timeout).
+    sql: `
+      create table promotion_approvals (
+        id bigserial primary key,
+        model_name text not null,
+        version integer not null,
+        run_id text not null,
+        gate_decision text not null,
+        requested_at bigint not null,
+        expires_at bigint not null,
+        state text not null,
+        decided_at bigint,
+        decided_by text,
+        outcome text
+      );
+      create index promotion_approvals_state on promotion_approvals (state, expires_at);
+    `,
+  },
   // Ids 50-59: the UI issue's tables (model recipes; the flow run behind an ETL run).
   {
     id: 50,

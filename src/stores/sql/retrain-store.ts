@@ -1,6 +1,9 @@
-// The retrain policy's records on SQL: every decision with its rule and numbers, and the settings stored by the API.
+// The retrain policy's records on SQL: every decision with its rule and numbers, the settings stored by the API, and promotions held for approval.
 import {
   checkRetrainPolicy,
+  type ApprovalState,
+  type ApprovalStore,
+  type PromotionApproval,
   type RetrainDecisionQuery,
   type RetrainDecisionRecord,
   type RetrainDecisionStore,
@@ -135,5 +138,86 @@ export class SqlRetrainPolicyStore implements RetrainPolicyStore {
       [JSON.stringify(settings), at, by],
     );
     return { settings, updatedAt: at, updatedBy: by };
+  }
+}
+
+interface ApprovalRow {
+  id: string | number;
+  model_name: string;
+  version: number;
+  run_id: string;
+  gate_decision: string;
+  requested_at: string | number;
+  expires_at: string | number;
+  state: string;
+  decided_at: string | number | null;
+  decided_by: string | null;
+  outcome: string | null;
+}
+
+const approvalOf = (r: ApprovalRow): PromotionApproval => ({
+  id: Number(r.id),
+  model: r.model_name,
+  version: r.version,
+  runId: r.run_id,
+  gateDecision: r.gate_decision,
+  requestedAt: Number(r.requested_at),
+  expiresAt: Number(r.expires_at),
+  state: r.state as ApprovalState,
+  decidedAt: r.decided_at === null ? null : Number(r.decided_at),
+  decidedBy: r.decided_by,
+  outcome: r.outcome,
+});
+
+export class SqlApprovalStore implements ApprovalStore {
+  constructor(private readonly db: SqlClient) {}
+
+  async create(
+    a: Omit<PromotionApproval, 'id' | 'state' | 'decidedAt' | 'decidedBy' | 'outcome'>,
+  ): Promise<PromotionApproval> {
+    const rows = await this.db.query<ApprovalRow>(
+      `insert into promotion_approvals (model_name, version, run_id, gate_decision, requested_at, expires_at, state)
+       values ($1, $2, $3, $4, $5, $6, 'pending') returning *`,
+      [a.model, a.version, a.runId, a.gateDecision, a.requestedAt, a.expiresAt],
+    );
+    return approvalOf(rows[0] as ApprovalRow);
+  }
+
+  async get(id: number): Promise<PromotionApproval | null> {
+    const rows = await this.db.query<ApprovalRow>(
+      'select * from promotion_approvals where id = $1',
+      [id],
+    );
+    return rows[0] ? approvalOf(rows[0]) : null;
+  }
+
+  async list(q: {
+    state?: ApprovalState;
+    model?: string;
+    limit?: number;
+  }): Promise<PromotionApproval[]> {
+    const rows = await this.db.query<ApprovalRow>(
+      `select * from promotion_approvals where ($1::text is null or state = $1)
+         and ($2::text is null or model_name = $2) order by id desc limit $3`,
+      [q.state ?? null, q.model ?? null, q.limit ?? 100],
+    );
+    return rows.map(approvalOf);
+  }
+
+  async settle(
+    id: number,
+    patch: {
+      state: Exclude<ApprovalState, 'pending'>;
+      decidedAt: number;
+      decidedBy: string;
+      outcome: string;
+    },
+  ): Promise<PromotionApproval | null> {
+    const rows = await this.db.query<ApprovalRow>(
+      `update promotion_approvals set state = $2, decided_at = $3, decided_by = $4, outcome = $5
+       where id = $1 and state = 'pending' returning *`,
+      [id, patch.state, patch.decidedAt, patch.decidedBy, patch.outcome],
+    );
+    return rows[0] ? approvalOf(rows[0]) : null;
   }
 }
