@@ -5,11 +5,13 @@ import type {
   PromotionApproval,
   AliasEvent,
   Bar,
+  BusEvent,
   ColumnDriftJson,
   DatasetDriftJson,
   EtlRunRecord,
   FlowInfo,
   FlowLogLine,
+  ForecastLogRow,
   MetricPoint as CoreMetricPoint,
   ModelVersion,
   MonitoringReport,
@@ -35,6 +37,7 @@ import type {
   FlowInfoView,
   FlowLog,
   FlowRun,
+  LiveEvent,
   MetricPoint,
   ModelVersionInfo,
   MonitoringReportSummaryView,
@@ -45,6 +48,7 @@ import type {
   RetrainDecisionView,
   RetrainPolicy,
   Run,
+  ServedPrediction,
   TaskRun,
   TickerSummary,
   VersionDataset,
@@ -75,6 +79,29 @@ describe('the HTTP contract', () => {
     expectTypeOf<RetrainPolicy>().toEqualTypeOf<RetrainPolicySettings>();
     expectTypeOf<Alert>().toEqualTypeOf<AlertRecord>();
     expectTypeOf<Approval>().toEqualTypeOf<PromotionApproval>();
+  });
+
+  it('streams the events of the bus field for field', () => {
+    type Flat<T> = { [K in keyof T]: T[K] };
+    type Wire<T> = Flat<Extract<LiveEvent, { type: T }>>;
+    type Bus<T> = Flat<Extract<BusEvent, { type: T }>>;
+    expectTypeOf<Wire<'prediction.served'>>().toEqualTypeOf<Bus<'prediction.served'>>();
+    expectTypeOf<Wire<'metrics.sample'>>().toEqualTypeOf<Bus<'metrics.sample'>>();
+    expectTypeOf<Wire<'alert.raised'>>().toEqualTypeOf<Bus<'alert.raised'>>();
+    expectTypeOf<Wire<'alert.resolved'>>().toEqualTypeOf<Bus<'alert.resolved'>>();
+    expectTypeOf<Wire<'flow-run.changed'>>().toEqualTypeOf<Bus<'flow-run.changed'>>();
+    expectTypeOf<Wire<'model.alias-moved'>>().toEqualTypeOf<Bus<'model.alias-moved'>>();
+    expectTypeOf<Wire<'data.loaded'>>().toEqualTypeOf<Bus<'data.loaded'>>();
+    expectTypeOf<LiveEvent['type']>().toEqualTypeOf<BusEvent['type']>();
+  });
+
+  it('lists a forecast-log row as stored, with its outcome beside it', () => {
+    expectTypeOf<Omit<ServedPrediction, 'actual' | 'interval'>>().toEqualTypeOf<
+      Omit<ForecastLogRow, 'id' | 'intervals'>
+    >();
+    expectTypeOf<ServedPrediction['interval']>().toEqualTypeOf<
+      ForecastLogRow['intervals'][number][]
+    >();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

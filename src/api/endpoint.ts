@@ -12,6 +12,8 @@ export interface EndpointSchema {
   params?: TObject;
   querystring?: TObject;
   body?: TSchema;
+  /** Request headers the route reads (names in lower case), e.g. `idempotency-key`. */
+  headers?: TObject;
   /** Media types of a raw body (e.g. text/csv); JSON when absent. */
   consumes?: readonly string[];
   response: Readonly<Record<number, TSchema>>;

@@ -54,7 +54,16 @@ import {
   RetrainPolicyViewSchema,
 } from './monitoring.js';
 import { OverviewSchema } from './overview.js';
-import { ForecastQuery, ForecastSchema, PredictionSchema, PredictQuery } from './predict.js';
+import {
+  BatchPredictRequestSchema,
+  BatchPredictResultSchema,
+  ForecastQuery,
+  ForecastSchema,
+  PredictionSchema,
+  PredictionsPageSchema,
+  PredictionsQuery,
+  PredictQuery,
+} from './predict.js';
 import {
   RecipeCreateSchema,
   RecipeDetailSchema,
@@ -65,15 +74,27 @@ import {
   RecipeUpdateSchema,
   RecipeVersionParams,
 } from './recipes.js';
-import { HealthSchema } from './system.js';
+import { HealthSchema, ReadySchema } from './system.js';
 import { MetricParams, MetricPointSchema, RunParams, RunSchema, RunsQuery } from './tracking.js';
-import { JobAcceptedSchema, JobParams, JobSchema, TrainRequestSchema } from './train.js';
+import {
+  IdempotencyHeaders,
+  JobAcceptedSchema,
+  JobParams,
+  JobSchema,
+  TrainRequestSchema,
+} from './train.js';
 
 export const endpoints = {
   health: endpoint('GET', '/api/health', {
     tags: ['system'],
     description: 'Liveness, the version, the bootstrap state and the stores in use.',
     response: { 200: HealthSchema },
+  }),
+  ready: endpoint('GET', '/api/ready', {
+    tags: ['system'],
+    description:
+      'Readiness: 200 once the champions are loaded and the prediction path is warm; 503 NOT_READY (with Retry-After) while starting or draining. /api/health stays the liveness probe.',
+    response: { 200: ReadySchema, ...errorResponses(503) },
   }),
 
   overview: endpoint('GET', '/api/overview', {
@@ -153,6 +174,20 @@ export const endpoints = {
     querystring: PredictQuery,
     response: { 200: PredictionSchema, ...errorResponses(400, 404, 422) },
   }),
+  predictBatch: endpoint('POST', '/api/predict/batch', {
+    tags: ['predict'],
+    description:
+      'Up to 1000 (ticker, horizon) forecasts in one request (horizon 1 when left out). Each item answers with its prediction or its own error (UNKNOWN_TICKER, MODEL_NOT_FOUND, INSUFFICIENT_HISTORY), in request order; only a malformed request fails as a whole. Reads nothing, so it needs no API key.',
+    body: BatchPredictRequestSchema,
+    response: { 200: BatchPredictResultSchema, ...errorResponses(400) },
+  }),
+  predictions: endpoint('GET', '/api/predictions', {
+    tags: ['predict'],
+    description:
+      "The forecast log: one row per forecast served (ticker, horizon, asOf, model version) with its serve count, newest first (asOf, then first served). `from`/`to` bound asOf. Once the target date's bar is loaded a row carries the actual outcome, the error and whether each interval held. Pages: pass nextCursor as cursor.",
+    querystring: PredictionsQuery,
+    response: { 200: PredictionsPageSchema, ...errorResponses(400) },
+  }),
   forecast: endpoint('GET', '/api/forecast', {
     tags: ['predict'],
     description:
@@ -166,7 +201,8 @@ export const endpoints = {
     tags: ['train'],
     security: NEEDS_API_KEY,
     description:
-      'Starts a `train` flow run: walk-forward evaluation, tracked run, registered version and the promotion gate. Answers at once with the run id.',
+      'Starts a `train` flow run: walk-forward evaluation, tracked run, registered version and the promotion gate. Answers at once with the run id. With an Idempotency-Key header, a retry returns the run the first request started.',
+    headers: IdempotencyHeaders,
     body: TrainRequestSchema,
     response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 404) },
   }),
@@ -242,8 +278,9 @@ export const endpoints = {
       tags: ['flows'],
       security: NEEDS_API_KEY,
       description:
-        "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}.",
+        "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}. With an Idempotency-Key header, a retry returns the run the first request started.",
       params: FlowParams,
+      headers: IdempotencyHeaders,
       body: FlowStartBody,
       response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404) },
     },

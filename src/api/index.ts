@@ -21,6 +21,7 @@ export * from './endpoint.js';
 export * from './endpoints.js';
 export * from './errors.js';
 export * from './etl.js';
+export * from './events.js';
 export * from './flows.js';
 export * from './models.js';
 export * from './monitoring.js';

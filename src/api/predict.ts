@@ -1,6 +1,6 @@
 // Serving resources: one forecast per horizon (/api/predict) and the path over the next trading days (/api/forecast).
 import { Type, type Static } from '@sinclair/typebox';
-import { Horizon, Ticker } from './primitives.js';
+import { EpochMs, Horizon, IsoDate, ModelName, Ticker } from './primitives.js';
 
 export const PriceIntervalSchema = Type.Object({
   level: Type.Number({ description: 'Nominal coverage, e.g. 0.8' }),
@@ -138,3 +138,113 @@ export const ForecastSchema = Type.Object({
   path: Type.Array(ForecastPointSchema),
 });
 export type Forecast = Static<typeof ForecastSchema>;
+
+/** Most items one batch request takes. */
+export const MAX_BATCH_ITEMS = 1000;
+
+export const BatchPredictRequestSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        { ticker: Ticker, horizon: Type.Optional(Horizon) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_BATCH_ITEMS },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type BatchPredictRequest = Static<typeof BatchPredictRequestSchema>;
+
+export const BatchPredictItemSchema = Type.Object({
+  ticker: Type.String(),
+  horizon: Type.Integer(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+  prediction: Type.Optional(PredictionSchema),
+  error: Type.Optional(
+    Type.Object(
+      { code: Type.String(), message: Type.String() },
+      { description: 'Why this item was not served (e.g. UNKNOWN_TICKER, MODEL_NOT_FOUND)' },
+    ),
+  ),
+});
+export type BatchPredictItem = Static<typeof BatchPredictItemSchema>;
+
+export const BatchPredictResultSchema = Type.Object({
+  served: Type.Integer({ description: 'Items with a prediction' }),
+  failed: Type.Integer({ description: 'Items with an error' }),
+  results: Type.Array(BatchPredictItemSchema, { description: 'One per item, in request order' }),
+});
+export type BatchPredictResult = Static<typeof BatchPredictResultSchema>;
+
+/** Longest page of GET /api/predictions. */
+export const MAX_PREDICTIONS_PAGE = 500;
+
+export const PredictionsQuery = Type.Object(
+  {
+    ticker: Type.Optional(Ticker),
+    horizon: Type.Optional(Horizon),
+    from: Type.Optional(IsoDate),
+    to: Type.Optional(IsoDate),
+    model: Type.Optional(ModelName),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PREDICTIONS_PAGE, default: 50 })),
+    cursor: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'nextCursor of the previous page (opaque)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ServedPredictionSchema = Type.Object({
+  ticker: Type.String(),
+  horizon: Type.Integer(),
+  asOf: Type.String({ description: 'Date of the last bar the forecast was made from' }),
+  targetDate: Type.String(),
+  model: Type.Object({
+    name: Type.String(),
+    version: Type.Integer(),
+    kind: Type.String(),
+    runId: Type.String(),
+    featureSet: Type.String(),
+  }),
+  lastClose: Type.Number(),
+  predictedReturn: Type.Number(),
+  predictedClose: Type.Number(),
+  interval: Type.Array(PriceIntervalSchema),
+  firstServedAt: EpochMs,
+  lastServedAt: EpochMs,
+  serveCount: Type.Integer({ description: 'Times it was served, by every replica' }),
+  actual: Type.Union(
+    [
+      Type.Object({
+        close: Type.Number({
+          description:
+            "The outcome in the forecast's own price units: lastClose times the realised adjusted-close return (the day's close unless a split or dividend fell in between)",
+        }),
+        return: Type.Number({ description: 'Realised log return of the adjusted close' }),
+        error: Type.Number({ description: 'close - predictedClose' }),
+        returnError: Type.Number({ description: 'return - predictedReturn' }),
+        intervals: Type.Array(
+          Type.Object({
+            level: Type.Number(),
+            held: Type.Boolean({ description: 'lower <= close <= upper' }),
+          }),
+        ),
+      }),
+      Type.Null(),
+    ],
+    { description: "Null until the target date's bar is loaded" },
+  ),
+});
+export type ServedPrediction = Static<typeof ServedPredictionSchema>;
+
+export const PredictionsPageSchema = Type.Object({
+  items: Type.Array(ServedPredictionSchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as cursor for the next page; null on the last page',
+  }),
+});
+export type PredictionsPage = Static<typeof PredictionsPageSchema>;

@@ -35,6 +35,7 @@ import { registerDriftCommand } from './drift-command.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { registerRecipeCommands } from './recipe-commands.js';
+import { registerPredictionsCommand } from './predictions-command.js';
 import { parseHorizon, parseTicker } from './options.js';
 
 function parsePort(v: string): string {
@@ -172,9 +173,21 @@ export function buildCli(): Command {
         ...(opts.bootstrap ? {} : { STOCKOPS_BOOTSTRAP: 'false' }),
       });
       const started = await startWhenFree(config);
-      process.stdout.write(`stockops listening on ${started.url} (data: ${config.home})\n`);
+      process.stdout.write(
+        `stockops listening on ${started.url} (data: ${config.home}, instance ${config.instanceId})\n`,
+      );
+      void started.ready.then(() => {
+        process.stdout.write(`stockops ready on ${started.url}\n`);
+      });
+      // Drain within a bound: whatever is still open after STOCKOPS_DRAIN_TIMEOUT_MS does not keep the process.
       const shutdown = (signal: string) => {
-        process.stderr.write(`stockops: ${signal}, shutting down\n`);
+        process.stderr.write(
+          `stockops: ${signal}, draining (at most ${config.serving.drainTimeoutMs} ms)\n`,
+        );
+        setTimeout(() => {
+          process.stderr.write('stockops: drain took too long, exiting\n');
+          process.exit(1);
+        }, config.serving.drainTimeoutMs).unref();
         started.stop().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -344,6 +357,7 @@ export function buildCli(): Command {
   registerRecipeCommands(program, emit, onWait);
   registerEvaluateCommand(program, emit);
   registerDriftCommand(program, emit);
+  registerPredictionsCommand(program, emit);
 
   return program;
 }

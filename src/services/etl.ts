@@ -23,6 +23,7 @@ import {
   type SourceFetch,
   type TickerSymbol,
 } from '../core/index.js';
+import { announceDataLoaded } from './announce.js';
 import { today, type ServiceDeps } from './deps.js';
 import { refreshClean } from './etl-clean.js';
 
@@ -299,5 +300,16 @@ export async function runEtl(
   const status = failed === 0 ? 'completed' : failed === results.length ? 'failed' : 'partial';
   const endedAt = Date.now();
   await deps.etlRuns.finish(id, { status, endedAt, steps, results, quality });
+  for (const r of results.filter((x) => x.status === 'ok')) {
+    announceDataLoaded(deps, {
+      ticker: r.symbol,
+      origin: 'etl',
+      newBars: r.inserted,
+      updatedBars: r.updated,
+      lastDate: r.to,
+      etlRunId: id,
+      at: endedAt,
+    });
+  }
   return { id, status, trigger, flowRunId, tickers, startedAt, endedAt, steps, results, quality };
 }

@@ -22,6 +22,7 @@ import type { ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { monitorFlow } from './monitor-flow.js';
 import { gateVersion } from './promotion-lock.js';
+import type { TrainFlowResult } from '../api/index.js';
 import type { TrainMetrics } from './model-fit.js';
 import {
   checkParameters,
@@ -133,15 +134,8 @@ const RetrainAllParameters = Type.Object(
 
 const BootstrapParameters = Type.Object({}, { additionalProperties: false });
 
-/** The result of the `train` flow, the same shape `/api/jobs/{id}` always answered with. */
-export interface TrainFlowResult {
-  runId: string;
-  modelName: string;
-  modelVersion: number;
-  promoted: boolean;
-  decision: string;
-  metrics: TrainMetrics;
-}
+/** The result of the `train` flow: the contract's shape, the one `/api/jobs/{id}` always answered with. */
+export type { TrainFlowResult };
 
 interface FitResult {
   runId: string;
@@ -255,7 +249,7 @@ const trainTasks = (deps: ServiceDeps): TaskDefinition<TrainFlowParams>[] => [
       if (!(await deps.prices.getTicker(p.ticker))) {
         throw new UnknownTickerError(p.ticker);
       }
-      const floor = await ensureNaiveFloor(deps, p, trainOptions(ctx, p));
+      const floor = await ensureNaiveFloor(deps, p, trainOptions(ctx, { recipe: null }));
       ctx.log(
         floor.trained
           ? `naive floor v${floor.version.version} registered: ${floor.decision ?? ''}`

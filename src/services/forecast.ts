@@ -5,12 +5,13 @@ import {
   isStockopsError,
   ModelNotFoundError,
   tradingDayAfter,
+  type Bar,
   type Horizon,
   type TickerSymbol,
 } from '../core/index.js';
 import { MAX_FORECAST_DAYS, type Forecast, type ForecastPoint } from '../api/index.js';
 import type { ServiceDeps } from './deps.js';
-import { forecastFrom, requireTicker, servingFrom, type DetailedPrediction } from './predict.js';
+import { forecastFrom, servedForecast, servingFrom, type DetailedPrediction } from './predict.js';
 import type { ServedVersion, ServingCache } from './serving-cache.js';
 
 interface Anchor {
@@ -52,7 +53,7 @@ export async function forecast(
     }
   };
   const [summary, ...resolved] = await Promise.all([
-    requireTicker(deps, symbol),
+    cache.summary(deps, symbol),
     ...HORIZONS.map(champion),
   ]);
   const served = resolved.filter((x): x is [Horizon, ServedVersion] => x !== null);
@@ -69,24 +70,38 @@ export async function forecast(
       ? await cache.naive(deps, symbol, longestH)
       : null;
   const versions: [Horizon, ServedVersion][] = naive ? [...served, [longestH, naive]] : served;
-  // One read of the bars for every version: from the earliest date any of them needs.
+  // One read of the bars for every version the cache does not hold: from the earliest date any of them needs.
   const froms = versions.map(([, v]) =>
     servingFrom(symbol, summary.lastDate, v.featureSet, v.conformal),
   );
   const from = froms.includes(undefined)
     ? undefined
     : froms.reduce((a, b) => ((b ?? '') < (a ?? '') ? b : a));
-  const bars = await deps.prices.getBars(symbol, from === undefined ? {} : { from });
-  const found: DetailedPrediction[] = served.map(([h, v]) =>
-    forecastFrom(symbol, h, v, summary.lastDate, bars),
+  let read: Promise<Bar[]> | null = null;
+  const bars = () => (read ??= cache.bars(deps, symbol, from));
+  const found: DetailedPrediction[] = await Promise.all(
+    served.map(async ([h, v]) => {
+      const { prediction } = await cache.forecast(symbol, h, v, summary.lastDate, async () =>
+        forecastFrom(symbol, h, v, summary.lastDate, await bars()),
+      );
+      return prediction;
+    }),
   );
+  const servedAt = Date.now();
+  for (const p of found) {
+    deps.served?.served(servedForecast(p, 'forecast', servedAt));
+  }
   const base = found[0];
   const atLongest = found.at(-1);
   if (!base || !atLongest) {
     throw new ModelNotFoundError(`no champion for ${symbol} at any horizon`);
   }
   const naiveAtLongest = naive
-    ? forecastFrom(symbol, longestH, naive, summary.lastDate, bars)
+    ? (
+        await cache.forecast(symbol, longestH, naive, summary.lastDate, async () =>
+          forecastFrom(symbol, longestH, naive, summary.lastDate, await bars()),
+        )
+      ).prediction
     : atLongest;
   const levels = [...new Set(found.flatMap((p) => (p.halfWidths ?? []).map((w) => w.level)))];
   const anchors: Anchor[] = [

@@ -1,4 +1,5 @@
 // The CPU part of training: features, walk-forward with calibrated intervals, the final fit, and what to track.
+import type { CoverageByVolatility, TrainMetrics } from '../api/index.js';
 import { threadId } from 'node:worker_threads';
 import {
   buildDataset,
@@ -405,34 +406,8 @@ export async function trackTuningTrials(
 }
 
 /** A walk-forward's overall scores beside naive, as training runs record and the CLI prints them. */
-export interface TrainMetrics {
-  rmse: number;
-  rmseNaive: number;
-  skill: number;
-  directionAccuracy: number;
-  upRate: number;
-  mae: number;
-  mape: number;
-  dmPValue: number;
-  folds: number;
-  /** How the conformal scores were made: scaled by volatility, or absolute residuals. */
-  intervalMethod: ConformalMethod;
-  /** Walk-forward empirical coverage of the conformal intervals, keyed by level in percent ("80", "95"). */
-  coverage: Record<string, number>;
-  /** Coverage in each third of the test days sorted by the volatility known at forecast time. */
-  coverageByVolatility: CoverageByVolatility;
-  /** Mean interval width as a fraction of the price at forecast time, keyed like coverage. */
-  intervalWidth: Record<string, number>;
-  /** Mean interval (Winkler) score as a fraction of that price, keyed like coverage: lower is better. */
-  intervalScore: Record<string, number>;
-}
-
-/** Coverage per level (keyed by percent) in the low, mid and high volatility thirds of the test days. */
-export interface CoverageByVolatility {
-  low: Record<string, number>;
-  mid: Record<string, number>;
-  high: Record<string, number>;
-}
+// The scores' shape is the contract's (the train flow's result and the CLI print it).
+export type { CoverageByVolatility, TrainMetrics };
 
 export const summarizeReport = (r: WalkForwardReport): TrainMetrics => ({
   rmse: r.overall.rmse,

@@ -15,21 +15,18 @@ import {
   type FeatureSet,
   type Horizon,
   type Model,
+  type ServedForecast,
+  type ServedVia,
   type TickerSummary,
   type TickerSymbol,
-  type TradingCalendar,
   VOLATILITY_WINDOW,
 } from '../core/index.js';
 import type { Prediction } from '../api/index.js';
-import type { ServiceDeps } from './deps.js';
+import type { PredictStage, ServiceDeps } from './deps.js';
+import type { DetailedPrediction } from './detailed-prediction.js';
 import type { ServedVersion, ServingCache } from './serving-cache.js';
 
-/** The champion's forecast for one horizon, with the raw pieces forecast paths are built from. */
-export interface DetailedPrediction extends Prediction {
-  /** Interval half-widths in log-return units, per level (null while calibrating). */
-  halfWidths: { level: number; halfWidth: number }[] | null;
-  calendar: TradingCalendar;
-}
+export type { DetailedPrediction } from './detailed-prediction.js';
 
 /** Bars a live row needs: its features' window, or the volatility forecast's when that is longer. */
 const liveWindow = (set: FeatureSet): number | null =>
@@ -66,7 +63,7 @@ export function servingFrom(
   return from;
 }
 
-/** The ticker's summary, or UnknownTickerError. */
+/** The ticker's summary, or UnknownTickerError (a direct store read; serving goes through the cache). */
 export async function requireTicker(
   deps: Pick<ServiceDeps, 'prices'>,
   symbol: TickerSymbol,
@@ -89,8 +86,10 @@ export function forecastFrom(
   served: ServedVersion,
   lastDate: string,
   allBars: readonly Bar[],
+  onStage?: (stage: PredictStage, seconds: number) => void,
 ): DetailedPrediction {
   const { model, featureSet, conformal } = served;
+  const t0 = performance.now();
   const from = servingFrom(symbol, lastDate, featureSet, conformal);
   const start = from === undefined ? 0 : allBars.findIndex((b) => b.date >= from);
   const bars = start <= 0 ? allBars : allBars.slice(start);
@@ -104,13 +103,18 @@ export function forecastFrom(
   if (built.latest.nRows === 0) {
     throw new InsufficientHistoryError(symbol, featureSet.lookback + 1, bars.length);
   }
-  const r = model.predict(built.latest)[0] ?? 0;
-  const halfWidths = conformal ? liveHalfWidths(conformal, model, built) : null;
-  const lastClose = built.latestClose;
   const calendar = calendarFor(
     symbol,
     bars.map((b) => b.date),
   );
+  const t1 = performance.now();
+  const r = model.predict(built.latest)[0] ?? 0;
+  const halfWidths = conformal ? liveHalfWidths(conformal, model, built) : null;
+  const lastClose = built.latestClose;
+  if (onStage) {
+    onStage('features', (t1 - t0) / 1000);
+    onStage('model', (performance.now() - t1) / 1000);
+  }
   return {
     ticker: symbol,
     asOf: built.latestDate,
@@ -141,28 +145,86 @@ export function forecastFrom(
   };
 }
 
-/** The champion's forecast: three store reads (alias, ticker, bars; the first two at once) on a warm cache. */
+/**
+ * The champion's forecast. A hit in the serving cache reads no store and computes nothing; a miss reads the
+ * alias and the ticker (at once, and only when the cache's copies are due), then the bars, and runs the
+ * feature pipeline and the model.
+ */
 export async function predictDetailed(
   deps: ServiceDeps,
   cache: ServingCache,
   input: { ticker: TickerSymbol; horizon: Horizon },
 ): Promise<DetailedPrediction> {
   const { ticker, horizon } = input;
+  const onStage = deps.onStage;
+  const t0 = performance.now();
+  const hit = cache.peek(ticker, horizon);
+  if (hit) {
+    onStage?.('cache', (performance.now() - t0) / 1000);
+    return hit;
+  }
   const [summary, served] = await Promise.all([
-    requireTicker(deps, ticker),
+    cache.summary(deps, ticker),
     cache.champion(deps, ticker, horizon),
   ]);
-  const from = servingFrom(ticker, summary.lastDate, served.featureSet, served.conformal);
-  const bars = await deps.prices.getBars(ticker, from === undefined ? {} : { from });
-  return forecastFrom(ticker, horizon, served, summary.lastDate, bars);
+  onStage?.('cache', (performance.now() - t0) / 1000);
+  const { prediction } = await cache.forecast(
+    ticker,
+    horizon,
+    served,
+    summary.lastDate,
+    async () => {
+      const t1 = performance.now();
+      const from = servingFrom(ticker, summary.lastDate, served.featureSet, served.conformal);
+      const bars = await cache.bars(deps, ticker, from);
+      onStage?.('store', (performance.now() - t1) / 1000);
+      return forecastFrom(ticker, horizon, served, summary.lastDate, bars, onStage);
+    },
+  );
+  return prediction;
 }
 
+/** A prediction as the contract shows it (without the pieces forecast paths are built from). */
+export function publicPrediction(p: DetailedPrediction): Prediction {
+  const { halfWidths: _hw, calendar: _cal, ...rest } = p;
+  return rest;
+}
+
+/** The served-forecast record of a prediction, as the forecast log and the event bus take it. */
+export function servedForecast(
+  p: Prediction,
+  via: ServedVia,
+  servedAt: number = Date.now(),
+): ServedForecast {
+  return {
+    ticker: p.ticker,
+    horizon: p.horizon,
+    asOf: p.asOf,
+    targetDate: p.targetDate,
+    model: {
+      name: p.model.name,
+      version: p.model.version,
+      kind: p.model.kind,
+      runId: p.model.runId,
+      featureSet: p.model.featureSet,
+    },
+    lastClose: p.lastClose,
+    predictedReturn: p.predictedReturn,
+    predictedClose: p.predictedClose,
+    intervals: p.interval,
+    servedAt,
+    via,
+  };
+}
+
+/** The champion's forecast for one horizon; the serve is reported to `deps.served` (the forecast log). */
 export async function predict(
   deps: ServiceDeps,
   cache: ServingCache,
   input: { ticker: TickerSymbol; horizon: Horizon },
 ): Promise<Prediction> {
-  const { halfWidths: _hw, calendar: _cal, ...p } = await predictDetailed(deps, cache, input);
+  const p = publicPrediction(await predictDetailed(deps, cache, input));
+  deps.served?.served(servedForecast(p, 'predict'));
   return p;
 }
 

@@ -1,7 +1,11 @@
-// The promotion gate's decisions: same window for every contender, margin, naive as the floor for first versions and after, no common window.
+// The promotion gate's decisions: same window for every contender, margin, naive as the floor for first versions and after, no common window; and alias moves on the bus.
 import { describe, expect, it } from 'vitest';
-import type { WalkForwardReport } from '../core/index.js';
-import { decide, scoreWindow } from './promote.js';
+import { freshDb } from '../../tests/helpers.js';
+import type { BusEvent, WalkForwardReport } from '../core/index.js';
+import { InProcessBus } from '../stores/events/index.js';
+import { SqlAliasLog, SqlRegistry } from '../stores/sql/index.js';
+import type { ServiceDeps } from './deps.js';
+import { decide, scoreWindow, setChampion } from './promote.js';
 
 const report = (rows: { date: string; actual: number; predicted: number }[]): WalkForwardReport =>
   ({
@@ -136,5 +140,36 @@ describe('decide', () => {
     );
     expect(r.promoted).toBe(false);
     expect(r.decision).toMatch(/only 3 rows/);
+  });
+});
+
+describe('setChampion', () => {
+  it('announces the alias move on the bus as the audit log records it', async () => {
+    const db = await freshDb();
+    const registry = new SqlRegistry(db);
+    const aliasLog = new SqlAliasLog(db);
+    const events = new InProcessBus({ instanceId: 'promote-test' });
+    const seen: BusEvent[] = [];
+    events.subscribe(['models'], (e) => seen.push(e));
+    await registry.ensureModel('AAPL.h5');
+    const v1 = await registry.createVersion({ name: 'AAPL.h5', source: 's', runId: 'r1' });
+    const v2 = await registry.createVersion({ name: 'AAPL.h5', source: 's', runId: 'r2' });
+    const deps = { registry, aliasLog, events } as unknown as ServiceDeps;
+    await setChampion(deps, { name: 'AAPL.h5', version: v1.version, reason: 'first', actor: 'me' });
+    await setChampion(deps, {
+      name: 'AAPL.h5',
+      version: v2.version,
+      reason: 'rollforward',
+      actor: 'me',
+    });
+    await events.flush();
+    expect(seen.map((e) => e.type)).toEqual(['model.alias-moved', 'model.alias-moved']);
+    expect(seen[1]).toMatchObject({
+      key: 'AAPL.h5',
+      data: { alias: 'champion', fromVersion: v1.version, toVersion: v2.version, actor: 'me' },
+    });
+    const logged = (await aliasLog.list('AAPL.h5')).map(({ id: _id, ...move }) => move);
+    expect(seen.map((e) => e.data)).toEqual(expect.arrayContaining(logged));
+    await events.close();
   });
 });

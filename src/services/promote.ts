@@ -1,5 +1,6 @@
 // Promotion gate and manual alias moves: challenger vs champion vs naive on one window, every move audited.
 import { InvalidInputError, type ModelVersion, type WalkForwardReport } from '../core/index.js';
+import { announceAliasMove } from './announce.js';
 import type { ServiceDeps, PromotionGate } from './deps.js';
 
 export const DEFAULT_GATE: PromotionGate = { metric: 'rmse', margin: 0 };
@@ -214,7 +215,7 @@ async function moveAlias(
     return;
   }
   await deps.registry.setAlias(move.name, move.alias, move.version);
-  await deps.aliasLog.record({
+  const { id: _id, ...recorded } = await deps.aliasLog.record({
     name: move.name,
     alias: move.alias,
     fromVersion: current?.version ?? null,
@@ -223,6 +224,7 @@ async function moveAlias(
     reason: move.reason,
     metrics: move.metrics,
   });
+  announceAliasMove(deps, recorded);
 }
 
 /** The model's newest naive version: the floor the gate falls back to. */

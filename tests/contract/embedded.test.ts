@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
+import { InProcessInvalidationBus } from '../../src/stores/cache/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,7 @@ import {
   SqlEtlRunLog,
   SqlModelLocks,
   SqlMonitoringReportStore,
+  SqlForecastLog,
   SqlPriceStore,
   SqlQuarantineCounts,
   SqlRecipeStore,
@@ -29,6 +31,8 @@ import {
   quarantineCountsContract,
   retrainStoresContract,
 } from './monitoring-stores.contract.js';
+import { forecastLogContract } from './forecast-log.contract.js';
+import { invalidationBusContract } from './invalidation-bus.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
 import { recipeStoreContract } from './recipe-store.contract.js';
 import { registryContract } from './registry.contract.js';
@@ -49,6 +53,7 @@ trackerContract(
   async () => new SqlTracker(await freshDb(), new FileArtifactStore(tmp())),
 );
 recipeStoreContract('SQL on PGlite', async () => new SqlRecipeStore(await freshDb()));
+forecastLogContract('SQL on PGlite', async () => new SqlForecastLog(await freshDb()));
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
 monitoringReportStoreContract(
@@ -77,3 +82,4 @@ describe('SqlModelLocks', () => {
     expect(await locks.withLock('M.h1', () => Promise.resolve('in'), { waitMs: 100 })).toBe('in');
   });
 });
+invalidationBusContract('in-process', () => Promise.resolve(new InProcessInvalidationBus()), null);

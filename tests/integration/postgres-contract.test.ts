@@ -1,6 +1,6 @@
 // Real: PostgreSQL (scripts/services/postgres.sh). The same contract suites as on PGlite (price store, cleaned
-// series, ETL run log, recipes, tracker, registry, monitoring reports, retrain decisions, model locks, alerts), the
-// migrations racing from two processes' worth of pools, and the ETL.
+// series, ETL run log, recipes, forecast log, tracker, registry, monitoring reports, retrain decisions, model locks,
+// alerts), the migrations racing from two processes' worth of pools, and the ETL.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   SqlEtlRunLog,
   SqlModelLocks,
   SqlMonitoringReportStore,
+  SqlForecastLog,
   SqlPriceStore,
   SqlQuarantineCounts,
   SqlRecipeStore,
@@ -34,6 +35,7 @@ import {
   quarantineCountsContract,
   retrainStoresContract,
 } from '../contract/monitoring-stores.contract.js';
+import { forecastLogContract } from '../contract/forecast-log.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
 import { recipeStoreContract } from '../contract/recipe-store.contract.js';
 import { registryContract } from '../contract/registry.contract.js';
@@ -54,6 +56,7 @@ trackerContract(
   async () => new SqlTracker(await pgdb.db(), new FileArtifactStore(tmp())),
 );
 recipeStoreContract('SQL on PostgreSQL', async () => new SqlRecipeStore(await pgdb.db()));
+forecastLogContract('SQL on PostgreSQL', async () => new SqlForecastLog(await pgdb.db()));
 registryContract('built-in on PostgreSQL', async () => new SqlRegistry(await pgdb.db()));
 monitoringReportStoreContract(
   'SQL on PostgreSQL',

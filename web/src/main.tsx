@@ -11,6 +11,7 @@ import './styles/mlops.css';
 import './styles/flows.css';
 import './styles/forecast.css';
 import './styles/pages.css';
+import './styles/live.css';
 
 const root = document.getElementById('root');
 if (!root) {

@@ -4,8 +4,11 @@ export type * from './alias-log.js';
 export * from './alert-store.js';
 export type * from './artifact-store.js';
 export type * from './data.js';
+export type * from './event-bus.js';
 // flows.ts also holds a value (FLOW_RUN_STATES), so it is re-exported whole.
 export * from './flows.js';
+export type * from './forecast-log.js';
+export type * from './invalidation-bus.js';
 export type * from './job-queue.js';
 export type * from './model-locks.js';
 export type * from './model-registry.js';

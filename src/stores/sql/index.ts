@@ -4,6 +4,7 @@ export type { SqlClient, SqlValue } from './client.js';
 export { SqlFlowStore } from './flow-store.js';
 export { ThreadLeaseKeeper } from './lease-keeper.js';
 export { SqlEtlRunLog } from './etl-runs.js';
+export { SqlForecastLog } from './forecast-log.js';
 export { migrate, MIGRATIONS, truncateAll } from './migrations.js';
 export { SqlModelLocks } from './model-locks.js';
 export { SqlMonitoringReportStore } from './monitoring-store.js';

@@ -6,6 +6,8 @@ export * from './external-link';
 export * from './language-switch';
 export * from './fold-chart';
 export * from './horizon-champions';
+export * from './live-badge';
+export * from './live-chart';
 export * from './page-shell';
 export * from './parameter-fields';
 export * from './path-table';

@@ -5,6 +5,8 @@ export * from './chart-data';
 export * from './csv';
 export * from './flow-runs';
 export * from './format';
+export * from './live-socket';
+export * from './live-state';
 export * from './mlflow-links';
 export * from './pending-contract';
 export * from './queries';

@@ -5,7 +5,7 @@ import { api } from './api-client';
 import { isEnded } from './flow-runs';
 import { pendingEndpoints } from './pending-contract';
 
-/** Flow runs change by the second while they run. */
+/** Flow runs change by the second while they run (polled only while /ws/flow-runs is not open). */
 export const FLOW_RUNS_POLL_MS = 3000;
 /** An ETL's steps take a second or two each on a handful of tickers. */
 const ETL_POLL_MS = 1000;
@@ -190,12 +190,13 @@ export const queries = {
       staleTime: 5 * 60_000,
     }),
 
-  flowRuns: (filter: FlowRunFilter) =>
+  /** `poll: false` while the page follows /ws/flow-runs, which writes changes into this list. */
+  flowRuns: (filter: FlowRunFilter, options: { poll?: boolean } = {}) =>
     queryOptions({
       queryKey: queryKeys.flowRunList(filter),
       queryFn: ({ signal }) =>
         api.call(endpoints.flowRuns, { query: { ...filter, limit: FLOW_RUNS_LIMIT }, signal }),
-      refetchInterval: FLOW_RUNS_POLL_MS,
+      refetchInterval: options.poll === false ? false : FLOW_RUNS_POLL_MS,
       // A new filter keeps the old rows on screen until its answer comes, instead of a blank table.
       placeholderData: keepPreviousData,
     }),

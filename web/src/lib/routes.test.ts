@@ -7,6 +7,7 @@ describe('resolveRoute', () => {
     expect(resolveRoute('/')).toEqual({ kind: 'page', page: 'overview' });
     expect(resolveRoute('/forecast')).toEqual({ kind: 'page', page: 'forecast' });
     expect(resolveRoute('/flows')).toEqual({ kind: 'page', page: 'flows' });
+    expect(resolveRoute('/live')).toEqual({ kind: 'page', page: 'live' });
     expect(resolveRoute('/models/')).toEqual({ kind: 'page', page: 'models' });
   });
 
@@ -43,6 +44,7 @@ describe('NAV_PAGES', () => {
       'nav.models',
       'nav.predictions',
       'nav.flows',
+      'nav.live',
     ]);
   });
 

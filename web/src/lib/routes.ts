@@ -8,7 +8,8 @@ export type PageId =
   | 'experiments'
   | 'models'
   | 'predictions'
-  | 'flows';
+  | 'flows'
+  | 'live';
 
 export interface NavPage {
   id: PageId;
@@ -29,6 +30,7 @@ export const NAV_PAGES: readonly NavPage[] = [
   page('models', '/models'),
   page('predictions', '/predictions'),
   page('flows', '/flows'),
+  page('live', '/live'),
 ];
 
 /** Paths that moved; bookmarks of the old ones keep working. */

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import {
   ApiKeyField,
   ErrorBanner,
+  LiveBadge,
   PageShell,
   ParameterFields,
   toParameters,
@@ -16,6 +17,7 @@ import {
 } from '../components';
 import {
   useCancelFlowRun,
+  useFlowRunStream,
   useRefreshOnRunEnd,
   useSetScheduleEnabled,
   useStartFlow,
@@ -284,11 +286,16 @@ export function FlowsPage() {
   const [stateFilter, setStateFilter] = useState<FlowRunState | ''>('');
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const flows = useQuery(queries.flows());
+  // Run states arrive on /ws/flow-runs; the list is polled only while that socket is down.
+  const live = useFlowRunStream();
   const runs = useQuery(
-    queries.flowRuns({
-      ...(flowFilter ? { flow: flowFilter } : {}),
-      ...(stateFilter ? { state: stateFilter } : {}),
-    }),
+    queries.flowRuns(
+      {
+        ...(flowFilter ? { flow: flowFilter } : {}),
+        ...(stateFilter ? { state: stateFilter } : {}),
+      },
+      { poll: live.state !== 'open' },
+    ),
   );
   useRefreshOnRunEnd(runs.data);
   const now = Date.now();
@@ -310,7 +317,9 @@ export function FlowsPage() {
       <div className="flows-grid">
         <section className="panel mlops-panel" aria-label={t('flows.runs')}>
           <div className="panel-head">
-            <h2>{t('flows.runs')}</h2>
+            <h2>
+              {t('flows.runs')} <LiveBadge status={live} />
+            </h2>
             <div className="controls">
               <select
                 aria-label={t('flows.filterFlow')}
