@@ -6,6 +6,7 @@ import {
   ConflictError,
   DEFAULT_ALERT_SETTINGS,
   DEFAULT_RETRAIN_POLICY,
+  makeEvent,
   sessionsBehind,
   type AlertQuery,
   type AlertRecord,
@@ -127,6 +128,34 @@ export async function monitoringFacts(deps: ServiceDeps): Promise<MonitoringFact
   return { models, flows, tickers, quarantine };
 }
 
+/** Raised and resolved alerts on the event bus (channel `alerts`, and so `/ws/alerts`); alerts stay in the store either way. */
+export function announceAlert(
+  deps: Pick<ServiceDeps, 'events'>,
+  kind: 'raised' | 'resolved',
+  a: AlertRecord,
+): void {
+  if (!deps.events) {
+    return;
+  }
+  const subject = { alertId: String(a.id), rule: a.rule, ticker: a.ticker, horizon: a.horizon };
+  deps.events.publish(
+    kind === 'raised'
+      ? makeEvent('alert.raised', {
+          ...subject,
+          severity: a.severity,
+          message: a.message,
+          value: a.value,
+          threshold: a.threshold,
+          raisedAt: a.raisedAt,
+        })
+      : makeEvent('alert.resolved', {
+          ...subject,
+          message: a.message,
+          resolvedAt: a.resolvedAt ?? Date.now(),
+        }),
+  );
+}
+
 /** What one evaluation changed. */
 export interface AlertChanges {
   raised: AlertRecord[];
@@ -154,6 +183,7 @@ export async function evaluateAlerts(
     const r = await stores.alerts.raise(c, at);
     if (r.created) {
       raised.push(r.alert);
+      announceAlert(deps, 'raised', r.alert);
       onChange?.('raised', r.alert);
     }
   }
@@ -163,6 +193,7 @@ export async function evaluateAlerts(
       const done = await stores.alerts.resolve(a.id, at);
       if (done) {
         resolved.push(done);
+        announceAlert(deps, 'resolved', done);
         onChange?.('resolved', done);
       }
     }

@@ -20,6 +20,7 @@ export * from './history.js';
 export * from './import-csv.js';
 export * from './model-fit.js';
 export * from './monitor-flow.js';
+export * from './monitor-triggers.js';
 export * from './monitor.js';
 export * from './monitoring-reference.js';
 export * from './overview.js';

@@ -7,6 +7,7 @@ import type {
   RetrainDecisionView,
   RetrainPolicyView,
 } from '../../src/api/index.js';
+import { makeEvent, type BusEvent } from '../../src/core/index.js';
 import { harness, type Harness } from './harness.js';
 
 interface Run {
@@ -21,8 +22,11 @@ const DAY = 86_400_000;
 const headers = { 'x-api-key': 'k' };
 
 let h: Harness;
+// What the alerts channel (and so /ws/alerts) carried, from the start.
+const onBus: BusEvent[] = [];
 beforeAll(async () => {
   h = await harness({ apiKey: 'k' });
+  h.rt.events.subscribe(['alerts'], (e) => onBus.push(e));
 });
 afterAll(async () => {
   await h.close();
@@ -176,6 +180,11 @@ describe('monitor flow', () => {
 });
 
 describe('alerts', () => {
+  const settle = async () => {
+    await h.rt.events.flush();
+    await new Promise((r) => setTimeout(r, 50));
+  };
+
   it('raises stale data for a scheduled ticker without bars for more than 2 sessions, once', async () => {
     setNow(Date.parse('2020-04-24T12:00:00Z'));
     await monitor();
@@ -189,6 +198,18 @@ describe('alerts', () => {
       value: 4,
       threshold: 2,
     });
+    // Raised once on the bus, as the event catalogue types it.
+    await settle();
+    const raised = onBus.filter((e) => e.type === 'alert.raised' && e.data.rule === 'stale-data');
+    expect(raised).toHaveLength(1);
+    expect(raised[0]?.data).toMatchObject({
+      alertId: String(stale[0]?.id),
+      ticker: '^GSPC',
+      severity: stale[0]?.severity,
+      threshold: 2,
+    });
+    // Raised by an earlier run (the retrain test's clock is months on); the store keeps the latest value.
+    expect(raised[0]?.type === 'alert.raised' && raised[0].data.value).toBeGreaterThan(2);
   });
 
   it('acknowledges an open alert, and resolves it when its condition ends', async () => {
@@ -208,6 +229,14 @@ describe('alerts', () => {
     const [resolved] = await get<Alert[]>('/api/alerts?state=resolved');
     expect(resolved).toMatchObject({ id: stale?.id, acknowledgedBy: 'ops' });
     expect(resolved?.resolvedAt).toBe(Date.parse('2020-04-20T12:00:00Z'));
+    await settle();
+    expect(onBus.filter((e) => e.type === 'alert.resolved').map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        alertId: String(stale?.id),
+        rule: 'stale-data',
+        resolvedAt: Date.parse('2020-04-20T12:00:00Z'),
+      }),
+    ]);
     const again = await h.app.inject({ method: 'POST', url, headers });
     expect(again.statusCode, again.body).toBe(409);
   });
@@ -281,5 +310,43 @@ describe('promotion gate', () => {
     } finally {
       h.rt.etl.modelLocks = locks;
     }
+  });
+});
+
+describe('monitor on data.loaded', () => {
+  const monitorRuns = () =>
+    get<Run[]>('/api/flow-runs?flow=monitor&limit=200').then((runs) =>
+      runs.filter((r) => r.parameters.trigger === 'data.loaded'),
+    );
+  const loaded = (origin: 'etl' | 'import', newBars: number, lastDate: string) =>
+    makeEvent('data.loaded', {
+      ticker: '^GSPC',
+      origin,
+      newBars,
+      updatedBars: 0,
+      lastDate,
+      etlRunId: origin === 'etl' ? 'etl-1' : null,
+      at: Date.now(),
+    });
+
+  it('starts one monitor run for the ticker of an ETL load that brought bars, once per load', async () => {
+    const before = (await monitorRuns()).length;
+    h.rt.events.publish(loaded('etl', 3, '2020-04-17'));
+    // Delivered again (as Kafka may): the same load starts no second run.
+    h.rt.events.publish(loaded('etl', 3, '2020-04-17'));
+    // A person's CSV import and a load that changed nothing start none.
+    h.rt.events.publish(loaded('import', 5, '2020-04-17'));
+    h.rt.events.publish(loaded('etl', 0, '2020-04-16'));
+    let runs: Run[] = [];
+    for (let i = 0; i < 200 && runs.length <= before; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      runs = await monitorRuns();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    runs = await monitorRuns();
+    expect(runs).toHaveLength(before + 1);
+    const run = await waitRun(runs[0]?.id ?? '');
+    expect(run.parameters).toMatchObject({ tickers: ['^GSPC'], trigger: 'data.loaded' });
+    expect(run.state, JSON.stringify(run.error)).toBe('Completed');
   });
 });

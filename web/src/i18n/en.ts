@@ -68,7 +68,7 @@ export const en = {
     lastTraining: 'Last training',
     alerts: 'Open alerts',
     noAlerts: 'None: nothing needs attention.',
-    alertsUnavailable: 'None: this server does not raise alerts yet.',
+    alertsUnavailable: 'Alerts could not be read.',
     noEtl: 'No ETL has run yet.',
     noTraining: 'No training has run yet.',
     toDatasets: 'Datasets',

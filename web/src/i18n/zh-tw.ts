@@ -70,7 +70,7 @@ export const zhTW: Resources = {
     lastTraining: '最近一次訓練',
     alerts: '未處理警示',
     noAlerts: '無：目前沒有需要處理的事項。',
-    alertsUnavailable: '無：此伺服器尚未提供警示功能。',
+    alertsUnavailable: '無法讀取警示。',
     noEtl: '尚未執行過 ETL。',
     noTraining: '尚未執行過訓練。',
     toDatasets: '資料集',

@@ -1,6 +1,5 @@
-// Endpoints other issues add to the contract (issue 14: the forecast log; issue 16: alerts), as this UI expects them.
-// Temporary: when those land in src/api, these entries are replaced by `endpoints.predictions` and `endpoints.alerts`
-// and this file is deleted. Kept to the shapes the issues specify, and built with the contract's own helper.
+// An endpoint the UI used before it was in the contract (issue 14: the forecast log), as this UI expects it.
+// Temporary: `endpoints.predictions` replaces it and this file is deleted. Kept to the shapes the issues specify, and built with the contract's own helper.
 import { endpoint, errorResponses } from '@stockops/api';
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -25,16 +24,6 @@ export const ForecastLogEntrySchema = Type.Object({
 });
 export type ForecastLogEntry = Static<typeof ForecastLogEntrySchema>;
 
-const AlertSchema = Type.Object({
-  id: Type.Union([Type.String(), Type.Integer()]),
-  rule: Type.String(),
-  severity: Type.Optional(Type.String()),
-  message: Type.String(),
-  ticker: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  raisedAt: Type.Optional(Type.Number()),
-});
-export type Alert = Static<typeof AlertSchema>;
-
 export const pendingEndpoints = {
   predictions: endpoint('GET', '/api/predictions', {
     tags: ['predict'],
@@ -54,10 +43,5 @@ export const pendingEndpoints = {
       }),
       ...errorResponses(400, 404),
     },
-  }),
-  alerts: endpoint('GET', '/api/alerts', {
-    tags: ['monitoring'],
-    querystring: Type.Object({ state: Type.Optional(Type.String()) }),
-    response: { 200: Type.Array(AlertSchema), ...errorResponses(404) },
   }),
 };
