@@ -226,6 +226,7 @@ export async function openRuntime(
       runs: stores.flows,
       quarantine: stores.quarantineCounts,
       approvals: stores.approvals,
+      realised: stores.realised,
     },
     datasets: stores.datasets,
     source: stores.source,

@@ -16,6 +16,7 @@ import {
 import { today, type ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS } from './etl.js';
 import { monitorStoresOf, servedModels } from './monitor.js';
+import { latestRealised } from './realised.js';
 
 const DAY_MS = 86_400_000;
 const isTaiwan = (s: string) => /\.TWO?$/i.test(s);
@@ -89,6 +90,18 @@ export async function monitoringFacts(deps: ServiceDeps): Promise<MonitoringFact
     );
     const latest = windows[0] ? await stores.reports.get(windows[0].reportId) : null;
     const lastDecision = (await stores.decisions.list({ model: m.name, limit: 1 }))[0];
+    const r = await latestRealised(deps, m.name, m.champion.version);
+    const realised = r
+      ? {
+          matured: r.matured,
+          rmse: r.rmse,
+          rmseNaive: r.rmseNaive,
+          skill: r.skill,
+          directionAccuracy: r.directionAccuracy,
+          upRate: r.upRate,
+          coverage: r.coverage,
+        }
+      : null;
     models.push({
       name: m.name,
       ticker: m.ticker,
@@ -97,8 +110,8 @@ export async function monitoringFacts(deps: ServiceDeps): Promise<MonitoringFact
       driftWindows: windows.map((w) => w.drift),
       driftShare: latest?.featureDrift?.share ?? null,
       lastWindowTo: windows[0]?.windowTo ?? null,
-      accuracy: null,
-      realised: null,
+      accuracy: realised,
+      realised,
       retrainStopped:
         lastDecision?.suppressedBy === 'failures'
           ? (lastDecision.numbers.consecutiveFailures ?? 0)

@@ -29,6 +29,7 @@ export * from './predict-batch.js';
 export * from './predictions.js';
 export * from './promote.js';
 export * from './promotion-lock.js';
+export * from './realised.js';
 export * from './recipes.js';
 export * from './registry-audit.js';
 export * from './readiness.js';

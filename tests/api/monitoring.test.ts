@@ -4,6 +4,7 @@ import type {
   Alert,
   MonitoringReportSummaryView,
   MonitoringReportView,
+  RealisedPointView,
   RetrainDecisionView,
   RetrainPolicyView,
 } from '../../src/api/index.js';
@@ -348,5 +349,101 @@ describe('monitor on data.loaded', () => {
     const run = await waitRun(runs[0]?.id ?? '');
     expect(run.parameters).toMatchObject({ tickers: ['^GSPC'], trigger: 'data.loaded' });
     expect(run.state, JSON.stringify(run.error)).toBe('Completed');
+  });
+});
+
+describe('realised accuracy', () => {
+  it('joins served forecasts to the close of their target date: RMSE against naive, skill, direction beside the up-rate, coverage per level, a point per window end, and the gauges', async () => {
+    const champion = await h.rt.services.registry.getVersionByAlias('^GSPC.h1', 'champion');
+    const bars = await h.rt.services.prices.getBars('^GSPC', { from: '2020-01-01' });
+    // 30 forecasts that matured (asOf and the next bar) and one whose target date has no bar yet.
+    const served = bars.slice(-31).map((b, i, all) => {
+      const next = all[i + 1];
+      const actual = next ? Math.log(next.adjClose / b.adjClose) : 0.01;
+      const predictedReturn = actual / 2;
+      const predictedClose = b.close * Math.exp(predictedReturn);
+      // The 80% interval holds on even days, the 95% one always.
+      const half = i % 2 === 0 ? 0.5 : 1e-9;
+      return {
+        forecast: {
+          ticker: '^GSPC',
+          horizon: 1,
+          asOf: b.date,
+          targetDate: next?.date ?? '2020-04-20',
+          model: {
+            name: '^GSPC.h1',
+            version: champion?.version ?? 0,
+            kind: 'ridge',
+            runId: champion?.runId ?? '',
+            featureSet: 'basic',
+          },
+          lastClose: b.close,
+          predictedReturn,
+          predictedClose,
+          intervals: [
+            { level: 0.8, lower: predictedClose * (1 - half), upper: predictedClose * (1 + half) },
+            { level: 0.95, lower: 0, upper: predictedClose * 10 },
+          ],
+        },
+        count: 1,
+        firstServedAt: 1,
+        lastServedAt: 1,
+        actual: next ? actual : null,
+      };
+    });
+    await h.rt.stores.forecastLog.record(served);
+    setNow(Date.parse('2020-04-20T12:00:00Z'));
+    const run = await monitor();
+    expect(run.result).toMatchObject({ models: 1 });
+
+    const points = await get<RealisedPointView[]>(
+      '/api/monitoring/accuracy?ticker=%5Egspc&horizon=1',
+    );
+    expect(points).toHaveLength(1);
+    const p = points[0] as RealisedPointView;
+    const matured = served.filter((s) => s.actual !== null).map((s) => s.actual ?? 0);
+    const rmseNaive = Math.sqrt(matured.reduce((a, r) => a + r * r, 0) / matured.length);
+    expect(p).toMatchObject({
+      model: '^GSPC.h1',
+      version: champion?.version,
+      matured: 30,
+      from: served[0]?.forecast.targetDate,
+      to: served[29]?.forecast.targetDate,
+    });
+    expect(p.rmseNaive).toBeCloseTo(rmseNaive, 12);
+    // Predicting half of each move: half of naive's error.
+    expect(p.rmse).toBeCloseTo(rmseNaive / 2, 12);
+    expect(p.skill).toBeCloseTo(0.5, 12);
+    expect(p.upRate).toBeCloseTo(matured.filter((r) => r > 0).length / 30, 12);
+    expect(p.directionAccuracy).toBe(1);
+    expect(p.coverage).toEqual({ '80': 0.5, '95': 1 });
+
+    // The same window again replaces its point; a filter with no match is empty, a bad one a 400.
+    await monitor();
+    expect(
+      await get<RealisedPointView[]>('/api/monitoring/accuracy?model=%5EGSPC.h1'),
+    ).toHaveLength(1);
+    expect(await get<RealisedPointView[]>('/api/monitoring/accuracy?ticker=AAPL')).toEqual([]);
+    const bad = await h.app.inject({
+      url: '/api/monitoring/accuracy?from=2020-05-01&to=2020-01-01',
+    });
+    expect(bad.statusCode).toBe(400);
+
+    // A scrape reads the stores at most every 2 s (one snapshot shared by every metric): poll until it is fresh.
+    let text = '';
+    const gauge = (name: string, extra = '') =>
+      Number(
+        new RegExp(`^${name}\\{ticker="\\^GSPC",horizon="1"${extra}\\} (\\S+)$`, 'm').exec(
+          text,
+        )?.[1],
+      );
+    for (let i = 0; i < 100 && !(gauge('stockops_realised_matured_forecasts') > 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = (await h.app.inject({ url: '/metrics' })).body;
+    }
+    expect(gauge('stockops_realised_skill_ratio')).toBeCloseTo(0.5, 9);
+    expect(gauge('stockops_realised_matured_forecasts')).toBe(30);
+    expect(gauge('stockops_realised_coverage_ratio', ',level="80"')).toBe(0.5);
+    expect(gauge('stockops_realised_coverage_nominal_ratio', ',level="95"')).toBe(0.95);
   });
 });
