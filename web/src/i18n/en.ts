@@ -509,7 +509,7 @@ export const en = {
     predicted: 'Predicted',
     band80: '80% interval',
     actual: 'Actual',
-    error: 'Error',
+    error: 'Return error',
     held80: 'Held 80%',
     held95: 'Held 95%',
     pending: 'pending',

@@ -484,7 +484,7 @@ export const zhTW: Resources = {
     predicted: '預測價',
     band80: '80% 區間',
     actual: '實際價',
-    error: '誤差',
+    error: '報酬誤差',
     held80: '80% 命中',
     held95: '95% 命中',
     pending: '待揭曉',

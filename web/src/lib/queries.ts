@@ -3,7 +3,6 @@ import { endpoints, type HorizonValue, type QueryOf } from '@stockops/api';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api } from './api-client';
 import { isEnded } from './flow-runs';
-import { pendingEndpoints } from './pending-contract';
 
 /** Flow runs change by the second while they run (polled only while /ws/flow-runs is not open). */
 export const FLOW_RUNS_POLL_MS = 3000;
@@ -100,10 +99,10 @@ export const queries = {
       refetchInterval: OVERVIEW_POLL_MS,
     }),
 
-  forecastLog: (filter: QueryOf<typeof pendingEndpoints.predictions>) =>
+  forecastLog: (filter: QueryOf<typeof endpoints.predictions>) =>
     queryOptions({
       queryKey: queryKeys.forecastLog(filter),
-      queryFn: ({ signal }) => api.call(pendingEndpoints.predictions, { query: filter, signal }),
+      queryFn: ({ signal }) => api.call(endpoints.predictions, { query: filter, signal }),
       placeholderData: keepPreviousData,
       retry: false,
     }),
