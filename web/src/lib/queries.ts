@@ -32,6 +32,14 @@ export const queryKeys = {
   recipes: ['recipes'] as const,
   recipe: (id: string) => ['recipes', id] as const,
   alerts: ['alerts'] as const,
+  alertList: (state: string) => ['alerts', state] as const,
+  monitoringReports: (ticker: string, horizon: HorizonValue) =>
+    ['monitoring', 'reports', { ticker, horizon }] as const,
+  monitoringReport: (id: number) => ['monitoring', 'report', id] as const,
+  realised: (ticker: string, horizon: HorizonValue) =>
+    ['monitoring', 'realised', { ticker, horizon }] as const,
+  retrainDecisions: (model: string) => ['monitoring', 'decisions', model] as const,
+  approvals: ['approvals'] as const,
   forecastLog: (filter: Record<string, unknown>) => ['forecast-log', filter] as const,
   history: (symbol: string) => ['tickers', symbol, 'history'] as const,
   predictions: ['predict'] as const,
@@ -54,6 +62,8 @@ export const queryKeys = {
 
 /** Overview and dataset views refresh on their own: an ETL or a training elsewhere changes them. */
 const OVERVIEW_POLL_MS = 30_000;
+/** Monitoring changes when a monitor run ends (after each ETL load and on schedule). */
+const MONITORING_POLL_MS = 30_000;
 
 export const queries = {
   overview: () =>
@@ -97,6 +107,57 @@ export const queries = {
       queryKey: queryKeys.alerts,
       queryFn: ({ signal }) => api.call(endpoints.alerts, { query: { state: 'open' }, signal }),
       refetchInterval: OVERVIEW_POLL_MS,
+    }),
+
+  /** Alerts in one state (open, active, acknowledged, resolved), newest first. */
+  alertList: (state: 'open' | 'resolved') =>
+    queryOptions({
+      queryKey: queryKeys.alertList(state),
+      queryFn: ({ signal }) => api.call(endpoints.alerts, { query: { state, limit: 50 }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
+    }),
+
+  /** Monitoring reports of one served model, newest first (summaries: verdicts and windows). */
+  monitoringReports: (ticker: string, horizon: HorizonValue) =>
+    queryOptions({
+      queryKey: queryKeys.monitoringReports(ticker, horizon),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.monitoringReports, { query: { ticker, horizon, limit: 60 }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
+    }),
+
+  /** One report whole: every feature's test and histograms. */
+  monitoringReport: (id: number) =>
+    queryOptions({
+      queryKey: queryKeys.monitoringReport(id),
+      queryFn: ({ signal }) => api.call(endpoints.monitoringReport, { params: { id }, signal }),
+      staleTime: Infinity,
+    }),
+
+  /** Realised accuracy points of one ticker and horizon (every version), newest first. */
+  realised: (ticker: string, horizon: HorizonValue) =>
+    queryOptions({
+      queryKey: queryKeys.realised(ticker, horizon),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.realisedAccuracy, { query: { ticker, horizon, limit: 500 }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
+    }),
+
+  retrainDecisions: (model: string) =>
+    queryOptions({
+      queryKey: queryKeys.retrainDecisions(model),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.retrainDecisions, { query: { model, limit: 50 }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
+    }),
+
+  /** Promotions held for a person (the retrain policy's approval step). */
+  pendingApprovals: () =>
+    queryOptions({
+      queryKey: queryKeys.approvals,
+      queryFn: ({ signal }) =>
+        api.call(endpoints.approvals, { query: { state: 'pending' }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
     }),
 
   forecastLog: (filter: QueryOf<typeof endpoints.predictions>) =>
