@@ -1,6 +1,6 @@
 // The RealisedAccuracyStore port: realised accuracy of served forecasts as a time series, one point per model
 // version and window end (the newest matured target date), written by the monitor flow.
-import type { RealisedAccuracy } from '../monitoring/realised.js';
+import type { RealisedAccuracy } from '../monitoring/index.js';
 
 export interface RealisedPoint extends RealisedAccuracy {
   ticker: string;
