@@ -23,9 +23,12 @@ const PAGES = [
   ['models', '/models'],
   ['predictions', '/predictions'],
   ['flows', '/flows'],
+  ['monitoring', '/monitoring'],
 ];
 /** Pages also shown as a phone sees them. */
-const PHONE = new Set(['overview', 'datasets', 'recipes', 'predictions']);
+const PHONE = new Set(['overview', 'datasets', 'recipes', 'predictions', 'monitoring']);
+/** `node scripts/screenshots.mjs monitoring models`: only those pages (default: all). */
+const ONLY = new Set(process.argv.slice(2));
 const LANGS = [
   ['en', 'en'],
   ['zh-TW', 'zh'],
@@ -139,12 +142,34 @@ async function main() {
       }
     }
 
+    // Monitoring: day by day, the one-day forecast served, the next bar imported (it matures), a monitor run.
+    const nextBars = [
+      '2020-04-20,2845.62,2868.98,2820.43,2823.16,2823.16,5220160000',
+      '2020-04-21,2784.81,2785.54,2727.10,2736.56,2736.56,5075830000',
+      '2020-04-22,2787.89,2815.10,2775.95,2799.31,2799.31,5049660000',
+      '2020-04-23,2810.42,2844.90,2794.26,2797.80,2797.80,5756520000',
+      '2020-04-24,2812.64,2842.71,2791.76,2836.74,2836.74,5374480000',
+    ];
+    for (const bar of nextBars) {
+      await api(base, 'GET', '/api/predict?ticker=%5EGSPC&horizon=1');
+      await sleep(300);
+      const res = await fetch(`${base}/api/import?ticker=%5EGSPC`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: `Date,Open,High,Low,Close,Adj Close,Volume\n${bar}`,
+      });
+      if (!res.ok) {
+        throw new Error(`import: ${res.status} ${await res.text()}`);
+      }
+      await waitRun(base, (await api(base, 'POST', '/api/flows/monitor/runs', {})).id);
+    }
+
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     for (const [lng, suffix] of LANGS) {
-      for (const [name, path] of PAGES) {
+      for (const [name, path] of PAGES.filter(([n]) => ONLY.size === 0 || ONLY.has(n))) {
         const sizes = [['', { width: 1280, height: 860 }]];
         if (PHONE.has(name)) {
           sizes.push(['-phone', { width: 390, height: 844 }]);

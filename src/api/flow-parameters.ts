@@ -119,3 +119,26 @@ export const RetrainAllFlowParameters = Type.Object(
 );
 
 export const BootstrapFlowParameters = Type.Object({}, { additionalProperties: false });
+
+export const MonitorFlowParameters = Type.Object(
+  {
+    tickers: Type.Optional(TickersParam('tickers; default: every model with a champion')),
+    horizons: Type.Optional(
+      Type.Array(HorizonParam({ description: 'horizon in trading days' }), {
+        minItems: 1,
+        maxItems: HORIZONS.length,
+        description: 'horizons; default: all',
+        errorMessage: `expected a non-empty list of horizons from ${HORIZONS.join(', ')}`,
+      }),
+    ),
+    market: Type.Optional(
+      Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
+        description: 'exchange group (Taipei or the others) when tickers is empty',
+        default: 'ALL',
+        errorMessage: 'expected US, TW or ALL',
+      }),
+    ),
+    trigger: Type.Optional(InternalText('what started the run (api, schedule, data.loaded)')),
+  },
+  { additionalProperties: false },
+);

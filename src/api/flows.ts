@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { FLOW_RUN_STATES } from '../core/index.js';
 import {
   BootstrapFlowParameters,
+  MonitorFlowParameters,
   EtlFlowParameters,
   RetrainAllFlowParameters,
   TrainFlowParameters,
@@ -68,6 +69,7 @@ export const EtlFlowBody = EtlFlowParameters;
 export const TrainFlowBody = TrainFlowParameters;
 export const RetrainAllFlowBody = RetrainAllFlowParameters;
 export const BootstrapFlowBody = BootstrapFlowParameters;
+export const MonitorFlowBody = MonitorFlowParameters;
 
 const RunError = Type.Object({ code: Type.String(), message: Type.String() });
 

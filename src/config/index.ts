@@ -1,7 +1,13 @@
 // Typed configuration from the environment, validated once at start.
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError } from '../core/index.js';
+import {
+  ConfigError,
+  type AlertSettings,
+  type MonitoringSettings,
+  type RetrainPolicySettings,
+} from '../core/index.js';
+import { alertsFrom, monitoringFrom, retrainPolicyFrom } from './monitoring.js';
 
 export interface Config {
   /** @defaultValue 8000 */
@@ -62,6 +68,19 @@ export interface Config {
   queueLimits: { total: number; perFlow: number };
   /** Where the ETL fetches bars (PRICE_SOURCE_URL): `yahoo://`, or `file://DIR` of recorded chart() responses. @defaultValue 'yahoo://' */
   priceSourceUrl: string;
+  /** The monitor's window and the drift thresholds new versions record (STOCKOPS_MONITOR_*, STOCKOPS_DRIFT_*). */
+  monitoring: MonitoringSettings;
+  /** The retrain policy until one is stored by PUT /api/retrain-policy (STOCKOPS_RETRAIN_*). */
+  retrainPolicy: RetrainPolicySettings;
+  /** Thresholds of the alert rules (STOCKOPS_ALERT_*). */
+  alerts: AlertSettings;
+  /**
+   * Start a monitor run for the ticker of every ETL load, heard on the event bus as `data.loaded`
+   * (STOCKOPS_MONITOR_ON_LOAD); the schedules run it either way. @defaultValue true
+   */
+  monitorOnLoad: boolean;
+  /** Where `stockops worker` serves Prometheus metrics (STOCKOPS_METRICS_PORT; 0: any free port); null: none. */
+  metricsPort: number | null;
   /**
    * This process in events, logs, metrics and the `x-stockops-instance` header (STOCKOPS_INSTANCE).
    * @defaultValue `${hostname()}-${process.pid}`
@@ -198,6 +217,13 @@ export function loadConfig(env: Env = process.env): Config {
       total: intFrom(env, 'STOCKOPS_MAX_QUEUED_RUNS', 200, 1, 1_000_000),
       perFlow: intFrom(env, 'STOCKOPS_MAX_QUEUED_PER_FLOW', 50, 1, 1_000_000),
     },
+    monitoring: monitoringFrom(env),
+    retrainPolicy: retrainPolicyFrom(env),
+    alerts: alertsFrom(env),
+    monitorOnLoad: boolFrom(env, 'STOCKOPS_MONITOR_ON_LOAD', true),
+    metricsPort: nonEmpty(env.STOCKOPS_METRICS_PORT)
+      ? intFrom(env, 'STOCKOPS_METRICS_PORT', 0, 0, 65535)
+      : null,
     instanceId: nonEmpty(env.STOCKOPS_INSTANCE) ?? `${hostname()}-${process.pid}`,
     events: eventsFrom(env),
     grafanaUrl: grafanaFrom(env),

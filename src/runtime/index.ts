@@ -12,6 +12,7 @@ import { openFlows, type FlowEngine, type Flows } from '../flows/index.js';
 import {
   createMetrics,
   registerFlowGauges,
+  registerMonitoringMetrics,
   registerServingGauges,
   type AppMetrics,
 } from '../metrics/index.js';
@@ -23,6 +24,8 @@ import {
   createFlows,
   fanOutServed,
   ForecastRecorder,
+  monitoringSnapshot,
+  monitorAfterEtlLoads,
   servedOnBus,
   ServingCache,
   type EtlDeps,
@@ -221,6 +224,20 @@ export async function openRuntime(
     aliasLog: announcingAliasLog(stores.aliasLog, announce),
     promotion: config.promotion,
     imports: config.imports,
+    monitoring: config.monitoring,
+    retrainPolicy: config.retrainPolicy,
+    alertSettings: config.alerts,
+    modelLocks: stores.modelLocks,
+    monitorStores: {
+      reports: stores.monitoringReports,
+      decisions: stores.retrainDecisions,
+      policy: stores.retrainPolicyStore,
+      alerts: stores.alerts,
+      runs: stores.flows,
+      quarantine: stores.quarantineCounts,
+      approvals: stores.approvals,
+      realised: stores.realised,
+    },
     datasets: stores.datasets,
     source: stores.source,
     etlRuns: stores.etlRuns,
@@ -276,6 +293,18 @@ export async function openRuntime(
     depth: () => runners.queue.depth(),
     workers: () => runners.queue.workers(),
   });
+  // Store-backed monitoring numbers: every API replica reports them; workers report their own process only.
+  if (role === 'server') {
+    registerMonitoringMetrics(metrics.registry, () => monitoringSnapshot(services));
+  }
+  // API replicas and workers share one consumer group, so each ETL load starts one monitor run (and the
+  // idempotency key makes a redelivery start none).
+  const onLoad =
+    role !== 'cli' && config.monitorOnLoad
+      ? monitorAfterEtlLoads(events, (flow, parameters, o) =>
+          runners.engine.start(flow, parameters, o),
+        )
+      : null;
   const publisher =
     role === 'cli'
       ? null
@@ -316,6 +345,7 @@ export async function openRuntime(
     logger,
     close: async () => {
       publisher?.stop();
+      await onLoad?.close();
       await runners.close();
       await fitter.close();
       // Serves still buffered are written before the store closes.

@@ -17,13 +17,16 @@ import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './pl
 import { enforceDeadlines, protect, type ProtectionOptions } from './protection.js';
 import { refuseControlCharacters, validatorCompiler } from './validation.js';
 import {
+  registerAlertRoutes,
   registerDataRoutes,
   registerEtlRoutes,
   registerFlowRoutes,
   registerModelRoutes,
+  registerMonitoringRoutes,
   registerOverviewRoutes,
   registerPredictRoutes,
   registerRecipeRoutes,
+  registerRetrainRoutes,
   registerSystemRoutes,
   registerTrackingRoutes,
   registerTrainRoutes,
@@ -159,6 +162,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerFlowRoutes(app, deps);
   registerRecipeRoutes(app, deps);
   registerOverviewRoutes(app, deps);
+  registerMonitoringRoutes(app, deps);
+  registerRetrainRoutes(app, deps);
+  registerAlertRoutes(app, deps);
   await registerUi(app, deps.webRoot);
   return app;
 }

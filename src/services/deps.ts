@@ -1,14 +1,26 @@
 // What the application services need: the ports, wired by the runtime.
 import type {
+  AlertSettings,
+  AlertStore,
   AliasLog,
+  ApprovalStore,
   DatasetStore,
   EtlRunLog,
+  FlowStore,
+  ModelLocks,
+  MonitoringReportStore,
+  MonitoringSettings,
   EventBus,
   ForecastLog,
   PriceSource,
   PriceStore,
+  QuarantineCounts,
+  RealisedAccuracyStore,
   RecipeStore,
   Registry,
+  RetrainDecisionStore,
+  RetrainPolicySettings,
+  RetrainPolicyStore,
   ServedSink,
   Tracker,
 } from '../core/index.js';
@@ -33,6 +45,21 @@ export interface ImportLimits {
   maxBadShare?: number;
 }
 
+/** What monitoring, the retrain policy and the alerts read and write. */
+export interface MonitorStores {
+  reports: MonitoringReportStore;
+  decisions: RetrainDecisionStore;
+  policy: RetrainPolicyStore;
+  alerts: AlertStore;
+  /** Flow runs: retrains running or failing, flows failing in a row, the ETL's schedules. */
+  runs: FlowStore;
+  quarantine: QuarantineCounts;
+  /** Retrains' promotions held for a person (the policy's approval step). */
+  approvals: ApprovalStore;
+  /** Realised accuracy of served forecasts, written by the monitor flow. */
+  realised: RealisedAccuracyStore;
+}
+
 export interface ServiceDeps {
   prices: PriceStore;
   tracker: Tracker;
@@ -50,6 +77,16 @@ export interface ServiceDeps {
   etlRuns?: EtlRunLog;
   /** Limits of one CSV import. @defaultValue DEFAULT_IMPORT_LIMITS */
   imports?: ImportLimits;
+  /** The monitoring window and the thresholds new versions' references record. @defaultValue DEFAULT_MONITORING_SETTINGS */
+  monitoring?: MonitoringSettings;
+  /** Monitoring's stores; the monitor flow and the monitoring routes need them (the runtime sets them). */
+  monitorStores?: MonitorStores;
+  /** The retrain policy until one is stored (STOCKOPS_RETRAIN_*). @defaultValue DEFAULT_RETRAIN_POLICY */
+  retrainPolicy?: RetrainPolicySettings;
+  /** Thresholds of the alert rules (STOCKOPS_ALERT_*). @defaultValue DEFAULT_ALERT_SETTINGS */
+  alertSettings?: AlertSettings;
+  /** One promotion gate per model at a time, across processes; without it the gate runs unguarded. */
+  modelLocks?: ModelLocks;
   /** Model recipes (versioned training settings); needed by the recipe routes and recipe runs only. */
   recipes?: RecipeStore;
   /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */

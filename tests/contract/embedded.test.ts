@@ -5,14 +5,23 @@ import { join } from 'node:path';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
 import { InProcessInvalidationBus } from '../../src/stores/cache/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
-import { migrate, openPglite } from '../../src/stores/sql/index.js';
+import { describe, expect, it } from 'vitest';
 import {
+  migrate,
+  openPglite,
   SqlAliasLog,
+  SqlAlertStore,
   SqlEtlRunLog,
+  SqlModelLocks,
+  SqlMonitoringReportStore,
   SqlForecastLog,
   SqlPriceStore,
+  SqlQuarantineCounts,
+  SqlRealisedAccuracyStore,
   SqlRecipeStore,
   SqlRegistry,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { freshDb } from '../helpers.js';
@@ -20,6 +29,14 @@ import { aliasLogContract } from './alias-log.contract.js';
 import { artifactStoreContract } from './artifact-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { etlRunLogContract } from './etl-run-log.contract.js';
+import {
+  alertStoreContract,
+  modelLocksContract,
+  monitoringReportStoreContract,
+  quarantineCountsContract,
+  realisedStoreContract,
+  retrainStoresContract,
+} from './monitoring-stores.contract.js';
 import { forecastLogContract } from './forecast-log.contract.js';
 import { invalidationBusContract } from './invalidation-bus.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
@@ -61,4 +78,31 @@ aliasLogContract('a registry in another store (record, move, confirm)', async ()
   };
 });
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
+monitoringReportStoreContract(
+  'SQL on PGlite',
+  async () => new SqlMonitoringReportStore(await freshDb()),
+);
+retrainStoresContract('SQL on PGlite', async () => {
+  const db = await freshDb();
+  return { decisions: new SqlRetrainDecisionStore(db), policy: new SqlRetrainPolicyStore(db) };
+});
+modelLocksContract('SQL on PGlite', async () => new SqlModelLocks(await freshDb(), 20));
+realisedStoreContract('SQL on PGlite', async () => new SqlRealisedAccuracyStore(await freshDb()));
+alertStoreContract('SQL on PGlite', async () => new SqlAlertStore(await freshDb()));
+quarantineCountsContract('SQL on PGlite', async () => {
+  const db = await freshDb();
+  return { counts: new SqlQuarantineCounts(db), prices: new SqlPriceStore(db) };
+});
+
+describe('SqlModelLocks', () => {
+  it('takes over a lease whose holder died without releasing it', async () => {
+    const db = await freshDb();
+    await db.query(
+      `insert into model_locks (model_name, holder, expires_at) values ('M.h1', 'dead:1', $1)`,
+      [Date.now() - 1],
+    );
+    const locks = new SqlModelLocks(db, 20);
+    expect(await locks.withLock('M.h1', () => Promise.resolve('in'), { waitMs: 100 })).toBe('in');
+  });
+});
 invalidationBusContract('in-process', () => Promise.resolve(new InProcessInvalidationBus()), null);

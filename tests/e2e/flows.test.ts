@@ -35,7 +35,8 @@ describe('Flows page', () => {
     await expect(row.locator('td').nth(0).textContent()).resolves.toContain('bootstrap');
     await page.getByRole('log').getByText('completed').waitFor({ timeout: 10_000 });
     const schedules = page.getByRole('region', { name: 'Schedules' });
-    await expect(schedules.getByText('America/New_York').count()).resolves.toBe(2);
+    // The US ETL, the US monitor run an hour after it, the weekly retrain.
+    await expect(schedules.getByText('America/New_York').count()).resolves.toBe(3);
 
     // The form is built from the flow's parameter schemas: a ticker field, a model and a horizon choice.
     // A train flow run says what it is about: its ticker, model and horizon (defaults filled in).

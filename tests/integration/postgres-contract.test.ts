@@ -1,5 +1,6 @@
 // Real: PostgreSQL (scripts/services/postgres.sh). The same contract suites as on PGlite (price store, cleaned
-// series, ETL run log, recipes, forecast log, tracker, registry), the migrations racing from two processes' worth of pools, and the ETL.
+// series, ETL run log, recipes, forecast log, tracker, registry, monitoring reports, retrain decisions, model locks,
+// alerts), the migrations racing from two processes' worth of pools, and the ETL.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,17 +12,32 @@ import {
   migrate,
   MIGRATIONS,
   openPostgres,
+  SqlAlertStore,
   SqlAliasLog,
   SqlEtlRunLog,
+  SqlModelLocks,
+  SqlMonitoringReportStore,
   SqlForecastLog,
   SqlPriceStore,
+  SqlQuarantineCounts,
+  SqlRealisedAccuracyStore,
   SqlRecipeStore,
   SqlRegistry,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { replayChart, YahooPriceSource } from '../../src/stores/yahoo/index.js';
 import { aliasLogContract } from '../contract/alias-log.contract.js';
 import { etlRunLogContract } from '../contract/etl-run-log.contract.js';
+import {
+  alertStoreContract,
+  modelLocksContract,
+  monitoringReportStoreContract,
+  quarantineCountsContract,
+  realisedStoreContract,
+  retrainStoresContract,
+} from '../contract/monitoring-stores.contract.js';
 import { forecastLogContract } from '../contract/forecast-log.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
 import { recipeStoreContract } from '../contract/recipe-store.contract.js';
@@ -48,6 +64,24 @@ registryContract('built-in on PostgreSQL', async () => new SqlRegistry(await pgd
 aliasLogContract('built-in registry on the same PostgreSQL (one transaction)', async () => {
   const db = await pgdb.db();
   return { registry: new SqlRegistry(db), log: new SqlAliasLog(db), separate: false };
+});
+monitoringReportStoreContract(
+  'SQL on PostgreSQL',
+  async () => new SqlMonitoringReportStore(await pgdb.db()),
+);
+retrainStoresContract('SQL on PostgreSQL', async () => {
+  const db = await pgdb.db();
+  return { decisions: new SqlRetrainDecisionStore(db), policy: new SqlRetrainPolicyStore(db) };
+});
+modelLocksContract('SQL on PostgreSQL', async () => new SqlModelLocks(await pgdb.db(), 20));
+realisedStoreContract(
+  'SQL on PostgreSQL',
+  async () => new SqlRealisedAccuracyStore(await pgdb.db()),
+);
+alertStoreContract('SQL on PostgreSQL', async () => new SqlAlertStore(await pgdb.db()));
+quarantineCountsContract('SQL on PostgreSQL', async () => {
+  const db = await pgdb.db();
+  return { counts: new SqlQuarantineCounts(db), prices: new SqlPriceStore(db) };
 });
 
 describe('PostgreSQL store', () => {

@@ -16,6 +16,7 @@ const PAGES: Record<PageId | 'not-found', ComponentType> = {
   models: page(async () => (await import('./pages/models-page')).ModelsPage),
   predictions: page(async () => (await import('./pages/predictions-page')).PredictionsPage),
   flows: page(async () => (await import('./pages/flows-page')).FlowsPage),
+  monitoring: page(async () => (await import('./pages/monitoring-page')).MonitoringPage),
   live: page(async () => (await import('./pages/live-page')).LivePage),
   'not-found': page(async () => (await import('./pages/not-found-page')).NotFoundPage),
 };

@@ -12,6 +12,7 @@ import './styles/flows.css';
 import './styles/forecast.css';
 import './styles/pages.css';
 import './styles/live.css';
+import './styles/monitoring.css';
 
 const root = document.getElementById('root');
 if (!root) {

@@ -26,6 +26,7 @@ export function registerFlowRoutes(app: FastifyInstance, deps: { flows: FlowServ
     ['evaluate', endpoints.startEvaluateFlow],
     ['retrain-all', endpoints.startRetrainAllFlow],
     ['bootstrap', endpoints.startBootstrapFlow],
+    ['monitor', endpoints.startMonitorFlow],
   ] as const) {
     route(app, e, async (req) => {
       const id = await flows.start(

@@ -1,5 +1,6 @@
 // Public surface of web/src/components: the page frame and the pieces pages share.
 export * from './api-key-field';
+export * from './date-chart';
 export * from './error-banner';
 export * from './error-boundary';
 export * from './external-link';

@@ -121,3 +121,28 @@ export function useRunRecipe() {
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.flowRuns }),
   });
 }
+
+/** Acknowledges an open alert: it stays open, marked as seen, until its condition ends. */
+export function useAckAlert() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api.call(endpoints.ackAlert, { params: { id }, body: {} }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.alerts }),
+  });
+}
+
+/** Approves or rejects a promotion held by the retrain policy's approval step. */
+export function useSettleApproval() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id: number; approve: boolean }) =>
+      api.call(input.approve ? endpoints.approve : endpoints.reject, {
+        params: { id: input.id },
+        body: {},
+      }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: queryKeys.approvals });
+      await refreshChampion(client);
+    },
+  });
+}

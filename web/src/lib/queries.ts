@@ -1,9 +1,8 @@
 // Every server resource the UI reads, as react-query options: its key, the contract's endpoint, and how often it refreshes.
-import { ApiError, endpoints, type HorizonValue, type QueryOf } from '@stockops/api';
+import { endpoints, type HorizonValue, type QueryOf } from '@stockops/api';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api } from './api-client';
 import { isEnded } from './flow-runs';
-import { pendingEndpoints } from './pending-contract';
 
 /** Flow runs change by the second while they run (polled only while /ws/flow-runs is not open). */
 export const FLOW_RUNS_POLL_MS = 3000;
@@ -33,6 +32,14 @@ export const queryKeys = {
   recipes: ['recipes'] as const,
   recipe: (id: string) => ['recipes', id] as const,
   alerts: ['alerts'] as const,
+  alertList: (state: string) => ['alerts', state] as const,
+  monitoringReports: (ticker: string, horizon: HorizonValue) =>
+    ['monitoring', 'reports', { ticker, horizon }] as const,
+  monitoringReport: (id: number) => ['monitoring', 'report', id] as const,
+  realised: (ticker: string, horizon: HorizonValue) =>
+    ['monitoring', 'realised', { ticker, horizon }] as const,
+  retrainDecisions: (model: string) => ['monitoring', 'decisions', model] as const,
+  approvals: ['approvals'] as const,
   forecastLog: (filter: Record<string, unknown>) => ['forecast-log', filter] as const,
   history: (symbol: string) => ['tickers', symbol, 'history'] as const,
   predictions: ['predict'] as const,
@@ -55,6 +62,8 @@ export const queryKeys = {
 
 /** Overview and dataset views refresh on their own: an ETL or a training elsewhere changes them. */
 const OVERVIEW_POLL_MS = 30_000;
+/** Monitoring changes when a monitor run ends (after each ETL load and on schedule). */
+const MONITORING_POLL_MS = 30_000;
 
 export const queries = {
   overview: () =>
@@ -92,22 +101,63 @@ export const queries = {
       queryFn: ({ signal }) => api.call(endpoints.recipes, { signal }),
     }),
 
-  /** Open alerts (issue 16's /api/alerts); a server without alerts answers 404, read as "none". */
+  /** Open alerts (active or acknowledged), newest first. */
   alerts: () =>
     queryOptions({
       queryKey: queryKeys.alerts,
-      queryFn: async ({ signal }) => {
-        try {
-          return await api.call(pendingEndpoints.alerts, { query: { state: 'open' }, signal });
-        } catch (e) {
-          if (e instanceof ApiError && e.status === 404) {
-            return null;
-          }
-          throw e;
-        }
-      },
+      queryFn: ({ signal }) => api.call(endpoints.alerts, { query: { state: 'open' }, signal }),
       refetchInterval: OVERVIEW_POLL_MS,
-      retry: false,
+    }),
+
+  /** Alerts in one state (open, active, acknowledged, resolved), newest first. */
+  alertList: (state: 'open' | 'resolved') =>
+    queryOptions({
+      queryKey: queryKeys.alertList(state),
+      queryFn: ({ signal }) => api.call(endpoints.alerts, { query: { state, limit: 50 }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
+    }),
+
+  /** Monitoring reports of one served model, newest first (summaries: verdicts and windows). */
+  monitoringReports: (ticker: string, horizon: HorizonValue) =>
+    queryOptions({
+      queryKey: queryKeys.monitoringReports(ticker, horizon),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.monitoringReports, { query: { ticker, horizon, limit: 60 }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
+    }),
+
+  /** One report whole: every feature's test and histograms. */
+  monitoringReport: (id: number) =>
+    queryOptions({
+      queryKey: queryKeys.monitoringReport(id),
+      queryFn: ({ signal }) => api.call(endpoints.monitoringReport, { params: { id }, signal }),
+      staleTime: Infinity,
+    }),
+
+  /** Realised accuracy points of one ticker and horizon (every version), newest first. */
+  realised: (ticker: string, horizon: HorizonValue) =>
+    queryOptions({
+      queryKey: queryKeys.realised(ticker, horizon),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.realisedAccuracy, { query: { ticker, horizon, limit: 500 }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
+    }),
+
+  retrainDecisions: (model: string) =>
+    queryOptions({
+      queryKey: queryKeys.retrainDecisions(model),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.retrainDecisions, { query: { model, limit: 50 }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
+    }),
+
+  /** Promotions held for a person (the retrain policy's approval step). */
+  pendingApprovals: () =>
+    queryOptions({
+      queryKey: queryKeys.approvals,
+      queryFn: ({ signal }) =>
+        api.call(endpoints.approvals, { query: { state: 'pending' }, signal }),
+      refetchInterval: MONITORING_POLL_MS,
     }),
 
   forecastLog: (filter: QueryOf<typeof endpoints.predictions>) =>

@@ -8,6 +8,7 @@ describe('resolveRoute', () => {
     expect(resolveRoute('/forecast')).toEqual({ kind: 'page', page: 'forecast' });
     expect(resolveRoute('/flows')).toEqual({ kind: 'page', page: 'flows' });
     expect(resolveRoute('/live')).toEqual({ kind: 'page', page: 'live' });
+    expect(resolveRoute('/monitoring')).toEqual({ kind: 'page', page: 'monitoring' });
     expect(resolveRoute('/models/')).toEqual({ kind: 'page', page: 'models' });
   });
 
@@ -44,6 +45,7 @@ describe('NAV_PAGES', () => {
       'nav.models',
       'nav.predictions',
       'nav.flows',
+      'nav.monitoring',
       'nav.live',
     ]);
   });

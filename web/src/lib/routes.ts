@@ -9,6 +9,7 @@ export type PageId =
   | 'models'
   | 'predictions'
   | 'flows'
+  | 'monitoring'
   | 'live';
 
 export interface NavPage {
@@ -30,6 +31,7 @@ export const NAV_PAGES: readonly NavPage[] = [
   page('models', '/models'),
   page('predictions', '/predictions'),
   page('flows', '/flows'),
+  page('monitoring', '/monitoring'),
   page('live', '/live'),
 ];
 

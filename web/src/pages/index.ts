@@ -5,6 +5,7 @@ export { FlowsPage } from './flows-page';
 export { ForecastPage } from './forecast-page';
 export { LivePage } from './live-page';
 export { ModelsPage } from './models-page';
+export { MonitoringPage } from './monitoring-page';
 export { NotFoundPage } from './not-found-page';
 export { OverviewPage } from './overview-page';
 export { PredictionsPage } from './predictions-page';
