@@ -34,6 +34,7 @@ import { runCommand } from './backend.js';
 import { registerDriftCommand } from './drift-command.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
+import { registerMigrateCommand } from './migrate-command.js';
 import { parseHorizon, parseTicker } from './options.js';
 
 function parsePort(v: string): string {
@@ -330,6 +331,7 @@ export function buildCli(): Command {
     });
 
   registerFlowCommands(program, emit, onWait);
+  registerMigrateCommand(program, emit);
   registerEvaluateCommand(program, emit);
   registerDriftCommand(program, emit);
 
