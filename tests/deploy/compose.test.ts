@@ -67,7 +67,7 @@ describe('deploy/compose.yaml', () => {
         expect(s.image, `${name} has an image`).toBeDefined();
         const tag = (s.image ?? '').split('/').at(-1)?.split(':')[1] ?? '';
         expect(tag, `${name} image ${s.image ?? ''} has a pinned tag`).toMatch(/\d/);
-        expect(tag, `${name}`).not.toMatch(/^latest$/);
+        expect(tag, name).not.toMatch(/^latest$/);
         const oneShot = s.restart === 'no';
         if (!oneShot) {
           expect(s.healthcheck?.test?.length ?? 0, `${name} has a healthcheck`).toBeGreaterThan(0);
