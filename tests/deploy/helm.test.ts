@@ -37,8 +37,7 @@ beforeAll(() => {
 
 const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
 const containersOf = (d: Doc) =>
-  ((d.spec?.template as { spec: { containers: Container[] } } | undefined)?.spec.containers ??
-    []);
+  (d.spec?.template as { spec: { containers: Container[] } } | undefined)?.spec.containers ?? [];
 
 describe('deploy/helm/stockops', () => {
   it('renders an API Deployment, Service and autoscaler per pool, workers, a migration Job, config and secret', () => {
