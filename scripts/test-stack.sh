@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SERVICES=(mlflow minio postgres clickhouse redis)
+SERVICES=(mlflow minio postgres clickhouse redis kafka)
 STARTED=()
 OUT="$(mktemp -d)"
 
@@ -37,10 +37,11 @@ for s in "${SERVICES[@]}"; do
   fi
   echo "test-stack: $s ready in $(cat "$OUT/$s.secs" 2>/dev/null || echo '?') s" >&2
   while IFS= read -r line; do
-    # ARTIFACTS_URL stays unexported: each test chooses its own store. CLICKHOUSE_URL and MLFLOW_TRACKING_URI go
-    # out as STACK_*: exported as they are, every stockops process a test spawns would use them, wanted or not.
+    # ARTIFACTS_URL stays unexported: each test chooses its own store. CLICKHOUSE_URL, MLFLOW_TRACKING_URI and
+    # KAFKA_BROKERS go out as STACK_*: exported as they are, every stockops process a test spawns would use them,
+    # wanted or not.
     # DATABASE_URL goes out under both names (the job tests read DATABASE_URL; the data tests STACK_DATABASE_URL).
-    if [[ "$line" == CLICKHOUSE_URL=* || "$line" == MLFLOW_TRACKING_URI=* ]]; then
+    if [[ "$line" == CLICKHOUSE_URL=* || "$line" == MLFLOW_TRACKING_URI=* || "$line" == KAFKA_BROKERS=* ]]; then
       export "STACK_${line?}"
     elif [[ "$line" == DATABASE_URL=* ]]; then
       export "${line?}" "STACK_${line?}"

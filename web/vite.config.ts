@@ -44,6 +44,7 @@ export default defineConfig(({ command, mode }) => {
       proxy: {
         '/api': apiTarget,
         '/metrics': apiTarget,
+        '/ws': { target: apiTarget, ws: true },
       },
     },
   };

@@ -149,6 +149,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         );
       }
       const parsed = parseBody(await res.text());
+      if (res.status === 204) {
+        // No content: the contract's schema for it is null.
+        return null;
+      }
       if (!res.ok) {
         const env = envelopeOf(parsed);
         throw new ApiError(

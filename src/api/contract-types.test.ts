@@ -3,14 +3,17 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type {
   AliasEvent,
   Bar,
+  BusEvent,
   ColumnDriftJson,
   DatasetDriftJson,
   EtlRunRecord,
   FlowInfo,
   FlowLogLine,
+  ForecastLogRow,
   MetricPoint as CoreMetricPoint,
   ModelVersion,
   QuarantineEntry as CoreQuarantineEntry,
+  Recipe,
   RegisteredModel,
   TaskRunRecord,
   TickerSummary as CoreTickerSummary,
@@ -25,11 +28,14 @@ import type {
   FlowInfoView,
   FlowLog,
   FlowRun,
+  LiveEvent,
   MetricPoint,
   ModelVersionInfo,
   QuarantineEntry,
+  RecipeView,
   RegisteredModelInfo,
   Run,
+  ServedPrediction,
   TaskRun,
   TickerSummary,
 } from './index.js';
@@ -49,8 +55,32 @@ describe('the HTTP contract', () => {
     expectTypeOf<FlowInfoView>().toEqualTypeOf<FlowInfo>();
     expectTypeOf<FlowLog>().toEqualTypeOf<FlowLogLine>();
     expectTypeOf<TaskRun>().toEqualTypeOf<Omit<TaskRunRecord, 'flowRunId'>>();
+    expectTypeOf<RecipeView>().toEqualTypeOf<Recipe>();
     expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
     expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
+  });
+
+  it('streams the events of the bus field for field', () => {
+    type Flat<T> = { [K in keyof T]: T[K] };
+    type Wire<T> = Flat<Extract<LiveEvent, { type: T }>>;
+    type Bus<T> = Flat<Extract<BusEvent, { type: T }>>;
+    expectTypeOf<Wire<'prediction.served'>>().toEqualTypeOf<Bus<'prediction.served'>>();
+    expectTypeOf<Wire<'metrics.sample'>>().toEqualTypeOf<Bus<'metrics.sample'>>();
+    expectTypeOf<Wire<'alert.raised'>>().toEqualTypeOf<Bus<'alert.raised'>>();
+    expectTypeOf<Wire<'alert.resolved'>>().toEqualTypeOf<Bus<'alert.resolved'>>();
+    expectTypeOf<Wire<'flow-run.changed'>>().toEqualTypeOf<Bus<'flow-run.changed'>>();
+    expectTypeOf<Wire<'model.alias-moved'>>().toEqualTypeOf<Bus<'model.alias-moved'>>();
+    expectTypeOf<Wire<'data.loaded'>>().toEqualTypeOf<Bus<'data.loaded'>>();
+    expectTypeOf<LiveEvent['type']>().toEqualTypeOf<BusEvent['type']>();
+  });
+
+  it('lists a forecast-log row as stored, with its outcome beside it', () => {
+    expectTypeOf<Omit<ServedPrediction, 'actual' | 'interval'>>().toEqualTypeOf<
+      Omit<ForecastLogRow, 'id' | 'intervals'>
+    >();
+    expectTypeOf<ServedPrediction['interval']>().toEqualTypeOf<
+      ForecastLogRow['intervals'][number][]
+    >();
   });
 
   it('shows a flow run without its lease and idempotency internals', () => {

@@ -12,6 +12,8 @@ export interface EndpointSchema {
   params?: TObject;
   querystring?: TObject;
   body?: TSchema;
+  /** Request headers the route reads (names in lower case), e.g. `idempotency-key`. */
+  headers?: TObject;
   /** Media types of a raw body (e.g. text/csv); JSON when absent. */
   consumes?: readonly string[];
   response: Readonly<Record<number, TSchema>>;
@@ -48,7 +50,7 @@ export function endpoint<const S extends EndpointSchema>(
   return { method, url, schema, ...options };
 }
 
-type SuccessStatus = 200 | 201 | 202;
+type SuccessStatus = 200 | 201 | 202 | 204;
 
 /** The body of the endpoint's success response. */
 export type ResponseOf<E extends Endpoint> = Static<

@@ -8,6 +8,7 @@ import {
   ImportResultSchema,
   QuarantineEntrySchema,
   QuarantineQuery,
+  TickerDetailSchema,
   TickerSummarySchema,
 } from './data.js';
 import { endpoint, errorResponses, NEEDS_API_KEY } from './endpoint.js';
@@ -32,10 +33,36 @@ import {
   RegisteredModelSchema,
   SetChampionSchema,
 } from './models.js';
-import { ForecastQuery, ForecastSchema, PredictionSchema, PredictQuery } from './predict.js';
-import { HealthSchema } from './system.js';
+import { OverviewSchema } from './overview.js';
+import {
+  BatchPredictRequestSchema,
+  BatchPredictResultSchema,
+  ForecastQuery,
+  ForecastSchema,
+  PredictionSchema,
+  PredictionsPageSchema,
+  PredictionsQuery,
+  PredictQuery,
+} from './predict.js';
+import {
+  RecipeCreateSchema,
+  RecipeDetailSchema,
+  RecipeParams,
+  RecipeRunRequestSchema,
+  RecipeRunsStartedSchema,
+  RecipeSchema,
+  RecipeUpdateSchema,
+  RecipeVersionParams,
+} from './recipes.js';
+import { HealthSchema, ReadySchema } from './system.js';
 import { MetricParams, MetricPointSchema, RunParams, RunSchema, RunsQuery } from './tracking.js';
-import { JobAcceptedSchema, JobParams, JobSchema, TrainRequestSchema } from './train.js';
+import {
+  IdempotencyHeaders,
+  JobAcceptedSchema,
+  JobParams,
+  JobSchema,
+  TrainRequestSchema,
+} from './train.js';
 
 export const endpoints = {
   health: endpoint('GET', '/api/health', {
@@ -43,12 +70,32 @@ export const endpoints = {
     description: 'Liveness, the version, the bootstrap state and the stores in use.',
     response: { 200: HealthSchema },
   }),
+  ready: endpoint('GET', '/api/ready', {
+    tags: ['system'],
+    description:
+      'Readiness: 200 once the champions are loaded and the prediction path is warm; 503 NOT_READY (with Retry-After) while starting or draining. /api/health stays the liveness probe.',
+    response: { 200: ReadySchema, ...errorResponses(503) },
+  }),
+
+  overview: endpoint('GET', '/api/overview', {
+    tags: ['system'],
+    description:
+      'The home page in one request: every ticker with its last close, its champion per horizon (skill beside naive) and latest forecast, and the last ETL and training runs.',
+    response: { 200: OverviewSchema },
+  }),
 
   // data
   tickers: endpoint('GET', '/api/tickers', {
     tags: ['data'],
     description: 'Every ticker with a cleaned series: first and last date, rows.',
     response: { 200: Type.Array(TickerSummarySchema) },
+  }),
+  ticker: endpoint('GET', '/api/tickers/:symbol', {
+    tags: ['data'],
+    description:
+      "One ticker's data set: exchange and currency, first and last date, rows, last close, quarantined rows, and its last ETL run with the quality checks.",
+    params: HistoryParams,
+    response: { 200: TickerDetailSchema, ...errorResponses(400, 404) },
   }),
   history: endpoint('GET', '/api/tickers/:symbol/history', {
     tags: ['data'],
@@ -107,6 +154,20 @@ export const endpoints = {
     querystring: PredictQuery,
     response: { 200: PredictionSchema, ...errorResponses(400, 404, 422) },
   }),
+  predictBatch: endpoint('POST', '/api/predict/batch', {
+    tags: ['predict'],
+    description:
+      'Up to 1000 (ticker, horizon) forecasts in one request (horizon 1 when left out). Each item answers with its prediction or its own error (UNKNOWN_TICKER, MODEL_NOT_FOUND, INSUFFICIENT_HISTORY), in request order; only a malformed request fails as a whole. Reads nothing, so it needs no API key.',
+    body: BatchPredictRequestSchema,
+    response: { 200: BatchPredictResultSchema, ...errorResponses(400) },
+  }),
+  predictions: endpoint('GET', '/api/predictions', {
+    tags: ['predict'],
+    description:
+      "The forecast log: one row per forecast served (ticker, horizon, asOf, model version) with its serve count, newest first (asOf, then first served). `from`/`to` bound asOf. Once the target date's bar is loaded a row carries the actual outcome, the error and whether each interval held. Pages: pass nextCursor as cursor.",
+    querystring: PredictionsQuery,
+    response: { 200: PredictionsPageSchema, ...errorResponses(400) },
+  }),
   forecast: endpoint('GET', '/api/forecast', {
     tags: ['predict'],
     description:
@@ -120,7 +181,8 @@ export const endpoints = {
     tags: ['train'],
     security: NEEDS_API_KEY,
     description:
-      'Starts a `train` flow run: walk-forward evaluation, tracked run, registered version and the promotion gate. Answers at once with the run id.',
+      'Starts a `train` flow run: walk-forward evaluation, tracked run, registered version and the promotion gate. Answers at once with the run id. With an Idempotency-Key header, a retry returns the run the first request started.',
+    headers: IdempotencyHeaders,
     body: TrainRequestSchema,
     response: { 202: JobAcceptedSchema, ...errorResponses(400, 401, 404) },
   }),
@@ -187,8 +249,9 @@ export const endpoints = {
       tags: ['flows'],
       security: NEEDS_API_KEY,
       description:
-        "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}.",
+        "Body: the flow's parameters (see GET /api/flows); none means the defaults. Poll GET /api/flow-runs/{id}. With an Idempotency-Key header, a retry returns the run the first request started.",
       params: FlowParams,
+      headers: IdempotencyHeaders,
       body: FlowStartBody,
       response: { 202: FlowRunAcceptedSchema, ...errorResponses(400, 401, 404) },
     },
@@ -226,6 +289,59 @@ export const endpoints = {
     params: ScheduleParams,
     body: SchedulePatchSchema,
     response: { 200: ScheduleSchema, ...errorResponses(400, 401, 404) },
+  }),
+
+  // model recipes
+  recipes: endpoint('GET', '/api/recipes', {
+    tags: ['recipes'],
+    description: 'Model recipes, the latest version of each, by id.',
+    response: { 200: Type.Array(RecipeSchema) },
+  }),
+  recipe: endpoint('GET', '/api/recipes/:id', {
+    tags: ['recipes'],
+    description: "A recipe's latest version, with the numbers of all its versions.",
+    params: RecipeParams,
+    response: { 200: RecipeDetailSchema, ...errorResponses(400, 404) },
+  }),
+  recipeVersion: endpoint('GET', '/api/recipes/:id/versions/:version', {
+    tags: ['recipes'],
+    description:
+      'One version of a recipe, as the runs tagged stockops.recipe = id@version were trained from (still there after a delete).',
+    params: RecipeVersionParams,
+    response: { 200: RecipeDetailSchema, ...errorResponses(400, 404) },
+  }),
+  createRecipe: endpoint('POST', '/api/recipes', {
+    tags: ['recipes'],
+    security: NEEDS_API_KEY,
+    description:
+      'Stores version 1 of a new recipe. Settings are checked beyond the schema: only the kind trained may have settings, the feature set must exist, purge at least the longest horizon.',
+    body: RecipeCreateSchema,
+    response: { 201: RecipeDetailSchema, ...errorResponses(400, 401, 409) },
+  }),
+  updateRecipe: endpoint('PUT', '/api/recipes/:id', {
+    tags: ['recipes'],
+    security: NEEDS_API_KEY,
+    description: 'Stores the next version; earlier versions stay as they were.',
+    params: RecipeParams,
+    body: RecipeUpdateSchema,
+    response: { 200: RecipeDetailSchema, ...errorResponses(400, 401, 404) },
+  }),
+  deleteRecipe: endpoint('DELETE', '/api/recipes/:id', {
+    tags: ['recipes'],
+    security: NEEDS_API_KEY,
+    description:
+      'Removes the recipe from the list; its versions still resolve for the runs that name them, and its id is not reused.',
+    params: RecipeParams,
+    response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+  }),
+  runRecipe: endpoint('POST', '/api/recipes/:id/runs', {
+    tags: ['recipes'],
+    security: NEEDS_API_KEY,
+    description:
+      'Starts one train (or evaluate) flow run per ticker and horizon, every one pinned to the same version; each tracked run is tagged stockops.recipe = id@version.',
+    params: RecipeParams,
+    body: RecipeRunRequestSchema,
+    response: { 202: RecipeRunsStartedSchema, ...errorResponses(400, 401, 404) },
   }),
 } as const;
 

@@ -17,9 +17,19 @@ export type ErrorBody = Static<typeof ErrorSchema>;
 
 /**
  * Codes the HTTP layer adds to the domain's own: routes and methods that do not exist, framework
- * refusals (body too large, bad JSON) and the catch-all for a server fault.
+ * refusals (body too large, bad JSON), the catch-all for a server fault, and the protections of a replica:
+ * RATE_LIMITED (429, too many requests in the window for this API key or address), OVERLOADED (503, the
+ * event loop is saturated) and NOT_READY (503, starting or draining), which carry Retry-After, and
+ * DEADLINE_EXCEEDED (504, the request took longer than its deadline, STOCKOPS_REQUEST_TIMEOUT_MS).
  */
-export type HttpErrorCode = 'NOT_FOUND' | 'BAD_REQUEST' | 'INTERNAL';
+export type HttpErrorCode =
+  | 'NOT_FOUND'
+  | 'BAD_REQUEST'
+  | 'INTERNAL'
+  | 'RATE_LIMITED'
+  | 'OVERLOADED'
+  | 'NOT_READY'
+  | 'DEADLINE_EXCEEDED';
 
 /** Every code an API error envelope can carry. */
 export type ApiErrorCode = ErrorCode | HttpErrorCode;

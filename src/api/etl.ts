@@ -47,6 +47,9 @@ export const EtlRunSchema = Type.Object({
     { description: 'running, completed, partial (some tickers failed) or failed' },
   ),
   trigger: Type.String(),
+  flowRunId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The etl flow run that ran it, when a flow did',
+  }),
   tickers: Type.Array(Type.String()),
   startedAt: EpochMs,
   endedAt: Type.Union([EpochMs, Type.Null()]),
@@ -63,7 +66,17 @@ export const EtlRunSchema = Type.Object({
       symbol: Type.String(),
       status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
       error: Type.Optional(
-        Type.Object({ step: EtlStepName, code: Type.String(), message: Type.String() }),
+        Type.Object({
+          step: EtlStepName,
+          code: Type.String(),
+          message: Type.String(),
+          kind: Type.Optional(
+            Type.String({
+              description:
+                'For SOURCE_ERROR: not_found (unknown symbol), rate_limited, unavailable (offline or the source is down), schema',
+            }),
+          ),
+        }),
       ),
       fetched: Type.Integer(),
       quarantined: Type.Integer(),
@@ -90,7 +103,16 @@ export const EtlRunSchema = Type.Object({
 export type EtlRun = Static<typeof EtlRunSchema>;
 
 export const EtlRunsQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    flowRun: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Only the ETL runs of this etl flow run (POST /api/etl answers its id)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const EtlRunParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });

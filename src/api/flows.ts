@@ -8,17 +8,43 @@ export const FlowRunStateSchema = Type.Union(
   { description: "Prefect's state names" },
 );
 
+/** The JSON Schema keywords a flow parameter's value uses (a scalar, one literal as `const`). */
+const valueKeywords = {
+  type: Type.Optional(
+    Type.String({ description: 'JSON Schema type: string, integer, number, boolean, array' }),
+  ),
+  description: Type.Optional(Type.String()),
+  const: Type.Optional(Type.Unknown()),
+  pattern: Type.Optional(Type.String()),
+  minimum: Type.Optional(Type.Number()),
+  maximum: Type.Optional(Type.Number()),
+  minLength: Type.Optional(Type.Integer()),
+  maxLength: Type.Optional(Type.Integer()),
+};
+const ParameterValueSchema = Type.Object(valueKeywords);
+
+/** One flow parameter as JSON Schema (`anyOf` of `const`s is a choice, `items` an array's element). */
 export const FlowParameterSchema = Type.Object({
-  type: Type.String(),
+  ...valueKeywords,
   description: Type.String(),
   default: Type.Optional(Type.Unknown()),
+  anyOf: Type.Optional(Type.Array(ParameterValueSchema)),
+  items: Type.Optional(
+    Type.Object({ ...valueKeywords, anyOf: Type.Optional(Type.Array(ParameterValueSchema)) }),
+  ),
+  minItems: Type.Optional(Type.Integer()),
+  maxItems: Type.Optional(Type.Integer()),
 });
+export type FlowParameterView = Static<typeof FlowParameterSchema>;
 
 export const FlowInfoSchema = Type.Object({
   name: Type.String(),
   description: Type.String(),
   tasks: Type.Array(Type.String()),
-  parameters: Type.Record(Type.String(), FlowParameterSchema),
+  parameters: Type.Record(Type.String(), FlowParameterSchema, {
+    description: "Each parameter's JSON Schema, as the server validates it: enough to build a form",
+  }),
+  required: Type.Array(Type.String(), { description: 'Parameters a run must be given' }),
 });
 export type FlowInfoView = Static<typeof FlowInfoSchema>;
 
@@ -26,7 +52,10 @@ export const FlowParams = Type.Object({ name: Type.String({ minLength: 1, maxLen
 export const FlowStartBody = Type.Record(Type.String(), Type.Unknown(), {
   description: "The flow's parameters",
 });
-export const FlowRunAcceptedSchema = Type.Object({ id: Type.String() });
+export const FlowRunAcceptedSchema = Type.Object({
+  id: Type.String({ description: 'The flow run id' }),
+  jobId: Type.String({ description: 'The same id, as POST /api/train has always named it' }),
+});
 
 const RunError = Type.Object({ code: Type.String(), message: Type.String() });
 

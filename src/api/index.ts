@@ -7,6 +7,7 @@ export {
   modelName,
   parseModelName,
   MODEL_KINDS,
+  SYMBOL_INPUT_PATTERN,
 } from '../core/index.js';
 export type {
   ErrorCode,
@@ -20,11 +21,14 @@ export * from './endpoint.js';
 export * from './endpoints.js';
 export * from './errors.js';
 export * from './etl.js';
+export * from './events.js';
 export * from './flows.js';
 export * from './models.js';
 export * from './monitoring.js';
+export * from './overview.js';
 export * from './predict.js';
 export * from './primitives.js';
+export * from './recipes.js';
 export * from './system.js';
 export * from './tracking.js';
 export * from './train.js';

@@ -1,6 +1,6 @@
 // Serving resources: one forecast per horizon (/api/predict) and the path over the next trading days (/api/forecast).
 import { Type, type Static } from '@sinclair/typebox';
-import { Horizon, Ticker } from './primitives.js';
+import { EpochMs, Horizon, IsoDate, ModelName, Ticker } from './primitives.js';
 
 export const PriceIntervalSchema = Type.Object({
   level: Type.Number({ description: 'Nominal coverage, e.g. 0.8' }),
@@ -24,17 +24,43 @@ export const ModelMetricsSchema = Type.Partial(
     dmPValue: Type.Number({ description: 'Diebold-Mariano p-value against naive' }),
     coverage80: Type.Number(),
     coverage95: Type.Number(),
+    intervalWidth80: Type.Number({
+      description: 'Mean width of the 80% interval as a fraction of the price, out of sample',
+    }),
+    intervalWidth95: Type.Number(),
+    intervalScore80: Type.Number({
+      description:
+        'Mean interval (Winkler) score of the 80% interval as a fraction of the price: width plus 2/alpha times the miss; lower is better',
+    }),
+    intervalScore95: Type.Number(),
   }),
 );
 export type ModelMetrics = Static<typeof ModelMetricsSchema>;
 
+/** How the conformal scores of a version were made (see core/evaluation/conformal.ts). */
+export const IntervalMethodSchema = Type.Union(
+  [Type.Literal('volatility'), Type.Literal('absolute')],
+  {
+    description:
+      'volatility: |residual| scaled by the volatility forecast at forecast time, so bands widen in turbulent markets; absolute: unscaled residuals (versions trained before the scaled scores)',
+  },
+);
+
 export const ServedModelSchema = Type.Object({
   name: Type.String(),
   version: Type.Integer(),
-  kind: Type.String(),
+  kind: Type.String({
+    description:
+      'Model kind; "naive" (tomorrow = today, with its own calibrated intervals) whenever no trained version beats it on the gate window',
+  }),
   runId: Type.String(),
   featureSet: Type.String({ description: 'id@version the model was trained on' }),
   metrics: ModelMetricsSchema,
+  servedBecause: Type.String({
+    description:
+      "Why this version holds the champion alias: the promotion gate's decision with its numbers (naive is the floor: it serves until a version beats it), or the reason given for a manual move",
+  }),
+  intervalMethod: Type.Optional(IntervalMethodSchema),
 });
 export type ServedModelInfo = Static<typeof ServedModelSchema>;
 
@@ -81,9 +107,9 @@ export const ForecastPointSchema = Type.Object({
   predictedReturn: Type.Number(),
   predictedClose: Type.Number(),
   interval: Type.Array(PriceIntervalSchema),
-  source: Type.Union([Type.Literal('model'), Type.Literal('interpolated')], {
+  source: Type.Union([Type.Literal('model'), Type.Literal('interpolated'), Type.Literal('naive')], {
     description:
-      'model: a champion for exactly this horizon; interpolated: between horizons (linear in return, in variance for widths) or past the last one (sqrt-time widths)',
+      "model: the champion for exactly this horizon; interpolated: between two horizons with champions (linear in log return, widths linear in sqrt(days)); naive: past the longest horizon with a champion, no trend is invented: the last close, with naive's own calibrated widths scaled by sqrt(days)",
   }),
 });
 export type ForecastPoint = Static<typeof ForecastPointSchema>;
@@ -100,9 +126,125 @@ export const ForecastSchema = Type.Object({
       version: Type.Integer(),
       kind: Type.String(),
       runId: Type.String(),
+      metrics: Type.Optional(ModelMetricsSchema),
+      servedBecause: Type.Optional(Type.String()),
     }),
     { description: 'The champions the path is built from, one per horizon that has one' },
   ),
+  missingHorizons: Type.Array(Type.Integer(), {
+    description:
+      'Horizons (of 1, 5, 20) without a champion: the path does not use them; train one to fill it in',
+  }),
   path: Type.Array(ForecastPointSchema),
 });
 export type Forecast = Static<typeof ForecastSchema>;
+
+/** Most items one batch request takes. */
+export const MAX_BATCH_ITEMS = 1000;
+
+export const BatchPredictRequestSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        { ticker: Ticker, horizon: Type.Optional(Horizon) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_BATCH_ITEMS },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type BatchPredictRequest = Static<typeof BatchPredictRequestSchema>;
+
+export const BatchPredictItemSchema = Type.Object({
+  ticker: Type.String(),
+  horizon: Type.Integer(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+  prediction: Type.Optional(PredictionSchema),
+  error: Type.Optional(
+    Type.Object(
+      { code: Type.String(), message: Type.String() },
+      { description: 'Why this item was not served (e.g. UNKNOWN_TICKER, MODEL_NOT_FOUND)' },
+    ),
+  ),
+});
+export type BatchPredictItem = Static<typeof BatchPredictItemSchema>;
+
+export const BatchPredictResultSchema = Type.Object({
+  served: Type.Integer({ description: 'Items with a prediction' }),
+  failed: Type.Integer({ description: 'Items with an error' }),
+  results: Type.Array(BatchPredictItemSchema, { description: 'One per item, in request order' }),
+});
+export type BatchPredictResult = Static<typeof BatchPredictResultSchema>;
+
+/** Longest page of GET /api/predictions. */
+export const MAX_PREDICTIONS_PAGE = 500;
+
+export const PredictionsQuery = Type.Object(
+  {
+    ticker: Type.Optional(Ticker),
+    horizon: Type.Optional(Horizon),
+    from: Type.Optional(IsoDate),
+    to: Type.Optional(IsoDate),
+    model: Type.Optional(ModelName),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PREDICTIONS_PAGE, default: 50 })),
+    cursor: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'nextCursor of the previous page (opaque)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ServedPredictionSchema = Type.Object({
+  ticker: Type.String(),
+  horizon: Type.Integer(),
+  asOf: Type.String({ description: 'Date of the last bar the forecast was made from' }),
+  targetDate: Type.String(),
+  model: Type.Object({
+    name: Type.String(),
+    version: Type.Integer(),
+    kind: Type.String(),
+    runId: Type.String(),
+    featureSet: Type.String(),
+  }),
+  lastClose: Type.Number(),
+  predictedReturn: Type.Number(),
+  predictedClose: Type.Number(),
+  interval: Type.Array(PriceIntervalSchema),
+  firstServedAt: EpochMs,
+  lastServedAt: EpochMs,
+  serveCount: Type.Integer({ description: 'Times it was served, by every replica' }),
+  actual: Type.Union(
+    [
+      Type.Object({
+        close: Type.Number({
+          description:
+            "The outcome in the forecast's own price units: lastClose times the realised adjusted-close return (the day's close unless a split or dividend fell in between)",
+        }),
+        return: Type.Number({ description: 'Realised log return of the adjusted close' }),
+        error: Type.Number({ description: 'close - predictedClose' }),
+        returnError: Type.Number({ description: 'return - predictedReturn' }),
+        intervals: Type.Array(
+          Type.Object({
+            level: Type.Number(),
+            held: Type.Boolean({ description: 'lower <= close <= upper' }),
+          }),
+        ),
+      }),
+      Type.Null(),
+    ],
+    { description: "Null until the target date's bar is loaded" },
+  ),
+});
+export type ServedPrediction = Static<typeof ServedPredictionSchema>;
+
+export const PredictionsPageSchema = Type.Object({
+  items: Type.Array(ServedPredictionSchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as cursor for the next page; null on the last page',
+  }),
+});
+export type PredictionsPage = Static<typeof PredictionsPageSchema>;

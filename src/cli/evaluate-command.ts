@@ -3,8 +3,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { endpoints } from '../api/index.js';
 import { loadConfig } from '../config/index.js';
 import {
+  CONFORMAL_METHODS,
+  DEFAULT_CONFORMAL_METHOD,
   MODEL_KINDS,
   UnknownTickerError,
+  type ConformalMethod,
   type Horizon,
   type ModelKind,
   type TickerSymbol,
@@ -28,6 +31,7 @@ interface EvaluateOpts {
   initialTrain?: number;
   step?: number;
   embargo?: number;
+  intervals: ConformalMethod[];
   json?: boolean;
 }
 
@@ -39,6 +43,18 @@ function parseModels(v: string): ModelKind[] {
     }
   }
   return kinds as ModelKind[];
+}
+
+function parseIntervalMethods(v: string): ConformalMethod[] {
+  const methods = v.split(',').map((s) => s.trim());
+  for (const m of methods) {
+    if (!(CONFORMAL_METHODS as readonly string[]).includes(m)) {
+      throw new InvalidArgumentError(
+        `unknown interval method "${m}"; known: ${CONFORMAL_METHODS.join(', ')}`,
+      );
+    }
+  }
+  return [...new Set(methods)] as ConformalMethod[];
 }
 
 const parseCount = (min: number) => parseIntIn('the value', min);
@@ -65,10 +81,15 @@ function progressBar(): { update: CompareProgress; done: () => void } {
 const pct = (x: number | undefined, d = 2) =>
   x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(d)}%`;
 
-/** The comparison as an aligned text table, one row per model, naive's numbers beside each. */
+/** Two percentages as "a/b" (one column per metric pair keeps the table readable). */
+const pair = (a: number | undefined, b: number | undefined, d = 1) =>
+  `${pct(a, d).replace('%', '')}/${pct(b, d).replace('%', '')}`;
+
+/** The comparison as an aligned text table, one row per model and interval method, naive's numbers beside each. */
 export function comparisonTable(c: Comparison): string {
   const head = [
     'model',
+    'intervals',
     'RMSE',
     'naive',
     'skill',
@@ -77,13 +98,17 @@ export function comparisonTable(c: Comparison): string {
     'direction',
     'up-rate',
     'DM p',
-    'cov80',
-    'cov95',
-    'width80',
+    'cov80/95',
+    'low-vol',
+    'mid-vol',
+    'high-vol',
+    'width80/95',
+    'score80/95',
     'secs',
   ];
   const rows = c.models.map((m) => [
     m.model,
+    m.intervalMethod,
     m.rmse.toPrecision(4),
     m.rmseNaive.toPrecision(4),
     pct(m.skill),
@@ -92,15 +117,18 @@ export function comparisonTable(c: Comparison): string {
     pct(m.directionAccuracy, 1),
     pct(m.upRate, 1),
     Number.isFinite(m.dmPValue) ? m.dmPValue.toFixed(3) : 'n/a',
-    pct(m.coverage['80'], 1),
-    pct(m.coverage['95'], 1),
-    m.intervalWidth['80']?.toPrecision(3) ?? 'n/a',
+    pair(m.coverage['80'], m.coverage['95']),
+    pair(m.coverageByVolatility.low['80'], m.coverageByVolatility.low['95']),
+    pair(m.coverageByVolatility.mid['80'], m.coverageByVolatility.mid['95']),
+    pair(m.coverageByVolatility.high['80'], m.coverageByVolatility.high['95']),
+    pair(m.intervalWidth['80'], m.intervalWidth['95'], 2),
+    pair(m.intervalScore['80'], m.intervalScore['95'], 2),
     m.seconds.toFixed(1),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ');
   const wf = c.walkForward;
   return [
@@ -110,7 +138,7 @@ export function comparisonTable(c: Comparison): string {
     line(head),
     ...rows.map(line),
     '',
-    'skill = 1 - RMSE/RMSE(naive); DM p: Diebold-Mariano against naive; cov: empirical coverage of the 80%/95% conformal intervals; width in log-return units.',
+    'skill = 1 - RMSE/RMSE(naive); DM p: Diebold-Mariano against naive; cov: empirical coverage (%) of the 80%/95% conformal intervals, overall and in each third of the test days by volatility forecast; width and interval (Winkler) score in % of the price, lower score is better; intervals: volatility-scaled or absolute conformal scores.',
   ].join('\n');
 }
 
@@ -153,6 +181,14 @@ export function registerEvaluateCommand(program: Command, emit: Emit): void {
         parseCount(0),
       ),
     )
+    .addOption(
+      new Option(
+        '--intervals <methods>',
+        `conformal methods, comma-separated (${CONFORMAL_METHODS.join(', ')}): one row per model and method, from the same forecasts`,
+      )
+        .argParser(parseIntervalMethods)
+        .default([DEFAULT_CONFORMAL_METHOD]),
+    )
     .option('--json', 'print one JSON object')
     .action(async (opts: EvaluateOpts) => {
       const config = loadConfig();
@@ -160,6 +196,7 @@ export function registerEvaluateCommand(program: Command, emit: Emit): void {
         ticker: opts.ticker,
         horizon: opts.horizon,
         models: opts.models,
+        intervalMethods: opts.intervals,
         walkForward: {
           window: opts.window,
           ...(opts.initialTrain !== undefined ? { initialTrain: opts.initialTrain } : {}),

@@ -35,6 +35,8 @@ import { registerDriftCommand } from './drift-command.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
+import { registerRecipeCommands } from './recipe-commands.js';
+import { registerPredictionsCommand } from './predictions-command.js';
 import { parseHorizon, parseTicker } from './options.js';
 
 function parsePort(v: string): string {
@@ -172,9 +174,21 @@ export function buildCli(): Command {
         ...(opts.bootstrap ? {} : { STOCKOPS_BOOTSTRAP: 'false' }),
       });
       const started = await startWhenFree(config);
-      process.stdout.write(`stockops listening on ${started.url} (data: ${config.home})\n`);
+      process.stdout.write(
+        `stockops listening on ${started.url} (data: ${config.home}, instance ${config.instanceId})\n`,
+      );
+      void started.ready.then(() => {
+        process.stdout.write(`stockops ready on ${started.url}\n`);
+      });
+      // Drain within a bound: whatever is still open after STOCKOPS_DRAIN_TIMEOUT_MS does not keep the process.
       const shutdown = (signal: string) => {
-        process.stderr.write(`stockops: ${signal}, shutting down\n`);
+        process.stderr.write(
+          `stockops: ${signal}, draining (at most ${config.serving.drainTimeoutMs} ms)\n`,
+        );
+        setTimeout(() => {
+          process.stderr.write('stockops: drain took too long, exiting\n');
+          process.exit(1);
+        }, config.serving.drainTimeoutMs).unref();
         started.stop().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -247,7 +261,16 @@ export function buildCli(): Command {
               `  direction ${pct(r.metrics.directionAccuracy)} vs always-up ${pct(r.metrics.upRate)}  DM p=${r.metrics.dmPValue.toFixed(3)}`,
               `  interval coverage ${Object.entries(r.metrics.coverage)
                 .map(([level, c]) => `${pct(c)} at ${level}%`)
+                .join(', ')} (${r.metrics.intervalMethod} scores)`,
+              `  by volatility third (80%/95%): ${(['low', 'mid', 'high'] as const)
+                .map(
+                  (t) =>
+                    `${t} ${pct(r.metrics.coverageByVolatility[t]['80'])}/${pct(r.metrics.coverageByVolatility[t]['95'])}`,
+                )
                 .join(', ')}`,
+              `  interval score ${Object.entries(r.metrics.intervalScore)
+                .map(([level, v]) => `${pct(v)} at ${level}%`)
+                .join(', ')} of the price (lower is better)`,
               `  ${r.decision}`,
             ].join('\n'),
         );
@@ -281,7 +304,8 @@ export function buildCli(): Command {
           ),
         (p) =>
           `${p.ticker} ${p.targetDate}: ${p.predictedClose.toFixed(2)} (${pct(p.predictedReturn)}) from ${p.lastClose.toFixed(2)} on ${p.asOf}; ` +
-          `${p.model.name} v${p.modelVersion} ${p.model.kind}, skill vs naive ${pct(p.model.metrics.skill)}`,
+          `${p.model.name} v${p.modelVersion} ${p.model.kind}, skill vs naive ${pct(p.model.metrics.skill)}\n` +
+          `  serving because ${p.model.servedBecause}`,
       );
     });
 
@@ -332,8 +356,10 @@ export function buildCli(): Command {
 
   registerFlowCommands(program, emit, onWait);
   registerMigrateCommand(program, emit);
+  registerRecipeCommands(program, emit, onWait);
   registerEvaluateCommand(program, emit);
   registerDriftCommand(program, emit);
+  registerPredictionsCommand(program, emit);
 
   return program;
 }

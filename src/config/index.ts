@@ -1,5 +1,5 @@
 // Typed configuration from the environment, validated once at start.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/index.js';
 
@@ -53,6 +53,70 @@ export interface Config {
   clickhouseUrl: string | null;
   /** Where the ETL fetches bars (PRICE_SOURCE_URL): `yahoo://`, or `file://DIR` of recorded chart() responses. @defaultValue 'yahoo://' */
   priceSourceUrl: string;
+  /**
+   * This process in events, logs, metrics and the `x-stockops-instance` header (STOCKOPS_INSTANCE).
+   * @defaultValue `${hostname()}-${process.pid}`
+   */
+  instanceId: string;
+  /** The event bus and what rides on it: Kafka, the metrics publisher, WebSockets. */
+  events: EventsConfig;
+  /** Grafana's base URL (GRAFANA_URL), linked from the Live page; null hides the link. */
+  grafanaUrl: string | null;
+  /** Serving at scale: cache, forecast log, protection, deadlines and drain (STOCKOPS_* below). */
+  serving: ServingConfig;
+}
+
+export interface EventsConfig {
+  /** Kafka brokers (KAFKA_BROKERS=host:port,...); null = the in-process bus. */
+  kafkaBrokers: string[] | null;
+  /** Topics are `<prefix>.<channel>` (KAFKA_TOPIC_PREFIX). @defaultValue 'stockops' */
+  topicPrefix: string;
+  /** Events waiting to be sent before new ones are dropped (STOCKOPS_EVENTS_BUFFER). @defaultValue 10000 */
+  maxBuffered: number;
+  /** How often each process publishes a metrics.sample (STOCKOPS_METRICS_SAMPLE_MS). @defaultValue 2000 */
+  metricsSampleMs: number;
+  /** Open WebSocket connections per process; more are closed with 1013 (STOCKOPS_WS_MAX_CONNECTIONS). @defaultValue 1000 */
+  wsMaxConnections: number;
+  /** Bytes a WebSocket may have waiting to be sent; past it the client is closed with 4008 (STOCKOPS_WS_MAX_BUFFERED_BYTES). @defaultValue 1048576 */
+  wsMaxBufferedBytes: number;
+  /** Ping interval; a client that has not answered the previous ping is dropped (STOCKOPS_WS_PING_MS). @defaultValue 30000 */
+  wsPingMs: number;
+}
+
+export interface ServingConfig {
+  /** Keep computed forecasts in memory (STOCKOPS_SERVING_CACHE); off runs features and model per request. @defaultValue true */
+  cache: boolean;
+  /**
+   * How long a champion or last bar date is trusted without a Redis invalidation channel
+   * (STOCKOPS_SERVING_RECHECK_MS): the bound on how late another replica's change is served. @defaultValue 1000
+   */
+  recheckMs: number;
+  /** Time between forecast-log writes (STOCKOPS_FORECAST_LOG_FLUSH_MS). @defaultValue 100 */
+  forecastLogFlushMs: number;
+  /** Distinct forecasts held for the log while its store is down (STOCKOPS_FORECAST_LOG_BUFFER). @defaultValue 10000 */
+  forecastLogBuffer: number;
+  /**
+   * Requests per window per API key (or client address) on /api (STOCKOPS_RATE_LIMIT_MAX; 0 = off), over
+   * STOCKOPS_RATE_LIMIT_WINDOW_MS; counted in Redis when REDIS_URL is set, so the limit holds across replicas.
+   * @defaultValue { max: 1200, windowMs: 60000 }
+   */
+  rateLimit: { max: number; windowMs: number };
+  /** Event-loop delay past which requests get 503 OVERLOADED (STOCKOPS_MAX_EVENT_LOOP_DELAY_MS; 0 = off). @defaultValue 1000 */
+  maxEventLoopDelayMs: number;
+  /** Deadline of one request, body included (STOCKOPS_REQUEST_TIMEOUT_MS); nginx's proxy timeouts match it. @defaultValue 30000 */
+  requestTimeoutMs: number;
+  /** Longest a SIGTERM drain takes before the process exits anyway (STOCKOPS_DRAIN_TIMEOUT_MS). @defaultValue 10000 */
+  drainTimeoutMs: number;
+  /**
+   * First part of a drain, while the replica still answers but closes each keep-alive connection after its
+   * response (STOCKOPS_DRAIN_GRACE_MS), so a proxy stops reusing them before the listener closes. @defaultValue 1000
+   */
+  drainGraceMs: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed, for the client address of the rate limit (STOCKOPS_TRUST_PROXY:
+   * `loopback`, a comma-separated list of addresses/CIDRs, or `false`). @defaultValue 'loopback'
+   */
+  trustProxy: string | false;
 }
 
 export interface PromotionConfig {
@@ -116,7 +180,76 @@ export function loadConfig(env: Env = process.env): Config {
     promotion: promotionFrom(env),
     clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL) ?? null,
     priceSourceUrl: nonEmpty(env.PRICE_SOURCE_URL) ?? 'yahoo://',
+    instanceId: nonEmpty(env.STOCKOPS_INSTANCE) ?? `${hostname()}-${process.pid}`,
+    events: eventsFrom(env),
+    grafanaUrl: grafanaFrom(env),
+    serving: servingFrom(env),
   };
+}
+
+function servingFrom(env: Env): ServingConfig {
+  const trust = nonEmpty(env.STOCKOPS_TRUST_PROXY) ?? 'loopback';
+  return {
+    cache: boolFrom(env, 'STOCKOPS_SERVING_CACHE', true),
+    recheckMs: intFrom(env, 'STOCKOPS_SERVING_RECHECK_MS', 1000, 0, 3_600_000),
+    forecastLogFlushMs: intFrom(env, 'STOCKOPS_FORECAST_LOG_FLUSH_MS', 100, 1, 60_000),
+    forecastLogBuffer: intFrom(env, 'STOCKOPS_FORECAST_LOG_BUFFER', 10_000, 1, 10_000_000),
+    rateLimit: {
+      max: intFrom(env, 'STOCKOPS_RATE_LIMIT_MAX', 1200, 0, 100_000_000),
+      windowMs: intFrom(env, 'STOCKOPS_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),
+    },
+    maxEventLoopDelayMs: intFrom(env, 'STOCKOPS_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
+    requestTimeoutMs: intFrom(env, 'STOCKOPS_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    drainTimeoutMs: intFrom(env, 'STOCKOPS_DRAIN_TIMEOUT_MS', 10_000, 100, 600_000),
+    drainGraceMs: intFrom(env, 'STOCKOPS_DRAIN_GRACE_MS', 1000, 0, 600_000),
+    trustProxy: trust === 'false' ? false : trust,
+  };
+}
+
+function eventsFrom(env: Env): EventsConfig {
+  const prefix = nonEmpty(env.KAFKA_TOPIC_PREFIX) ?? 'stockops';
+  // Kafka topic names: letters, digits, '.', '_' and '-' (249 at most, with the channel appended).
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(prefix)) {
+    throw new ConfigError(
+      `KAFKA_TOPIC_PREFIX must be letters, digits, '.', '_' or '-' (at most 200), found "${prefix}"`,
+    );
+  }
+  return {
+    kafkaBrokers: kafkaBrokersFrom(env),
+    topicPrefix: prefix,
+    maxBuffered: intFrom(env, 'STOCKOPS_EVENTS_BUFFER', 10_000, 1, 10_000_000),
+    metricsSampleMs: intFrom(env, 'STOCKOPS_METRICS_SAMPLE_MS', 2_000, 100, 3_600_000),
+    wsMaxConnections: intFrom(env, 'STOCKOPS_WS_MAX_CONNECTIONS', 1_000, 0, 1_000_000),
+    wsMaxBufferedBytes: intFrom(env, 'STOCKOPS_WS_MAX_BUFFERED_BYTES', 1_048_576, 1_024, 1 << 30),
+    wsPingMs: intFrom(env, 'STOCKOPS_WS_PING_MS', 30_000, 100, 3_600_000),
+  };
+}
+
+function kafkaBrokersFrom(env: Env): string[] | null {
+  const raw = nonEmpty(env.KAFKA_BROKERS);
+  if (raw === undefined) {
+    return null;
+  }
+  const brokers = raw.split(',').map((b) => b.trim());
+  for (const b of brokers) {
+    if (!/^(\[[0-9a-fA-F:]+\]|[^\s:/,]+):\d{1,5}$/.test(b)) {
+      throw new ConfigError(
+        `KAFKA_BROKERS must be host:port[,host:port...] (e.g. 127.0.0.1:9092 from scripts/services/kafka.sh), found "${raw}"`,
+      );
+    }
+  }
+  return brokers;
+}
+
+function grafanaFrom(env: Env): string | null {
+  const url = nonEmpty(env.GRAFANA_URL);
+  if (url === undefined) {
+    return null;
+  }
+  if (!/^https?:\/\/[^/\s]+/i.test(url)) {
+    throw new ConfigError(`GRAFANA_URL must be an http(s) URL, found "${url}"`);
+  }
+  return url.replace(/\/+$/, '');
 }
 
 function fitThreadsFrom(env: Env): number {

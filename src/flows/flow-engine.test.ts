@@ -8,6 +8,7 @@ import {
   type FlowStore,
   type TaskDefinition,
 } from '../core/index.js';
+import { InProcessBus } from '../stores/events/index.js';
 import { migrate, openPglite, SqlFlowStore, type SqlClient } from '../stores/sql/index.js';
 import { FlowEngine } from './flow-engine.js';
 import { InProcessQueue } from './in-process-queue.js';
@@ -61,6 +62,31 @@ async function until(e: FlowEngine, id: string, states: string[]): Promise<FlowR
 }
 
 describe('FlowEngine', () => {
+  it('announces every state change of a run on the event bus, with the state before it', async () => {
+    const bus = new InProcessBus({ instanceId: 'engine-test' });
+    const seen: string[] = [];
+    bus.subscribe(['flow-runs'], (ev) => {
+      if (ev.type === 'flow-run.changed') {
+        seen.push(`${ev.data.previousState ?? '?'} -> ${ev.data.run.state}`);
+      }
+    });
+    const e = new FlowEngine({
+      flows: [flow('announced', [{ name: 'only', run: () => Promise.resolve({ ok: 1 }) }])],
+      store,
+      workerId: 'w-events',
+      heartbeatMs: 50,
+      events: bus,
+    });
+    const q = new InProcessQueue(e.handlers());
+    e.attach(q);
+    const id = await e.start('announced', {});
+    await until(e, id, ['Completed']);
+    await bus.flush();
+    expect(seen).toEqual(['? -> Queued', '? -> Running', 'Running -> Completed']);
+    await q.close();
+    await bus.close();
+  });
+
   it('retries a failing task with backoff and records every attempt', async () => {
     const { e, q } = engine([
       flow('flaky', [

@@ -3,12 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
+  makeEvent,
   FlowNotFoundError,
   FlowRunNotFoundError,
   InternalError,
   isRetryable,
   isStockopsError,
   ScheduleNotFoundError,
+  type EventBus,
   type FlowDefinition,
   type FlowInfo,
   type FlowLogLine,
@@ -61,6 +63,8 @@ export interface FlowEngineOptions {
   leaseKeeper?: LeaseKeeper | null;
   /** Called once per run that reaches Completed, Failed or Cancelled in this process. */
   onRunEnded?: (run: FlowRunRecord) => void;
+  /** Where every state change of a run is announced as flow-run.changed. */
+  events?: EventBus;
   random?: () => number;
 }
 
@@ -179,6 +183,7 @@ export class FlowEngine implements FlowService {
   async reap(): Promise<FlowRunRecord[]> {
     const crashed = await this.store.markCrashed(Date.now(), this.leaseMs);
     for (const run of crashed) {
+      this.announce(run, 'Running');
       const warn = (message: string) =>
         this.store.appendLog(run.id, { at: Date.now(), level: 'warn', task: null, message });
       await warn(
@@ -196,6 +201,7 @@ export class FlowEngine implements FlowService {
           state: 'Failed',
           error: { code: 'CRASHED', message: `crashed ${run.attempts} times; giving up` },
         });
+        this.announce(await this.store.getRun(run.id), run.state);
       }
     }
     return crashed;
@@ -235,6 +241,7 @@ export class FlowEngine implements FlowService {
       description: f.description,
       tasks: f.tasks.map((t) => t.name),
       parameters: f.parameters,
+      required: [...(f.required ?? [])],
     }));
   }
 
@@ -262,10 +269,12 @@ export class FlowEngine implements FlowService {
       idempotencyKey: options.idempotencyKey ?? null,
     });
     if (created) {
+      this.announce(run, null);
       try {
         await this.requireQueue().enqueue(flow, { flowRunId: run.id }, { jobId: run.id });
       } catch (e) {
         await this.store.finishRun(run.id, null, { state: 'Failed', error: errorOf(e) });
+        this.announce(await this.store.getRun(run.id), run.state);
         throw e;
       }
     }
@@ -294,6 +303,7 @@ export class FlowEngine implements FlowService {
       throw new FlowRunNotFoundError(id);
     }
     if (run.state === 'Cancelled') {
+      this.announce(run, null);
       await this.requireQueue().cancel(id);
     }
     // A run executing in this process stops at once; elsewhere its worker sees the request on its next heartbeat.
@@ -351,6 +361,9 @@ export class FlowEngine implements FlowService {
         state: 'Queued',
         idempotencyKey: jobId === undefined ? null : `job:${jobId}`,
       });
+      if (created.created) {
+        this.announce(created.run, null);
+      }
       id = created.run.id;
     }
     if (id === undefined) {
@@ -370,6 +383,9 @@ export class FlowEngine implements FlowService {
         // A BullMQ scheduler job id names the tick, so a tick delivered twice is one run.
         idempotencyKey: `schedule:${schedule.id}:${jobId ?? randomUUID()}`,
       });
+      if (created.created) {
+        this.announce(created.run, null);
+      }
       id = created.run.id;
     }
     return this.runOnce(id);
@@ -394,6 +410,7 @@ export class FlowEngine implements FlowService {
       // Another worker holds it, or it has ended: nothing to do here.
       return current.result;
     }
+    this.announce(run, null);
     const logChain: Promise<void>[] = [];
     const log = (
       message: string,
@@ -456,8 +473,12 @@ export class FlowEngine implements FlowService {
     log: (m: string, level?: FlowLogLine['level'], task?: string | null) => void,
   ): Promise<FlowRunRecord | null> {
     const finish = async (patch: Parameters<FlowStore['finishRun']>[2]) => {
-      await this.store.finishRun(run.id, this.workerId, patch);
-      return this.store.getRun(run.id);
+      const held = await this.store.finishRun(run.id, this.workerId, patch);
+      const after = await this.store.getRun(run.id);
+      if (held) {
+        this.announce(after, 'Running');
+      }
+      return after;
     };
     if (run.attempts > this.maxAttempts) {
       log(`giving up after ${run.attempts - 1} attempts`, 'error');
@@ -491,10 +512,14 @@ export class FlowEngine implements FlowService {
           const open = children.filter((c) => !ended(c.state));
           if (open.length > 0) {
             log(`waiting for ${open.length} of ${children.length} child runs`, 'info', task.name);
-            await this.store.finishRun(run.id, this.workerId, {
-              state: 'Scheduled',
-              endedAt: null,
-            });
+            if (
+              await this.store.finishRun(run.id, this.workerId, {
+                state: 'Scheduled',
+                endedAt: null,
+              })
+            ) {
+              this.announce(await this.store.getRun(run.id), 'Running');
+            }
             // A child that ended between the look and the parking saw us still Running: look again.
             const again = await this.store.listRuns({ parentId: run.id, limit: 100_000 });
             if (again.every((c) => ended(c.state))) {
@@ -605,6 +630,20 @@ export class FlowEngine implements FlowService {
       }
       return finish({ state: 'Failed', error: errorOf(e) });
     }
+  }
+
+  /**
+   * Announces a run's state as stored (flow-run.changed); `before` is the state this process saw before the
+   * change, null when it did not know it. Publishing never blocks or fails the run.
+   */
+  private announce(run: FlowRunRecord | null, before: FlowRunState | null): void {
+    if (!run || !this.options.events) {
+      return;
+    }
+    const { idempotencyKey: _key, heartbeatAt: _beat, cancelRequested: _cancel, ...shown } = run;
+    this.options.events.publish(
+      makeEvent('flow-run.changed', { run: shown, previousState: before }),
+    );
   }
 
   /** A child ended: when all its siblings have too, the parent continues (at its summary step). */

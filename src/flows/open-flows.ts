@@ -1,6 +1,7 @@
 // Wires the flow engine to a runner: in-process (embedded default) or BullMQ on Redis, by role.
 import { hostname } from 'node:os';
 import type {
+  EventBus,
   FlowDefinition,
   FlowRunRecord,
   FlowStore,
@@ -40,6 +41,8 @@ export interface OpenFlowsOptions {
   onRunEnded?: (run: FlowRunRecord) => void;
   /** Opens a lease keeper off the main thread for this worker id (null: heartbeats on the event loop). */
   leaseKeeper?: (workerId: string, everyMs: number) => LeaseKeeper | null;
+  /** Where every flow run state change is announced (flow-run.changed). */
+  events?: EventBus;
 }
 
 export interface Flows {
@@ -60,6 +63,7 @@ export async function openFlows(options: OpenFlowsOptions): Promise<Flows> {
     leaseKeeper: options.leaseKeeper?.(workerId, heartbeatMs) ?? null,
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.onRunEnded ? { onRunEnded: options.onRunEnded } : {}),
+    ...(options.events ? { events: options.events } : {}),
   });
   const handlers = engine.handlers();
   // A flow without a job name, or a job name without a flow, stops start-up here.

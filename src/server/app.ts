@@ -2,27 +2,49 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   LogController,
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
   type FastifyServerOptions,
 } from 'fastify';
-import type { FlowService, JobQueue } from '../core/index.js';
-import type { Health } from '../api/index.js';
+import type { EventBus, FlowService, JobQueue } from '../core/index.js';
+import { endpoints, type Health } from '../api/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import type { ServiceDeps, ServingCache } from '../services/index.js';
 import { errorHandler } from './errors.js';
+import { LiveHub, type LiveHubOptions } from './live/index.js';
 import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './plugins.js';
+import { enforceDeadlines, protect, type ProtectionOptions } from './protection.js';
 import {
   registerDataRoutes,
   registerEtlRoutes,
   registerFlowRoutes,
   registerModelRoutes,
+  registerOverviewRoutes,
   registerPredictRoutes,
+  registerRecipeRoutes,
   registerSystemRoutes,
   registerTrackingRoutes,
   registerTrainRoutes,
+  registerLiveRoutes,
   registerUi,
+  type Readiness,
 } from './routes/index.js';
+
+/** A replica's protections and deadlines (from ServingConfig). */
+export interface ServerProtection extends ProtectionOptions {
+  /** Deadline of one request, body included. */
+  requestTimeoutMs: number;
+  /** Proxies whose X-Forwarded-For gives the client address (Fastify's trustProxy). */
+  trustProxy: string | false;
+}
+
+/** Routes whose durations go to the serving histogram. */
+const SERVING_ROUTES: ReadonlySet<string> = new Set([
+  endpoints.predict.url,
+  endpoints.predictBatch.url,
+  endpoints.forecast.url,
+]);
 
 export interface ServerDeps {
   services: ServiceDeps;
@@ -38,15 +60,34 @@ export interface ServerDeps {
   webRoot: string | null;
   /** Extra fields for /api/health (e.g. bootstrap progress). */
   status?: () => Omit<Health, 'status' | 'version'>;
+  /** Readiness for /api/ready; absent, the app is ready as soon as it is built. */
+  readiness?: () => Readiness;
+  /** Instance header, rate limit, overload answer and deadlines; absent (tests), only the instance header `local`. */
+  protection?: ServerProtection;
   logger?: FastifyServerOptions['logger'];
+  /** A logger made elsewhere (the runtime's), used instead of `logger`. */
+  loggerInstance?: FastifyBaseLogger;
+  /** The event bus whose channels /ws/* stream; without it there are no /ws routes. */
+  events?: EventBus;
+  /** This process's id and the WebSocket limits. */
+  live?: Omit<LiveHubOptions, 'events' | 'metrics' | 'log'>;
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance
+      ? { loggerInstance: deps.loggerInstance }
+      : { logger: deps.logger ?? false }),
     // Request lines would drown the log; metrics count requests and errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024 * 1024,
+    // Receiving a request is bounded by its deadline too (Node's requestTimeout); the handler by enforceDeadlines.
+    ...(deps.protection
+      ? {
+          requestTimeout: deps.protection.requestTimeoutMs,
+          trustProxy: deps.protection.trustProxy === false ? false : deps.protection.trustProxy,
+        }
+      : {}),
     // Malformed URLs and similar router errors get the same JSON error shape as everything else.
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply)
@@ -57,14 +98,45 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  const protection: ProtectionOptions = deps.protection ?? {
+    instance: 'local',
+    rateLimit: { max: 0, windowMs: 60_000 },
+    redisUrl: null,
+    maxEventLoopDelayMs: 0,
+  };
+  const readiness = deps.readiness;
+  await protect(
+    app,
+    {
+      ...protection,
+      ...(readiness ? { draining: () => readiness().state === 'draining' } : {}),
+    },
+    deps.metrics,
+  );
+  if (deps.protection) {
+    enforceDeadlines(app, deps.protection.requestTimeoutMs);
+  }
   acceptRawBodies(app);
   requireApiKey(app, deps.apiKey);
-  countRequests(app, deps.metrics);
+  countRequests(app, deps.metrics, SERVING_ROUTES);
   await documentApi(app);
+  if (deps.events) {
+    // Before the other routes: the WebSocket plugin must see them all.
+    const hub = new LiveHub({
+      instanceId: String(process.pid),
+      ...deps.live,
+      events: deps.events,
+      metrics: deps.metrics.live,
+      log: app.log,
+    });
+    await registerLiveRoutes(app, hub);
+  }
 
   registerSystemRoutes(app, {
     metrics: deps.metrics,
+    instance: protection.instance,
     ...(deps.status ? { status: deps.status } : {}),
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
   });
   registerDataRoutes(app, deps);
   registerEtlRoutes(app, { flows: deps.flows, etlRuns: deps.services.etlRuns });
@@ -73,6 +145,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerTrackingRoutes(app, deps);
   registerModelRoutes(app, deps);
   registerFlowRoutes(app, deps);
+  registerRecipeRoutes(app, deps);
+  registerOverviewRoutes(app, deps);
   await registerUi(app, deps.webRoot);
   return app;
 }

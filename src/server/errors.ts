@@ -1,6 +1,23 @@
 // The one place where domain error codes become HTTP statuses.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isStockopsError, type ErrorCode } from '../core/index.js';
+import type { HttpErrorCode } from '../api/index.js';
+
+/**
+ * A request this replica refuses for its own protection (rate limit, overload, not ready): the status, an HTTP
+ * code of the contract and the seconds after which a retry may succeed.
+ */
+export class ServiceRefusal extends Error {
+  constructor(
+    readonly statusCode: 429 | 503,
+    readonly code: Extract<HttpErrorCode, 'RATE_LIMITED' | 'OVERLOADED' | 'NOT_READY'>,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'ServiceRefusal';
+  }
+}
 
 const STATUS: Record<ErrorCode, number> = {
   UNKNOWN_TICKER: 404,
@@ -34,6 +51,7 @@ const STATUS: Record<ErrorCode, number> = {
   JOB_TIMEOUT: 504,
   FLOW_CATALOG_MISMATCH: 500,
   INTERNAL_INVARIANT: 500,
+  RECIPE_NOT_FOUND: 404,
 };
 
 export interface ErrorBody {
@@ -53,6 +71,14 @@ function fieldOf(err: FastifyError): string | undefined {
 }
 
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  if ((err as unknown) instanceof ServiceRefusal) {
+    const refusal = err as unknown as ServiceRefusal;
+    void reply
+      .status(refusal.statusCode)
+      .header('retry-after', String(Math.max(1, Math.ceil(refusal.retryAfterSeconds))))
+      .send({ error: { code: refusal.code, message: refusal.message } } satisfies ErrorBody);
+    return;
+  }
   if (isStockopsError(err)) {
     const status = STATUS[err.code];
     if (status >= 500) {

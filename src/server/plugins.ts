@@ -4,6 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { UnauthorizedError } from '../core/index.js';
+import { LIVE_DOC } from '../api/index.js';
 import type { AppMetrics } from '../metrics/index.js';
 import { STOCKOPS_VERSION } from '../version.js';
 
@@ -32,16 +33,50 @@ export function requireApiKey(app: FastifyInstance, apiKey: string | null): void
   });
 }
 
-/** Requests and their duration by route template (never the raw URL: bounded labels). */
-export function countRequests(app: FastifyInstance, metrics: AppMetrics): void {
-  app.addHook('onResponse', async (req, reply) => {
-    const labels = {
-      method: req.method,
-      route: req.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    };
-    metrics.httpRequests.inc(labels);
-    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+/**
+ * Requests and their duration by route template (never the raw URL: bounded labels). Serving routes go to a
+ * histogram with sub-millisecond buckets, the others to one that reaches 30 s. Label children are kept per
+ * (method, route, status), so a request costs two map lookups, not two label hashes.
+ */
+export function countRequests(
+  app: FastifyInstance,
+  metrics: AppMetrics,
+  servingRoutes: ReadonlySet<string>,
+): void {
+  type Child = { inc(): void; observe(v: number): void };
+  const children = new Map<string, Child>();
+  const childOf = (method: string, route: string, status: number): Child => {
+    const key = `${method} ${route} ${status}`;
+    let c = children.get(key);
+    if (!c) {
+      const labels = { method, route, status: String(status) };
+      const counter = metrics.httpRequests.labels(labels);
+      const histogram = (
+        servingRoutes.has(route) ? metrics.serveDuration : metrics.httpDuration
+      ).labels(labels);
+      c = {
+        inc: () => {
+          counter.inc();
+        },
+        observe: (v) => {
+          histogram.observe(v);
+        },
+      };
+      children.set(key, c);
+    }
+    return c;
+  };
+  app.addHook('onResponse', (req, reply, done) => {
+    const c = childOf(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode);
+    c.inc();
+    c.observe(reply.elapsedTime / 1000);
+    // The Live page's route groups: the endpoint's tag (a handful), else UI, metrics and the like.
+    metrics.traffic.recordRequest(
+      req.routeOptions.schema?.tags?.[0] ?? 'other',
+      reply.elapsedTime,
+      reply.statusCode,
+    );
+    done();
   });
 }
 
@@ -63,8 +98,7 @@ export async function documentApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'stockops API',
         version: STOCKOPS_VERSION,
-        description:
-          'Stock price prediction with an honest MLOps lifecycle. Targets are log returns; every metric stands next to the naive "tomorrow = today" forecast.',
+        description: `Stock price prediction with an honest MLOps lifecycle. Targets are log returns; every metric stands next to the naive "tomorrow = today" forecast.\n\n${LIVE_DOC}`,
       },
       components: {
         securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } },

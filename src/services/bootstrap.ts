@@ -1,11 +1,11 @@
-// First start: load the bundled sample, evaluate naive and ridge, register the better one as champion.
-import { modelName, type TickerSymbol } from '../core/index.js';
+// First start: load the bundled sample, then for h = 1, 5 and 20 register naive (the floor) and ridge, promoted by the gate.
+import { HORIZONS, modelName, type Horizon, type TickerSymbol } from '../core/index.js';
 import type { ImportResult } from '../api/index.js';
 import { importCsv } from './import-csv.js';
 import type { ServiceDeps } from './deps.js';
 import { promoteIfBetter } from './promote.js';
 import type { TrainMetrics } from './model-fit.js';
-import { registerVersion, trainTracked } from './train.js';
+import { ensureNaiveFloor, registerVersion, trainTracked } from './train.js';
 
 export interface SampleData {
   symbol: TickerSymbol;
@@ -13,20 +13,33 @@ export interface SampleData {
   read(): Promise<Uint8Array>;
 }
 
-export interface BootstrapResult {
-  imported: ImportResult | null;
-  trained: {
-    runs: { model: string; runId: string; metrics: TrainMetrics }[];
-    version: number;
-    decision: string;
-  } | null;
+/** What the bootstrap did for one horizon. */
+export interface BootstrapHorizon {
+  horizon: Horizon;
+  /** Registered model name, e.g. ^GSPC.h5. */
+  modelName: string;
+  naiveVersion: number;
+  ridge: { runId: string; version: number; promoted: boolean; metrics: TrainMetrics };
+  /** The gate's decision on ridge, with the numbers. */
+  decision: string;
 }
 
-/** Idempotent: does nothing when the sample ticker already has data and a champion. */
+export interface BootstrapResult {
+  imported: ImportResult | null;
+  /** One entry per horizon that had no champion yet; empty when every horizon had one. */
+  trained: BootstrapHorizon[];
+}
+
+/**
+ * Idempotent: horizons that already have a champion are left alone. For the others, naive is trained
+ * and registered first (the floor, champion at once, so the horizon serves within seconds), then ridge,
+ * which takes the alias only if it beats naive on the gate window. h = 1 goes first: the first forecast
+ * does not wait for the longer horizons.
+ */
 export async function bootstrap(
   deps: ServiceDeps,
   sample: SampleData,
-  horizon = 1,
+  horizons: readonly Horizon[] = HORIZONS,
 ): Promise<BootstrapResult> {
   let imported: ImportResult | null = null;
   if (!(await deps.prices.getTicker(sample.symbol))) {
@@ -36,26 +49,32 @@ export async function bootstrap(
       source: sample.source,
     });
   }
-  const name = modelName(sample.symbol, horizon);
-  if (await deps.registry.getVersionByAlias(name, 'champion')) {
-    return { imported, trained: null };
+  const trained: BootstrapHorizon[] = [];
+  for (const horizon of horizons) {
+    const name = modelName(sample.symbol, horizon);
+    if (await deps.registry.getVersionByAlias(name, 'champion')) {
+      continue;
+    }
+    const input = { ticker: sample.symbol, horizon, actor: 'bootstrap' };
+    const floor = await ensureNaiveFloor(deps, input);
+    const ridge = await trainTracked(deps, { ...input, model: 'ridge' });
+    const version = await registerVersion(deps, ridge);
+    const gate = await promoteIfBetter(deps, version, ridge, 'bootstrap');
+    await deps.tracker.setTags(ridge.runId, {
+      'stockops.registered_version': String(version.version),
+    });
+    trained.push({
+      horizon,
+      modelName: name,
+      naiveVersion: floor.version.version,
+      ridge: {
+        runId: ridge.runId,
+        version: version.version,
+        promoted: gate.promoted,
+        metrics: ridge.metrics,
+      },
+      decision: gate.decision,
+    });
   }
-  const naive = await trainTracked(deps, { ticker: sample.symbol, model: 'naive', horizon });
-  const ridge = await trainTracked(deps, { ticker: sample.symbol, model: 'ridge', horizon });
-  // Ridge is served only if it beats "tomorrow = today" out of sample; otherwise the honest answer is naive.
-  const best = ridge.metrics.rmse < naive.metrics.rmse ? ridge : naive;
-  const version = await registerVersion(deps, best);
-  const { decision } = await promoteIfBetter(deps, version, best, 'bootstrap');
-  return {
-    imported,
-    trained: {
-      runs: [naive, ridge].map((t) => ({
-        model: t.model.kind,
-        runId: t.runId,
-        metrics: t.metrics,
-      })),
-      version: version.version,
-      decision: `${best.model.kind} chosen (ridge RMSE ${ridge.metrics.rmse.toPrecision(5)} vs naive ${naive.metrics.rmse.toPrecision(5)}); ${decision}`,
-    },
-  };
+  return { imported, trained };
 }

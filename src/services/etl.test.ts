@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDb } from '../../tests/helpers.js';
-import type { PriceStore } from '../core/index.js';
+import type { BusEvent, PriceStore } from '../core/index.js';
 import { syms } from '../core/testing/index.js';
 import { FileArtifactStore } from '../stores/artifacts/index.js';
 import { ParquetDatasetStore } from '../stores/datasets/index.js';
+import { InProcessBus } from '../stores/events/index.js';
 import {
   migrate,
   openPglite,
@@ -194,6 +195,28 @@ describe('runEtl on recorded Yahoo responses', () => {
     expect(run.steps[0]?.counts).toMatchObject({ tickers: 3, failed: 2 });
     expect(run.steps[1]?.counts.tickers).toBe(1);
     expect((await deps.etlRuns.get(run.id)).status).toBe('partial');
+  });
+
+  it('announces each ticker it loaded on the bus, and none it failed', async () => {
+    const events = new InProcessBus({ instanceId: 'etl-test' });
+    const seen: BusEvent[] = [];
+    events.subscribe(['data'], (e) => seen.push(e));
+    const run = await runEtl({ ...deps, events }, { tickers: syms('AAPL', 'NOPE') });
+    await events.flush();
+    const aapl = run.results[0];
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      type: 'data.loaded',
+      key: 'AAPL',
+      data: {
+        origin: 'etl',
+        newBars: aapl?.inserted,
+        updatedBars: aapl?.updated,
+        lastDate: aapl?.to,
+        etlRunId: run.id,
+      },
+    });
+    await events.close();
   });
 
   it('fetches with bounded concurrency', async () => {

@@ -7,6 +7,7 @@ import {
   normalizeSymbol,
   qualityChecks,
   reconcileRows,
+  SourceError,
   validateBar,
   type Bar,
   type CsvRow,
@@ -22,6 +23,7 @@ import {
   type SourceFetch,
   type TickerSymbol,
 } from '../core/index.js';
+import { announceDataLoaded } from './announce.js';
 import { today, type ServiceDeps } from './deps.js';
 import { refreshClean } from './etl-clean.js';
 
@@ -45,6 +47,8 @@ export interface EtlInput {
   snapshot?: boolean;
   /** Who started the run (api, cli, schedule). @defaultValue 'api' */
   trigger?: string;
+  /** The `etl` flow run running it, recorded so a client can find this run from the flow run. */
+  flowRunId?: string;
 }
 
 export interface EtlOptions {
@@ -87,6 +91,7 @@ const errorOf = (step: EtlStepName, e: unknown): NonNullable<EtlTickerResult['er
   step,
   code: isStockopsError(e) ? e.code : 'ETL_ERROR',
   message: e instanceof Error ? e.message : String(e),
+  ...(e instanceof SourceError ? { kind: e.kind } : {}),
 });
 
 /** The calendar date at `now` in an IANA time zone (the UTC date when the zone is unknown). */
@@ -139,7 +144,8 @@ export async function runEtl(
   const id = randomUUID();
   const startedAt = Date.now();
   const trigger = input.trigger ?? 'api';
-  await deps.etlRuns.start({ id, trigger, tickers, startedAt });
+  const flowRunId = input.flowRunId ?? null;
+  await deps.etlRuns.start({ id, trigger, tickers, startedAt, flowRunId });
   const progress = (step: EtlStepName, symbol: string, message: string) => {
     options.onProgress?.({ step, symbol, message });
   };
@@ -189,6 +195,7 @@ export async function runEtl(
       }
     }
     steps.push({ step: name, ms: Math.round(performance.now() - t0), counts });
+    await deps.etlRuns.progress(id, { steps, results: work.map((w) => w.result) });
   };
 
   try {
@@ -293,5 +300,16 @@ export async function runEtl(
   const status = failed === 0 ? 'completed' : failed === results.length ? 'failed' : 'partial';
   const endedAt = Date.now();
   await deps.etlRuns.finish(id, { status, endedAt, steps, results, quality });
-  return { id, status, trigger, tickers, startedAt, endedAt, steps, results, quality };
+  for (const r of results.filter((x) => x.status === 'ok')) {
+    announceDataLoaded(deps, {
+      ticker: r.symbol,
+      origin: 'etl',
+      newBars: r.inserted,
+      updatedBars: r.updated,
+      lastDate: r.to,
+      etlRunId: id,
+      at: endedAt,
+    });
+  }
+  return { id, status, trigger, flowRunId, tickers, startedAt, endedAt, steps, results, quality };
 }

@@ -7,6 +7,7 @@ import {
   InvalidInputError,
   UnknownTickerError,
   type Bar,
+  type ConformalMethod,
   type ModelKind,
   type TickerSymbol,
   type WalkForwardOptions,
@@ -19,11 +20,17 @@ import {
   type FitSettings,
   type ModelScore,
   type ScoredModel,
+  type ScoreInput,
 } from './model-fit.js';
 
 export interface CompareInput extends Omit<FitSettings, 'model' | 'onFold'> {
   ticker: TickerSymbol;
   models: readonly ModelKind[];
+  /**
+   * Conformal methods to score, each from the same forecasts: one row per model and method.
+   * @defaultValue [conformal.method ?? 'volatility']
+   */
+  intervalMethods?: readonly ConformalMethod[];
 }
 
 export interface Comparison {
@@ -34,6 +41,10 @@ export interface Comparison {
   from: string;
   to: string;
   walkForward: Required<WalkForwardOptions>;
+  /** First and last date forecast out of sample (the same for every model). */
+  testFrom: string;
+  testTo: string;
+  /** One score per model and interval method, in model order, then method order. */
   models: ModelScore[];
 }
 
@@ -59,13 +70,21 @@ function comparisonOf(
     from: bars[0]?.date ?? '',
     to: bars[bars.length - 1]?.date ?? '',
     walkForward: first.walkForward,
-    models: scored.map((m) => m.score),
+    testFrom: first.testFrom,
+    testTo: first.testTo,
+    models: scored.flatMap((m) => [m.score, ...m.alsoScored]),
   };
 }
 
-const perModel = (input: CompareInput, kind: ModelKind) => {
-  const { ticker: _ticker, models: _models, ...settings } = input;
-  return { ...settings, model: kind };
+const perModel = (input: CompareInput, kind: ModelKind): ScoreInput & { model: ModelKind } => {
+  const { ticker: _ticker, models: _models, intervalMethods, ...settings } = input;
+  const [method, ...also] = intervalMethods ?? [];
+  return {
+    ...settings,
+    model: kind,
+    ...(method ? { conformal: { ...settings.conformal, method } } : {}),
+    ...(also.length > 0 ? { alsoIntervals: also } : {}),
+  };
 };
 
 /** Progress over all models of a comparison from each model's own fold counts. */

@@ -22,6 +22,7 @@ import {
   type FitSettings,
   type FitShare,
   type ScoredModel,
+  type ScoreInput,
   type ShareResult,
 } from './model-fit.js';
 
@@ -54,7 +55,7 @@ export interface Fitter {
   close(): Promise<void>;
 }
 
-export type ScoreSettings = Omit<FitSettings, 'onFold'>;
+export type ScoreSettings = ScoreInput;
 
 /** The task posted to a fit thread: its share of a training fit, or of one model's scores for a comparison. */
 export interface FitRequest {

@@ -20,7 +20,7 @@ const post = (reply: FitReply, transfer: ArrayBuffer[] = []) => {
 const buffersOf = (...sets: Dataset[]): ArrayBuffer[] => [
   ...new Set(
     sets
-      .flatMap((d) => [d.X.buffer, d.y?.buffer])
+      .flatMap((d) => [d.X.buffer, d.y?.buffer, d.volatility?.buffer])
       .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
   ),
 ];

@@ -1,10 +1,9 @@
 // The shipped flows: etl, train, evaluate, retrain-all and bootstrap, as typed task sequences over the application services.
+import { Type } from '@sinclair/typebox';
 import {
   EtlFailedError,
   HORIZONS,
   InvalidInputError,
-  isHorizon,
-  MODEL_KINDS,
   modelName,
   normalizeSymbol,
   UnknownTickerError,
@@ -22,8 +21,21 @@ import { bootstrap, type SampleData } from './bootstrap.js';
 import type { ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
 import { promoteIfBetter } from './promote.js';
+import type { TrainFlowResult } from '../api/index.js';
 import type { TrainMetrics } from './model-fit.js';
-import { trainTracked, type TrainOptions } from './train.js';
+import {
+  checkParameters,
+  describeParameters,
+  BooleanParam,
+  HorizonParam,
+  ModelParam,
+  RecipeParam,
+  symbolsOf,
+  TickerParam,
+  TickersParam,
+} from './flow-parameters.js';
+import { RECIPE_TAG, recipeTrainSettings, resolveRecipe } from './recipes.js';
+import { ensureNaiveFloor, trainTracked, type TrainInput, type TrainOptions } from './train.js';
 
 /** Erases a flow's parameter type so flows of different parameters sit in one registry. */
 function defineFlow<P>(def: FlowDefinition<P>): FlowDefinition<unknown> {
@@ -42,94 +54,87 @@ function defineFlow<P>(def: FlowDefinition<P>): FlowDefinition<unknown> {
   };
 }
 
-function record(raw: unknown): Record<string, unknown> {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InvalidInputError('parameters', 'expected a JSON object');
-  }
-  return raw as Record<string, unknown>;
-}
-
-function only(p: Record<string, unknown>, allowed: readonly string[]): void {
-  const extra = Object.keys(p).find((k) => !allowed.includes(k));
-  if (extra !== undefined) {
-    throw new InvalidInputError(extra, `unknown parameter; expected one of ${allowed.join(', ')}`);
-  }
-}
-
-function ticker(v: unknown, field: string): TickerSymbol {
-  if (typeof v !== 'string') {
-    throw new InvalidInputError(field, 'expected a ticker symbol string');
-  }
-  return normalizeSymbol(v, field);
-}
-
-function tickers(v: unknown, field: string): TickerSymbol[] | null {
-  if (v === undefined || v === null) {
-    return null;
-  }
-  if (!Array.isArray(v) || v.length === 0 || v.length > 500) {
-    throw new InvalidInputError(field, 'expected a non-empty list of at most 500 ticker symbols');
-  }
-  return v.map((t, i) => ticker(t, `${field}.${i}`));
-}
-
-function modelKind(v: unknown, field: string): ModelKind {
-  if (v === undefined) {
-    return 'ridge';
-  }
-  if (typeof v !== 'string' || !(MODEL_KINDS as readonly string[]).includes(v)) {
-    throw new InvalidInputError(field, `expected one of ${MODEL_KINDS.join(', ')}`);
-  }
-  return v as ModelKind;
-}
-
-function horizon(v: unknown, field: string): Horizon {
-  if (v === undefined) {
-    return 1;
-  }
-  if (!isHorizon(v)) {
-    throw new InvalidInputError(field, `expected one of ${HORIZONS.join(', ')}`);
-  }
-  return v;
-}
-
-function list<T>(v: unknown, field: string, item: (x: unknown, f: string) => T, def: T[]): T[] {
-  if (v === undefined) {
-    return def;
-  }
-  if (!Array.isArray(v) || v.length === 0) {
-    throw new InvalidInputError(field, 'expected a non-empty list');
-  }
-  return v.map((x, i) => item(x, `${field}.${i}`));
-}
-
 export interface TrainFlowParams {
   ticker: TickerSymbol;
-  model: ModelKind;
+  /** Null when a recipe is given without a model: the recipe's kind is trained. */
+  model: ModelKind | null;
   horizon: Horizon;
+  /** `id@version` of the model recipe whose settings the run uses. */
+  recipe: string | null;
   actor: string;
 }
 
+const TrainParameters = Type.Object(
+  {
+    ticker: TickerParam('ticker symbol, e.g. ^GSPC'),
+    model: Type.Optional(
+      ModelParam({ description: "model kind (with a recipe: the recipe's)", default: 'ridge' }),
+    ),
+    horizon: Type.Optional(HorizonParam({ description: 'horizon in trading days', default: 1 })),
+    recipe: Type.Optional(RecipeParam),
+    actor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
 function parseTrain(raw: unknown): TrainFlowParams {
-  const p = record(raw);
-  only(p, ['ticker', 'model', 'horizon', 'actor']);
+  const p = checkParameters(TrainParameters, raw);
   return {
-    ticker: ticker(p.ticker, 'ticker'),
-    model: modelKind(p.model, 'model'),
-    horizon: horizon(p.horizon, 'horizon'),
-    actor: typeof p.actor === 'string' ? p.actor : 'flow',
+    ticker: normalizeSymbol(p.ticker),
+    model: p.model ?? (p.recipe === undefined ? 'ridge' : null),
+    horizon: p.horizon ?? 1,
+    recipe: p.recipe ?? null,
+    actor: p.actor ?? 'flow',
   };
 }
 
-/** The result of the `train` flow, the same shape `/api/jobs/{id}` always answered with. */
-export interface TrainFlowResult {
-  runId: string;
-  modelName: string;
-  modelVersion: number;
-  promoted: boolean;
-  decision: string;
-  metrics: TrainMetrics;
-}
+const EtlParameters = Type.Object(
+  {
+    tickers: Type.Optional(
+      TickersParam('tickers; default: followed and stored tickers of the market'),
+    ),
+    market: Type.Optional(
+      Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
+        description: 'exchange group when tickers is empty',
+        default: 'ALL',
+        errorMessage: 'expected US, TW or ALL',
+      }),
+    ),
+    full: Type.Optional(BooleanParam('refetch the full history', false)),
+    snapshot: Type.Optional(BooleanParam('write Parquet snapshots', true)),
+    trigger: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+const RetrainAllParameters = Type.Object(
+  {
+    tickers: Type.Optional(TickersParam('tickers; default: every stored ticker')),
+    models: Type.Optional(
+      Type.Array(ModelParam({ description: 'model kind' }), {
+        minItems: 1,
+        description: "model kinds (with a recipe: the recipe's)",
+        default: ['ridge'],
+        errorMessage: 'expected a non-empty list of model kinds',
+      }),
+    ),
+    horizons: Type.Optional(
+      Type.Array(HorizonParam({ description: 'horizon in trading days' }), {
+        minItems: 1,
+        description: "horizons (with a recipe: the recipe's)",
+        default: [1],
+        errorMessage: `expected a non-empty list of horizons from ${HORIZONS.join(', ')}`,
+      }),
+    ),
+    recipe: Type.Optional(RecipeParam),
+  },
+  { additionalProperties: false },
+);
+
+const BootstrapParameters = Type.Object({}, { additionalProperties: false });
+
+/** The result of the `train` flow: the contract's shape, the one `/api/jobs/{id}` always answered with. */
+export type { TrainFlowResult };
 
 interface FitResult {
   runId: string;
@@ -144,11 +149,14 @@ export const IDEMPOTENCY_TAG = 'stockops.idempotency_key';
 export const FLOW_RUN_TAG = 'stockops.flow_run';
 
 /** Train options of a task: cancellation reaches the fit, the run is tagged, progress goes to the log. */
-function trainOptions(ctx: TaskContext): TrainOptions {
+function trainOptions(ctx: TaskContext, p: Pick<TrainFlowParams, 'recipe'>): TrainOptions {
   let quarter = 0;
   return {
     signal: ctx.signal,
-    tags: { [FLOW_RUN_TAG]: ctx.flowRunId },
+    tags: {
+      [FLOW_RUN_TAG]: ctx.flowRunId,
+      ...(p.recipe === null ? {} : { [RECIPE_TAG]: p.recipe }),
+    },
     onFold: (done, total) => {
       if (total > 0 && Math.floor((4 * done) / total) > quarter) {
         quarter = Math.floor((4 * done) / total);
@@ -156,6 +164,21 @@ function trainOptions(ctx: TaskContext): TrainOptions {
       }
     },
   };
+}
+
+/** What one train or evaluate run fits: the flow's parameters, with a recipe's settings when it names one. */
+async function trainInputOf(deps: ServiceDeps, p: TrainFlowParams): Promise<TrainInput> {
+  if (p.recipe === null) {
+    return { ticker: p.ticker, model: p.model ?? 'ridge', horizon: p.horizon, actor: p.actor };
+  }
+  const recipe = await resolveRecipe(deps, p.recipe);
+  if (p.model !== null && p.model !== recipe.spec.model.kind) {
+    throw new InvalidInputError(
+      'model',
+      `recipe ${p.recipe} trains ${recipe.spec.model.kind}, not ${p.model}; leave model out to use the recipe's`,
+    );
+  }
+  return { ticker: p.ticker, horizon: p.horizon, actor: p.actor, ...recipeTrainSettings(recipe) };
 }
 
 /**
@@ -212,6 +235,29 @@ async function registerOnce(
 
 const trainTasks = (deps: ServiceDeps): TaskDefinition<TrainFlowParams>[] => [
   {
+    // Naive is the floor: the model's naive version exists (and serves, if nothing beats it) before
+    // any other version is gated. A retry finds the version an earlier attempt registered.
+    name: 'naive-floor',
+    retries: 1,
+    retryDelayMs: 2000,
+    timeoutMs: 30 * 60_000,
+    async run(p, ctx) {
+      if (p.model === 'naive') {
+        return { skipped: 'this run trains naive itself' };
+      }
+      if (!(await deps.prices.getTicker(p.ticker))) {
+        throw new UnknownTickerError(p.ticker);
+      }
+      const floor = await ensureNaiveFloor(deps, p, trainOptions(ctx, { recipe: null }));
+      ctx.log(
+        floor.trained
+          ? `naive floor v${floor.version.version} registered: ${floor.decision ?? ''}`
+          : `naive floor: v${floor.version.version}`,
+      );
+      return { naiveVersion: floor.version.version, trained: floor.trained };
+    },
+  },
+  {
     name: 'fit',
     retries: 1,
     retryDelayMs: 2000,
@@ -220,8 +266,11 @@ const trainTasks = (deps: ServiceDeps): TaskDefinition<TrainFlowParams>[] => [
       if (!(await deps.prices.getTicker(p.ticker))) {
         throw new UnknownTickerError(p.ticker);
       }
-      ctx.log(`walk-forward ${p.model} on ${p.ticker}, horizon ${p.horizon}`);
-      const t = await trainTracked(deps, p, trainOptions(ctx));
+      const input = await trainInputOf(deps, p);
+      ctx.log(
+        `walk-forward ${input.model} on ${p.ticker}, horizon ${p.horizon}${p.recipe === null ? '' : `, recipe ${p.recipe}`}`,
+      );
+      const t = await trainTracked(deps, input, trainOptions(ctx, p));
       ctx.log(
         `tracked run ${t.runId}: RMSE ${t.metrics.rmse.toPrecision(5)} vs naive ${t.metrics.rmseNaive.toPrecision(5)}`,
       );
@@ -278,8 +327,11 @@ export interface EtlFlowParams {
 
 export interface RetrainAllParams {
   tickers: TickerSymbol[] | null;
-  models: ModelKind[];
-  horizons: number[];
+  /** Null: the recipe's kind, else ridge. */
+  models: ModelKind[] | null;
+  /** Null: the recipe's horizons, else 1. */
+  horizons: Horizon[] | null;
+  recipe: string | null;
 }
 
 /** Whether a Yahoo symbol trades in Taipei (its own close and time zone). */
@@ -290,12 +342,8 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
   const train = defineFlow<TrainFlowParams>({
     name: 'train',
     description:
-      'Walk-forward evaluate one model beside naive, track the run, register a version once, promote if it earns it.',
-    parameters: {
-      ticker: { type: 'string', description: 'ticker symbol, e.g. ^GSPC' },
-      model: { type: 'naive | ridge', description: 'model kind', default: 'ridge' },
-      horizon: { type: '1 | 5 | 20', description: 'horizon in trading days', default: 1 },
-    },
+      'Register the naive floor if the model has none, walk-forward evaluate one model beside naive, track the run, register a version once, promote if it beats naive and the champion.',
+    ...describeParameters(TrainParameters),
     parse: parseTrain,
     tasks: trainTasks(deps),
     onCrashed: (p, run, log) => killAbandonedRuns(deps, p, run, log),
@@ -305,7 +353,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
     name: 'evaluate',
     description:
       'Walk-forward evaluate one model beside naive and track the run, without registering.',
-    parameters: train.parameters,
+    ...describeParameters(TrainParameters),
     parse: parseTrain,
     tasks: [
       {
@@ -313,7 +361,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
         retries: 1,
         timeoutMs: 30 * 60_000,
         async run(p, ctx) {
-          const t = await trainTracked(deps, p, trainOptions(ctx));
+          const t = await trainTracked(deps, await trainInputOf(deps, p), trainOptions(ctx, p));
           ctx.log(`tracked run ${t.runId}: skill ${(t.metrics.skill * 100).toFixed(2)}%`);
           return { runId: t.runId, modelName: t.modelName, metrics: t.metrics };
         },
@@ -326,37 +374,15 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
     name: 'etl',
     description:
       'Fetch daily prices for a ticker list (default: the followed and stored tickers of a market), validate, load, clean, check quality, snapshot.',
-    parameters: {
-      tickers: {
-        type: 'string[]',
-        description: 'tickers; default: followed and stored tickers of the market',
-      },
-      market: {
-        type: 'US | TW | ALL',
-        description: 'exchange group when tickers is empty',
-        default: 'ALL',
-      },
-      full: { type: 'boolean', description: 'refetch the full history', default: false },
-      snapshot: { type: 'boolean', description: 'write Parquet snapshots', default: true },
-    },
+    ...describeParameters(EtlParameters),
     parse(raw) {
-      const p = record(raw);
-      only(p, ['tickers', 'market', 'full', 'snapshot', 'trigger']);
-      const market = p.market ?? 'ALL';
-      if (market !== 'US' && market !== 'TW' && market !== 'ALL') {
-        throw new InvalidInputError('market', 'expected US, TW or ALL');
-      }
-      for (const f of ['full', 'snapshot'] as const) {
-        if (p[f] !== undefined && typeof p[f] !== 'boolean') {
-          throw new InvalidInputError(f, 'expected true or false');
-        }
-      }
+      const p = checkParameters(EtlParameters, raw);
       return {
-        tickers: tickers(p.tickers, 'tickers'),
-        market,
+        tickers: p.tickers ? symbolsOf(p.tickers, 'tickers') : null,
+        market: p.market ?? 'ALL',
         full: p.full === true,
         snapshot: p.snapshot !== false,
-        trigger: typeof p.trigger === 'string' ? p.trigger : 'flow',
+        trigger: p.trigger ?? 'flow',
       };
     },
     tasks: [
@@ -376,7 +402,13 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
           ctx.log(`ETL for ${symbols.join(', ')}`);
           const run = await runEtl(
             deps,
-            { tickers: symbols, full: p.full, snapshot: p.snapshot, trigger: p.trigger },
+            {
+              tickers: symbols,
+              full: p.full,
+              snapshot: p.snapshot,
+              trigger: p.trigger,
+              flowRunId: ctx.flowRunId,
+            },
             {
               onProgress: (e) => {
                 ctx.log(`${e.step} ${e.symbol}: ${e.message}`);
@@ -409,18 +441,14 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
     name: 'retrain-all',
     description:
       'Fan out one train run per ticker, model and horizon; summarise once every child run has ended.',
-    parameters: {
-      tickers: { type: 'string[]', description: 'tickers; default: every stored ticker' },
-      models: { type: '("naive" | "ridge")[]', description: 'model kinds', default: ['ridge'] },
-      horizons: { type: '(1 | 5 | 20)[]', description: 'horizons', default: [1] },
-    },
+    ...describeParameters(RetrainAllParameters),
     parse(raw) {
-      const p = record(raw);
-      only(p, ['tickers', 'models', 'horizons']);
+      const p = checkParameters(RetrainAllParameters, raw);
       return {
-        tickers: tickers(p.tickers, 'tickers'),
-        models: list(p.models, 'models', modelKind, ['ridge']),
-        horizons: list(p.horizons, 'horizons', horizon, [1]),
+        tickers: p.tickers ? symbolsOf(p.tickers, 'tickers') : null,
+        models: p.models ?? null,
+        horizons: p.horizons ?? null,
+        recipe: p.recipe ?? null,
       };
     },
     tasks: [
@@ -429,15 +457,24 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
         timeoutMs: 60_000,
         async run(p, ctx) {
           const symbols = p.tickers ?? (await deps.prices.listTickers()).map((t) => t.symbol);
+          const recipe = p.recipe === null ? null : await resolveRecipe(deps, p.recipe);
+          const models = p.models ?? [recipe?.spec.model.kind ?? 'ridge'];
+          const horizons = p.horizons ?? recipe?.spec.horizons ?? [1];
           const ids: string[] = [];
           for (const t of symbols) {
-            for (const m of p.models) {
-              for (const h of p.horizons) {
+            for (const m of models) {
+              for (const h of horizons) {
                 ids.push(
                   await ctx.startChild(
                     'train',
-                    { ticker: t, model: m, horizon: h, actor: 'retrain-all' },
-                    `train:${t}:${m}:${h}`,
+                    {
+                      ticker: t,
+                      model: m,
+                      horizon: h,
+                      ...(p.recipe === null ? {} : { recipe: p.recipe }),
+                      actor: 'retrain-all',
+                    },
+                    `train:${t}:${m}:${h}${p.recipe === null ? '' : `:${p.recipe}`}`,
                   ),
                 );
               }
@@ -466,10 +503,10 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
   const boot = defineFlow<Record<string, never>>({
     name: 'bootstrap',
     description:
-      'First start: load the bundled sample, evaluate naive and ridge, register the better one.',
-    parameters: {},
+      'First start: load the bundled sample; for h = 1, 5 and 20 register naive (the floor) and ridge, promoted by the gate.',
+    ...describeParameters(BootstrapParameters),
     parse(raw) {
-      only(record(raw), []);
+      checkParameters(BootstrapParameters, raw);
       return {};
     },
     tasks: [
@@ -478,7 +515,14 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
         timeoutMs: 30 * 60_000,
         async run(_p, ctx) {
           const r = await bootstrap(deps, sample);
-          ctx.log(r.trained ? r.trained.decision : 'data and champion already present');
+          for (const t of r.trained) {
+            ctx.log(
+              `${t.modelName}: naive v${t.naiveVersion}, ridge v${t.ridge.version}: ${t.decision}`,
+            );
+          }
+          if (r.trained.length === 0) {
+            ctx.log('data and a champion for every horizon already present');
+          }
           return r;
         },
       },

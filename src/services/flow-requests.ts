@@ -21,18 +21,34 @@ export async function startTraining(
   flows: FlowService,
   request: { ticker: TickerSymbol; model?: ModelKind | undefined; horizon?: Horizon | undefined },
   actor: string,
+  options: { idempotencyKey?: string | undefined } = {},
 ): Promise<JobAccepted> {
   // Said now rather than when the run fails in the background.
   if (!(await deps.prices.getTicker(request.ticker))) {
     throw new UnknownTickerError(request.ticker);
   }
-  const jobId = await flows.start('train', {
-    ticker: request.ticker,
-    model: request.model ?? 'ridge',
-    horizon: request.horizon ?? 1,
-    actor,
-  });
-  return { jobId };
+  const jobId = await flows.start(
+    'train',
+    {
+      ticker: request.ticker,
+      model: request.model ?? 'ridge',
+      horizon: request.horizon ?? 1,
+      actor,
+    },
+    idempotency('train', options.idempotencyKey),
+  );
+  return { id: jobId, jobId };
+}
+
+/**
+ * The flow store's idempotency key for a client's Idempotency-Key, scoped to the flow so one key cannot
+ * return a run of another flow.
+ */
+export function idempotency(
+  flow: string,
+  clientKey: string | undefined,
+): { idempotencyKey?: string } {
+  return clientKey === undefined ? {} : { idempotencyKey: `client:${flow}:${clientKey}` };
 }
 
 /** Starts an `etl` flow run; no tickers means the default set. */
@@ -51,7 +67,7 @@ export async function startEtl(
     ...(request.snapshot !== undefined ? { snapshot: request.snapshot } : {}),
     trigger,
   });
-  return { jobId };
+  return { id: jobId, jobId };
 }
 
 /** A flow run with its task runs and logs, or FlowRunNotFoundError. */

@@ -5,12 +5,13 @@ import {
   isStockopsError,
   ModelNotFoundError,
   tradingDayAfter,
+  type Bar,
   type Horizon,
   type TickerSymbol,
 } from '../core/index.js';
 import { MAX_FORECAST_DAYS, type Forecast, type ForecastPoint } from '../api/index.js';
 import type { ServiceDeps } from './deps.js';
-import { forecastFrom, requireTicker, servingFrom, type DetailedPrediction } from './predict.js';
+import { forecastFrom, servedForecast, servingFrom, type DetailedPrediction } from './predict.js';
 import type { ServedVersion, ServingCache } from './serving-cache.js';
 
 interface Anchor {
@@ -20,11 +21,16 @@ interface Anchor {
   hw: Map<number, number> | null;
 }
 
+type HalfWidths = { level: number; halfWidth: number }[];
+
 /**
- * Between two horizons with models, the cumulative log return is interpolated linearly and each
- * interval's half-width linearly in its square (variance grows about linearly with time for returns);
- * past the longest horizon, the drift is extended linearly and half-widths grow with sqrt(days).
- * Day 0 is the last close with zero width.
+ * The close for each of the next N trading days from the champions of h = 1, 5 and 20, read at once.
+ * A day with a champion of its own is that champion's forecast (`model`). Between two horizons with
+ * champions (day 0 being the last close, with zero width) the cumulative log return is interpolated
+ * linearly in days and each half-width linearly in sqrt(days), as a random walk's width grows
+ * (`interpolated`). Past the longest horizon with a champion no trend is invented: the path is the
+ * naive one, the last close, with the half-widths of that horizon's naive version (its own calibration)
+ * scaled by sqrt(day / horizon) (`naive`). The horizons without a champion are named in `missingHorizons`.
  */
 export async function forecast(
   deps: ServiceDeps,
@@ -47,30 +53,56 @@ export async function forecast(
     }
   };
   const [summary, ...resolved] = await Promise.all([
-    requireTicker(deps, symbol),
+    cache.summary(deps, symbol),
     ...HORIZONS.map(champion),
   ]);
   const served = resolved.filter((x): x is [Horizon, ServedVersion] => x !== null);
-  if (served.length === 0) {
+  const longest = served.at(-1);
+  if (!longest) {
     throw new ModelNotFoundError(
       `no champion for ${symbol} at any horizon; train one with POST /api/train {"ticker":"${symbol}"}`,
     );
   }
-  // One read of the bars for every horizon: from the earliest date any of them needs.
-  const froms = served.map(([, v]) =>
+  const [longestH, longestVersion] = longest;
+  // Days past the longest horizon follow naive: its own calibrated widths, from its naive version.
+  const naive =
+    input.days > longestH && longestVersion.model.kind !== 'naive'
+      ? await cache.naive(deps, symbol, longestH)
+      : null;
+  const versions: [Horizon, ServedVersion][] = naive ? [...served, [longestH, naive]] : served;
+  // One read of the bars for every version the cache does not hold: from the earliest date any of them needs.
+  const froms = versions.map(([, v]) =>
     servingFrom(symbol, summary.lastDate, v.featureSet, v.conformal),
   );
   const from = froms.includes(undefined)
     ? undefined
     : froms.reduce((a, b) => ((b ?? '') < (a ?? '') ? b : a));
-  const bars = await deps.prices.getBars(symbol, from === undefined ? {} : { from });
-  const found: DetailedPrediction[] = served.map(([h, v]) =>
-    forecastFrom(symbol, h, v, summary.lastDate, bars),
+  let read: Promise<Bar[]> | null = null;
+  const bars = () => (read ??= cache.bars(deps, symbol, from));
+  const found: DetailedPrediction[] = await Promise.all(
+    served.map(async ([h, v]) => {
+      const { prediction } = await cache.forecast(symbol, h, v, summary.lastDate, async () =>
+        forecastFrom(symbol, h, v, summary.lastDate, await bars()),
+      );
+      return prediction;
+    }),
   );
+  const servedAt = Date.now();
+  for (const p of found) {
+    deps.served?.served(servedForecast(p, 'forecast', servedAt));
+  }
   const base = found[0];
-  if (!base) {
+  const atLongest = found.at(-1);
+  if (!base || !atLongest) {
     throw new ModelNotFoundError(`no champion for ${symbol} at any horizon`);
   }
+  const naiveAtLongest = naive
+    ? (
+        await cache.forecast(symbol, longestH, naive, summary.lastDate, async () =>
+          forecastFrom(symbol, longestH, naive, summary.lastDate, await bars()),
+        )
+      ).prediction
+    : atLongest;
   const levels = [...new Set(found.flatMap((p) => (p.halfWidths ?? []).map((w) => w.level)))];
   const anchors: Anchor[] = [
     { h: 0, r: 0, hw: new Map(levels.map((l) => [l, 0])) },
@@ -82,18 +114,28 @@ export async function forecast(
   ];
   const path: ForecastPoint[] = [];
   for (let day = 1; day <= input.days; day++) {
-    const { r, hw, exact } = interpolate(anchors, day, levels);
+    const point: { r: number; hw: HalfWidths; source: ForecastPoint['source'] } =
+      day > longestH
+        ? {
+            r: 0,
+            hw: (naiveAtLongest.halfWidths ?? []).map(({ level, halfWidth }) => ({
+              level,
+              halfWidth: halfWidth * Math.sqrt(day / longestH),
+            })),
+            source: 'naive',
+          }
+        : between(anchors, day, levels);
     path.push({
       day,
       date: tradingDayAfter(base.calendar, base.asOf, day),
-      predictedReturn: r,
-      predictedClose: base.lastClose * Math.exp(r),
-      interval: hw.map(({ level, halfWidth }) => ({
+      predictedReturn: point.r,
+      predictedClose: base.lastClose * Math.exp(point.r),
+      interval: point.hw.map(({ level, halfWidth }) => ({
         level,
-        lower: base.lastClose * Math.exp(r - halfWidth),
-        upper: base.lastClose * Math.exp(r + halfWidth),
+        lower: base.lastClose * Math.exp(point.r - halfWidth),
+        upper: base.lastClose * Math.exp(point.r + halfWidth),
       })),
-      source: exact ? 'model' : 'interpolated',
+      source: point.source,
     });
   }
   return {
@@ -107,57 +149,52 @@ export async function forecast(
       version: p.model.version,
       kind: p.model.kind,
       runId: p.model.runId,
+      metrics: p.model.metrics,
+      servedBecause: p.model.servedBecause,
     })),
+    missingHorizons: HORIZONS.filter((h) => !served.some(([s]) => s === h)),
     path,
   };
 }
 
-function interpolate(
+/** A day at or between two anchors (never past the last one). */
+function between(
   anchors: readonly Anchor[],
   day: number,
   levels: readonly number[],
-): { r: number; hw: { level: number; halfWidth: number }[]; exact: boolean } {
+): { r: number; hw: HalfWidths; source: 'model' | 'interpolated' } {
   const exact = anchors.find((a) => a.h === day);
   if (exact) {
-    return { r: exact.r, hw: widths(exact.hw, levels, () => 1), exact: true };
+    return { r: exact.r, hw: widths(exact.hw, levels), source: 'model' };
   }
   const below = [...anchors].reverse().find((a) => a.h < day) ?? anchors[0];
   const above = anchors.find((a) => a.h > day);
-  if (!below) {
-    return { r: 0, hw: [], exact: false };
-  }
-  if (!above) {
-    // Past the longest horizon: linear drift, sqrt-time widths.
-    const t = day / below.h;
-    return { r: below.r * t, hw: widths(below.hw, levels, () => Math.sqrt(t)), exact: false };
+  if (!below || !above) {
+    return { r: 0, hw: [], source: 'interpolated' };
   }
   const t = (day - below.h) / (above.h - below.h);
   const r = below.r + (above.r - below.r) * t;
   if (!below.hw || !above.hw) {
-    return { r, hw: [], exact: false };
+    return { r, hw: [], source: 'interpolated' };
   }
   const lo = below.hw;
   const hi = above.hw;
+  // Widths of a random walk grow with sqrt(time): interpolate in sqrt(days) between the anchors.
+  const u = (Math.sqrt(day) - Math.sqrt(below.h)) / (Math.sqrt(above.h) - Math.sqrt(below.h));
   const hw = levels.flatMap((level) => {
     const a = lo.get(level);
     const b = hi.get(level);
-    return a === undefined || b === undefined
-      ? []
-      : [{ level, halfWidth: Math.sqrt(a * a + (b * b - a * a) * t) }];
+    return a === undefined || b === undefined ? [] : [{ level, halfWidth: a + (b - a) * u }];
   });
-  return { r, hw, exact: false };
+  return { r, hw, source: 'interpolated' };
 }
 
-function widths(
-  hw: Map<number, number> | null,
-  levels: readonly number[],
-  scale: () => number,
-): { level: number; halfWidth: number }[] {
+function widths(hw: Map<number, number> | null, levels: readonly number[]): HalfWidths {
   if (!hw) {
     return [];
   }
   return levels.flatMap((level) => {
     const w = hw.get(level);
-    return w === undefined ? [] : [{ level, halfWidth: w * scale() }];
+    return w === undefined ? [] : [{ level, halfWidth: w }];
   });
 }

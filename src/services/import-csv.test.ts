@@ -5,7 +5,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDb } from '../../tests/helpers.js';
 import { FileArtifactStore } from '../stores/artifacts/index.js';
 import { SqlAliasLog, SqlPriceStore, SqlRegistry, SqlTracker } from '../stores/sql/index.js';
-import { normalizeSymbol } from '../core/index.js';
+import { InProcessBus } from '../stores/events/index.js';
+import { normalizeSymbol, type BusEvent } from '../core/index.js';
 import type { ServiceDeps } from './deps.js';
 import { importCsv } from './import-csv.js';
 
@@ -123,5 +124,22 @@ describe('importCsv', () => {
     expect(r.imported).toBe(3);
     const adj = (await deps.prices.getBars('IMP')).map((b) => b.adjClose);
     expect(Math.abs(Math.log((adj[2] ?? 0) / (adj[1] ?? 1)))).toBeLessThan(0.05);
+  });
+
+  it('announces a load that stored new bars on the bus, with the last date of the cleaned series', async () => {
+    const events = new InProcessBus({ instanceId: 'import-test' });
+    const seen: BusEvent[] = [];
+    events.subscribe(['data'], (e) => seen.push(e));
+    deps = { ...deps, events };
+    await run([HEADER, '2024-01-02,10,11,9,10,10,100', '2024-01-03,10,11,9,10.5,10.5,100']);
+    await run([HEADER, '2024-01-02,10,11,9,10,10,100']);
+    await events.flush();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      type: 'data.loaded',
+      key: 'IMP',
+      data: { ticker: 'IMP', origin: 'import', newBars: 2, lastDate: '2024-01-03' },
+    });
+    await events.close();
   });
 });

@@ -7,6 +7,7 @@ import {
   type TickerSymbol,
 } from '../core/index.js';
 import type { ImportResult } from '../api/index.js';
+import { announceDataLoaded } from './announce.js';
 import { today, type ServiceDeps } from './deps.js';
 import { refreshClean } from './etl-clean.js';
 
@@ -35,7 +36,16 @@ export async function importCsv(
   const inserted = await deps.prices.insertBars(ticker, rec.toInsert, input.source);
   await deps.prices.addQuarantine(ticker, quarantined, input.source);
   if (inserted > 0) {
-    await refreshClean(deps, ticker);
+    const { bars } = await refreshClean(deps, ticker);
+    announceDataLoaded(deps, {
+      ticker,
+      origin: 'import',
+      newBars: inserted,
+      updatedBars: 0,
+      lastDate: bars[bars.length - 1]?.date ?? null,
+      etlRunId: null,
+      at: Date.now(),
+    });
   }
   return {
     ticker,

@@ -1,5 +1,7 @@
 // Public surface of src/services: the application services (ETL, import, train, evaluate, promote, predict, forecast) and the flows built from them.
+export * from './announce.js';
 export * from './bootstrap.js';
+export * from './datasets.js';
 export * from './deps.js';
 export * from './etl.js';
 export * from './etl-clean.js';
@@ -8,13 +10,21 @@ export * from './evaluate.js';
 export * from './fit-pool.js';
 // fit-worker.ts is private: the body of FitPool's threads, loaded by file from dist/.
 export * from './flow-definitions.js';
+export * from './flow-parameters.js';
 export * from './flow-requests.js';
 export * from './forecast.js';
+export * from './forecast-recorder.js';
 export * from './history.js';
 export * from './import-csv.js';
 export * from './model-fit.js';
+export * from './overview.js';
 export * from './predict.js';
+export * from './predict-batch.js';
+export * from './predictions.js';
 export * from './promote.js';
+export * from './recipes.js';
+export * from './readiness.js';
 export * from './registry-views.js';
 export * from './serving-cache.js';
+export * from './serving-invalidation.js';
 export * from './train.js';

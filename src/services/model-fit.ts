@@ -1,4 +1,5 @@
 // The CPU part of training: features, walk-forward with calibrated intervals, the final fit, and what to track.
+import type { CoverageByVolatility, TrainMetrics } from '../api/index.js';
 import { threadId } from 'node:worker_threads';
 import {
   buildDataset,
@@ -15,10 +16,12 @@ import {
   toSeries,
   type Bar,
   type BuiltData,
+  type ConformalMethod,
   type ConformalOptions,
   type ConformalState,
   type FeatureSet,
   type FoldFit,
+  type IntervalMetrics,
   type MetricPoint,
   type Model,
   type ModelJson,
@@ -26,6 +29,7 @@ import {
   type ModelOptions,
   type Tracker,
   type TuningTrial,
+  type VolatilityThirds,
   type WalkForwardOptions,
   type WalkForwardReport,
   walkForwardSplits,
@@ -237,14 +241,29 @@ export function fitAndEvaluate(symbol: string, bars: readonly Bar[], s: FitSetti
 
 const pctKey = (level: number) => String(Math.round(level * 1000) / 10);
 
-/** Coverage per level keyed by percent ("80", "95"), as the CLI and API print it. */
+/** One interval metric per level keyed by percent ("80", "95"), as the CLI and API print it. */
+const byLevel = (
+  intervals: readonly IntervalMetrics[],
+  pick: (i: IntervalMetrics) => number,
+): Record<string, number> => Object.fromEntries(intervals.map((i) => [pctKey(i.level), pick(i)]));
+
+/** Coverage per level keyed by percent ("80", "95"). */
 export function coverageByLevel(report: WalkForwardReport): Record<string, number> {
-  return Object.fromEntries(report.intervals.map((i) => [pctKey(i.level), i.coverage]));
+  return byLevel(report.intervals, (i) => i.coverage);
 }
 
-/** Mean interval width (log-return units) per level keyed by percent. */
+/** Mean interval width as a fraction of the price at forecast time, per level keyed by percent. */
 export function widthByLevel(report: WalkForwardReport): Record<string, number> {
-  return Object.fromEntries(report.intervals.map((i) => [pctKey(i.level), i.meanWidth]));
+  return byLevel(report.intervals, (i) => i.widthFraction);
+}
+
+/** Coverage per level in each volatility third of the test days (NaN for reports without volatility). */
+export function coverageByVolatility(report: WalkForwardReport): CoverageByVolatility {
+  const third = (t: keyof VolatilityThirds) =>
+    byLevel(report.byVolatility?.[t].intervals ?? report.intervals, (i) =>
+      report.byVolatility ? i.coverage : Number.NaN,
+    );
+  return { low: third('low'), mid: third('mid'), high: third('high') };
 }
 
 /** Run params describing the features, the intervals and what the final fit learned. */
@@ -258,22 +277,47 @@ export function fitParams(o: FitOutcome): Record<string, string> {
     'preprocess.dropped': pre.dropped.join(',') || '-',
     'preprocess.imputed': pre.imputed.join(',') || '-',
     'preprocess.rule': 'fitted on the training window: >50% missing dropped, else median-imputed',
-    'interval.method': 'split conformal on out-of-sample |residual|, adaptive conformal inference',
+    'interval.method': intervalMethodText(o.conformal.method ?? 'absolute'),
+    'interval.scores': o.conformal.method ?? 'absolute',
     'interval.levels': o.conformal.levels.join(','),
     'interval.gamma': String(o.conformal.gamma),
     'interval.window': String(o.conformal.window),
+    'interval.alpha_bounds': (o.conformal.alphaBounds ?? [])
+      .map(([lo, hi]) => `${lo}..${hi}`)
+      .join(','),
   };
 }
 
-/** Overall metrics (step 0) and per-fold metrics (step = fold index) for the tracker. */
+const intervalMethodText = (m: ConformalMethod) =>
+  m === 'volatility'
+    ? 'conformal on out-of-sample |residual| / (EWMA daily volatility at forecast time * sqrt(h)), adaptive conformal inference with clamped alpha'
+    : 'conformal on out-of-sample |residual|, adaptive conformal inference with clamped alpha';
+
+/**
+ * Overall metrics (step 0) and per-fold metrics (step = fold index) for the tracker. Widths and interval
+ * scores are fractions of the price at forecast time; per volatility third: `coverage_vol_low_80`...
+ */
 export function intervalMetricPoints(report: WalkForwardReport, ts: number): MetricPoint[] {
   const points: MetricPoint[] = [];
   for (const i of report.intervals) {
     const k = pctKey(i.level);
     points.push(
       { key: `coverage_${k}`, value: i.coverage, step: 0, timestamp: ts },
-      { key: `interval_width_${k}`, value: i.meanWidth, step: 0, timestamp: ts },
+      { key: `interval_width_${k}`, value: i.widthFraction, step: 0, timestamp: ts },
+      { key: `interval_score_${k}`, value: i.intervalScore, step: 0, timestamp: ts },
     );
+  }
+  if (report.byVolatility) {
+    for (const t of ['low', 'mid', 'high'] as const) {
+      for (const i of report.byVolatility[t].intervals) {
+        points.push({
+          key: `coverage_vol_${t}_${pctKey(i.level)}`,
+          value: i.coverage,
+          step: 0,
+          timestamp: ts,
+        });
+      }
+    }
   }
   for (const f of report.folds) {
     const step = f.index;
@@ -288,7 +332,7 @@ export function intervalMetricPoints(report: WalkForwardReport, ts: number): Met
         const k = pctKey(i.level);
         points.push(
           { key: `fold_coverage_${k}`, value: i.coverage, step, timestamp: ts },
-          { key: `fold_interval_width_${k}`, value: i.meanWidth, step, timestamp: ts },
+          { key: `fold_interval_width_${k}`, value: i.widthFraction, step, timestamp: ts },
         );
       }
     }
@@ -362,21 +406,8 @@ export async function trackTuningTrials(
 }
 
 /** A walk-forward's overall scores beside naive, as training runs record and the CLI prints them. */
-export interface TrainMetrics {
-  rmse: number;
-  rmseNaive: number;
-  skill: number;
-  directionAccuracy: number;
-  upRate: number;
-  mae: number;
-  mape: number;
-  dmPValue: number;
-  folds: number;
-  /** Walk-forward empirical coverage of the conformal intervals, keyed by level in percent ("80", "95"). */
-  coverage: Record<string, number>;
-  /** Mean interval width in log-return units, keyed like coverage. */
-  intervalWidth: Record<string, number>;
-}
+// The scores' shape is the contract's (the train flow's result and the CLI print it).
+export type { CoverageByVolatility, TrainMetrics };
 
 export const summarizeReport = (r: WalkForwardReport): TrainMetrics => ({
   rmse: r.overall.rmse,
@@ -388,8 +419,11 @@ export const summarizeReport = (r: WalkForwardReport): TrainMetrics => ({
   mape: r.overall.mape,
   dmPValue: r.overall.dmPValue,
   folds: r.folds.length,
+  intervalMethod: r.conformal.method ?? 'absolute',
   coverage: coverageByLevel(r),
+  coverageByVolatility: coverageByVolatility(r),
   intervalWidth: widthByLevel(r),
+  intervalScore: byLevel(r.intervals, (i) => i.intervalScore),
 });
 
 /** One model's scores in a comparison (`stockops evaluate`). */
@@ -402,9 +436,24 @@ export interface ModelScore extends TrainMetrics {
 /** One model's walk-forward for a comparison: its scores and the windows the data allowed. */
 export interface ScoredModel {
   score: ModelScore;
+  /** The same forecasts with the intervals of each method in `alsoIntervals`, in that order. */
+  alsoScored: ModelScore[];
   walkForward: Required<WalkForwardOptions>;
+  /** First and last date forecast out of sample. */
+  testFrom: string;
+  testTo: string;
   /** `threadId` of the thread that ran each share's model fits (0: a process's main thread). */
   fitThreads: number[];
+}
+
+/** What a comparison asks of one model: a fit's settings, and more interval methods to score. */
+export interface ScoreInput extends Omit<FitSettings, 'onFold'> {
+  /**
+   * Conformal methods scored besides the fit's own, from the same out-of-sample forecasts (only the
+   * calibration walk is repeated), so methods compare on identical predictions.
+   * @defaultValue []
+   */
+  alsoIntervals?: readonly ConformalMethod[];
 }
 
 /**
@@ -415,7 +464,7 @@ export interface ScoredModel {
 export function scoreModel(
   symbol: string,
   bars: readonly Bar[],
-  input: Omit<FitSettings, 'onFold'> & { model: ModelKind },
+  input: ScoreInput & { model: ModelKind },
   onFold?: (done: number, total: number) => void,
 ): ScoredModel {
   const share = fitShare(symbol, bars, input, {
@@ -429,19 +478,29 @@ export function scoreModel(
 /** A comparison's scores for one model from its shares; seconds run from the first share's start to the last's end. */
 export function scoredOfShares(
   symbol: string,
-  input: Omit<FitSettings, 'onFold'> & { model: ModelKind },
+  input: ScoreInput & { model: ModelKind },
   shares: readonly ShareResult[],
 ): ScoredModel {
-  const { built, report } = combineShares(symbol, input, shares);
+  const { alsoIntervals = [], ...settings } = input;
+  const { built, report } = combineShares(symbol, settings, shares);
   const started = Math.min(...shares.map((r) => r.startedAt));
   const ended = Math.max(...shares.map((r) => r.endedAt));
+  const scoreOf = (r: WalkForwardReport): ModelScore => ({
+    model: input.model,
+    ...summarizeReport(r),
+    seconds: (ended - started) / 1000,
+  });
   return {
     walkForward: resolveWalkForward(built.labeled.nRows, walkForwardOf(input), symbol),
-    score: {
-      model: input.model,
-      ...summarizeReport(report),
-      seconds: (ended - started) / 1000,
-    },
+    testFrom: report.predictions[0]?.date ?? '',
+    testTo: report.predictions.at(-1)?.date ?? '',
+    score: scoreOf(report),
+    alsoScored: alsoIntervals.map((method) =>
+      scoreOf(
+        combineShares(symbol, { ...settings, conformal: { ...settings.conformal, method } }, shares)
+          .report,
+      ),
+    ),
     fitThreads: shares.map((r) => r.threadId),
   };
 }

@@ -15,29 +15,31 @@ import {
   type FeatureSet,
   type Horizon,
   type Model,
+  type ServedForecast,
+  type ServedVia,
   type TickerSummary,
   type TickerSymbol,
-  type TradingCalendar,
+  VOLATILITY_WINDOW,
 } from '../core/index.js';
 import type { Prediction } from '../api/index.js';
-import type { ServiceDeps } from './deps.js';
+import type { PredictStage, ServiceDeps } from './deps.js';
+import type { DetailedPrediction } from './detailed-prediction.js';
 import type { ServedVersion, ServingCache } from './serving-cache.js';
 
-/** The champion's forecast for one horizon, with the raw pieces forecast paths are built from. */
-export interface DetailedPrediction extends Prediction {
-  /** Interval half-widths in log-return units, per level (null while calibrating). */
-  halfWidths: { level: number; halfWidth: number }[] | null;
-  calendar: TradingCalendar;
-}
+export type { DetailedPrediction } from './detailed-prediction.js';
+
+/** Bars a live row needs: its features' window, or the volatility forecast's when that is longer. */
+const liveWindow = (set: FeatureSet): number | null =>
+  set.window === null ? null : Math.max(set.window, VOLATILITY_WINDOW);
 
 /** Calendar days that surely hold `n` sessions (weekends plus a margin for holiday clusters). */
 const calendarDaysFor = (n: number) => Math.ceil((n * 7) / 5) + 20;
 
 /**
- * First date of the bars a version needs for its live row: the feature set's window, plus the rows its
- * calibrator has not seen yet (their outcomes keep it calibrated), plus six years of sessions where the
- * calendar is learned from history. Undefined (everything) for a feature set with unbounded memory, so
- * the live row equals the training row.
+ * First date of the bars a version needs for its live row: the feature set's window (or the volatility
+ * forecast's 251 bars), plus the rows its calibrator has not seen yet (their outcomes keep it
+ * calibrated), plus six years of sessions where the calendar is learned from history. Undefined
+ * (everything) for a feature set with unbounded memory, so the live row equals the training row.
  */
 export function servingFrom(
   symbol: TickerSymbol,
@@ -45,12 +47,13 @@ export function servingFrom(
   set: FeatureSet,
   conformal: ConformalState | null,
 ): string | undefined {
-  if (set.window === null) {
+  const window = liveWindow(set);
+  if (window === null) {
     return undefined;
   }
-  let from = addDays(lastDate, -calendarDaysFor(set.window));
+  let from = addDays(lastDate, -calendarDaysFor(window));
   if (conformal?.lastDate) {
-    const replayFrom = addDays(conformal.lastDate, -calendarDaysFor(set.lookback + 1));
+    const replayFrom = addDays(conformal.lastDate, -calendarDaysFor(window));
     from = replayFrom < from ? replayFrom : from;
   }
   if (symbol.includes('.')) {
@@ -60,7 +63,7 @@ export function servingFrom(
   return from;
 }
 
-/** The ticker's summary, or UnknownTickerError. */
+/** The ticker's summary, or UnknownTickerError (a direct store read; serving goes through the cache). */
 export async function requireTicker(
   deps: Pick<ServiceDeps, 'prices'>,
   symbol: TickerSymbol,
@@ -83,8 +86,10 @@ export function forecastFrom(
   served: ServedVersion,
   lastDate: string,
   allBars: readonly Bar[],
+  onStage?: (stage: PredictStage, seconds: number) => void,
 ): DetailedPrediction {
   const { model, featureSet, conformal } = served;
+  const t0 = performance.now();
   const from = servingFrom(symbol, lastDate, featureSet, conformal);
   const start = from === undefined ? 0 : allBars.findIndex((b) => b.date >= from);
   const bars = start <= 0 ? allBars : allBars.slice(start);
@@ -98,13 +103,18 @@ export function forecastFrom(
   if (built.latest.nRows === 0) {
     throw new InsufficientHistoryError(symbol, featureSet.lookback + 1, bars.length);
   }
-  const r = model.predict(built.latest)[0] ?? 0;
-  const halfWidths = conformal ? liveHalfWidths(conformal, model, built) : null;
-  const lastClose = built.latestClose;
   const calendar = calendarFor(
     symbol,
     bars.map((b) => b.date),
   );
+  const t1 = performance.now();
+  const r = model.predict(built.latest)[0] ?? 0;
+  const halfWidths = conformal ? liveHalfWidths(conformal, model, built) : null;
+  const lastClose = built.latestClose;
+  if (onStage) {
+    onStage('features', (t1 - t0) / 1000);
+    onStage('model', (performance.now() - t1) / 1000);
+  }
   return {
     ticker: symbol,
     asOf: built.latestDate,
@@ -121,6 +131,8 @@ export function forecastFrom(
       runId: served.runId,
       featureSet: `${featureSet.id}@${featureSet.version}`,
       metrics: served.metrics,
+      servedBecause: served.servedBecause,
+      ...(conformal ? { intervalMethod: conformal.method ?? 'absolute' } : {}),
     },
     baseline: { predictedClose: lastClose },
     interval: (halfWidths ?? []).map(({ level, halfWidth }) => ({
@@ -133,28 +145,86 @@ export function forecastFrom(
   };
 }
 
-/** The champion's forecast: three store reads (alias, ticker, bars; the first two at once) on a warm cache. */
+/**
+ * The champion's forecast. A hit in the serving cache reads no store and computes nothing; a miss reads the
+ * alias and the ticker (at once, and only when the cache's copies are due), then the bars, and runs the
+ * feature pipeline and the model.
+ */
 export async function predictDetailed(
   deps: ServiceDeps,
   cache: ServingCache,
   input: { ticker: TickerSymbol; horizon: Horizon },
 ): Promise<DetailedPrediction> {
   const { ticker, horizon } = input;
+  const onStage = deps.onStage;
+  const t0 = performance.now();
+  const hit = cache.peek(ticker, horizon);
+  if (hit) {
+    onStage?.('cache', (performance.now() - t0) / 1000);
+    return hit;
+  }
   const [summary, served] = await Promise.all([
-    requireTicker(deps, ticker),
+    cache.summary(deps, ticker),
     cache.champion(deps, ticker, horizon),
   ]);
-  const from = servingFrom(ticker, summary.lastDate, served.featureSet, served.conformal);
-  const bars = await deps.prices.getBars(ticker, from === undefined ? {} : { from });
-  return forecastFrom(ticker, horizon, served, summary.lastDate, bars);
+  onStage?.('cache', (performance.now() - t0) / 1000);
+  const { prediction } = await cache.forecast(
+    ticker,
+    horizon,
+    served,
+    summary.lastDate,
+    async () => {
+      const t1 = performance.now();
+      const from = servingFrom(ticker, summary.lastDate, served.featureSet, served.conformal);
+      const bars = await cache.bars(deps, ticker, from);
+      onStage?.('store', (performance.now() - t1) / 1000);
+      return forecastFrom(ticker, horizon, served, summary.lastDate, bars, onStage);
+    },
+  );
+  return prediction;
 }
 
+/** A prediction as the contract shows it (without the pieces forecast paths are built from). */
+export function publicPrediction(p: DetailedPrediction): Prediction {
+  const { halfWidths: _hw, calendar: _cal, ...rest } = p;
+  return rest;
+}
+
+/** The served-forecast record of a prediction, as the forecast log and the event bus take it. */
+export function servedForecast(
+  p: Prediction,
+  via: ServedVia,
+  servedAt: number = Date.now(),
+): ServedForecast {
+  return {
+    ticker: p.ticker,
+    horizon: p.horizon,
+    asOf: p.asOf,
+    targetDate: p.targetDate,
+    model: {
+      name: p.model.name,
+      version: p.model.version,
+      kind: p.model.kind,
+      runId: p.model.runId,
+      featureSet: p.model.featureSet,
+    },
+    lastClose: p.lastClose,
+    predictedReturn: p.predictedReturn,
+    predictedClose: p.predictedClose,
+    intervals: p.interval,
+    servedAt,
+    via,
+  };
+}
+
+/** The champion's forecast for one horizon; the serve is reported to `deps.served` (the forecast log). */
 export async function predict(
   deps: ServiceDeps,
   cache: ServingCache,
   input: { ticker: TickerSymbol; horizon: Horizon },
 ): Promise<Prediction> {
-  const { halfWidths: _hw, calendar: _cal, ...p } = await predictDetailed(deps, cache, input);
+  const p = publicPrediction(await predictDetailed(deps, cache, input));
+  deps.served?.served(servedForecast(p, 'predict'));
   return p;
 }
 
@@ -185,9 +255,11 @@ function liveHalfWidths(
       date,
       predicted: pred[i] ?? 0,
       actual: newRows.y?.[i] ?? 0,
+      sigma: ds.volatility?.[first + i] ?? Number.NaN,
     }));
     conformalWalk(aci, rows, ds.horizon);
   }
-  const hw = aci.halfWidths();
+  // Scaled scores: the live interval follows the volatility forecast of the live row.
+  const hw = aci.halfWidths(built.latest.volatility?.[0] ?? Number.NaN);
   return hw ? aci.levels.map((level, k) => ({ level, halfWidth: hw[k] ?? 0 })) : null;
 }

@@ -1,5 +1,6 @@
 // Promotion gate and manual alias moves: challenger vs champion vs naive on one window, every move audited.
 import { InvalidInputError, type ModelVersion, type WalkForwardReport } from '../core/index.js';
+import { announceAliasMove } from './announce.js';
 import type { ServiceDeps, PromotionGate } from './deps.js';
 
 export const DEFAULT_GATE: PromotionGate = { metric: 'rmse', margin: 0 };
@@ -14,14 +15,30 @@ export interface GateScores {
   champion: number | null;
 }
 
+/** What the gate does with `champion`: move it to the new version, leave it, or move it to naive. */
+export type GateOutcome = 'promote' | 'keep' | 'naive';
+
 export interface GateDecision {
   promoted: boolean;
+  outcome: GateOutcome;
   /** Why the version did or did not become champion, with the numbers. */
   decision: string;
   championVersion: number | null;
+  /** The version serving after the gate (null only when nothing can serve yet). */
+  servedVersion: number | null;
   metric: PromotionGate['metric'];
   margin: number;
   scores: GateScores;
+}
+
+/** What the gate knows about the two versions besides their scores. */
+export interface GateContext {
+  /** The current champion's version, or null when the model has none. */
+  championVersion: number | null;
+  /** Whether the current champion is a naive version. */
+  championIsNaive: boolean;
+  /** Whether the new version is a naive version. */
+  challengerIsNaive: boolean;
 }
 
 type Prediction = WalkForwardReport['predictions'][number];
@@ -82,48 +99,89 @@ export function scoreWindow(
 
 const fmt = (x: number | null) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toPrecision(5));
 
-/** Applies the gate to scores already computed; pure, so every branch is unit-tested. */
+/**
+ * Applies the gate to scores already computed; pure, so every branch is unit-tested. Naive is the floor:
+ * a version is served only if it beats naive by the margin on the gate window, the first version of a
+ * model included, and a champion that no longer beats naive gives way to it. When nothing beats naive
+ * the outcome is `naive`: the service points `champion` at the model's naive version.
+ */
 export function decide(
   gate: PromotionGate,
   scores: GateScores,
-  championVersion: number | null,
-): { promoted: boolean; decision: string } {
+  ctx: GateContext,
+): { outcome: GateOutcome; promoted: boolean; decision: string } {
   const m = gate.metric.toUpperCase();
   const w = scores.window;
   const where = w ? `on ${w.from}..${w.to} (${w.rows} rows)` : 'on no common window';
   const need = (base: number) => base * (1 - gate.margin);
   const marginText = gate.margin > 0 ? ` by ${(gate.margin * 100).toFixed(2)}%` : '';
-  if (championVersion === null) {
-    const beats = scores.challenger < need(scores.naive);
-    return {
-      promoted: true,
-      decision: beats
-        ? `promoted: first version; ${m} ${fmt(scores.challenger)} beats naive ${fmt(scores.naive)}${marginText} ${where}`
-        : `promoted: first version (serving needs one) although ${m} ${fmt(scores.challenger)} does not beat naive ${fmt(scores.naive)}${marginText} ${where}`,
-    };
+  const champ = ctx.championVersion;
+  const promote = (decision: string) => ({ outcome: 'promote' as const, promoted: true, decision });
+  const keep = (decision: string) => ({ outcome: 'keep' as const, promoted: false, decision });
+  const toNaive = (decision: string) => ({ outcome: 'naive' as const, promoted: false, decision });
+  const enoughCommonRows = w !== null && w.rows >= MIN_WINDOW_ROWS && scores.champion !== null;
+  const championBeatsNaive =
+    enoughCommonRows && scores.champion !== null && scores.champion < scores.naive;
+
+  if (ctx.challengerIsNaive) {
+    if (champ === null) {
+      return promote(
+        'promoted: naive is the floor; first version of this model, served until a version beats it on the gate window',
+      );
+    }
+    if (ctx.championIsNaive) {
+      return keep(`not promoted: champion v${champ} is already the naive forecast`);
+    }
+    if (!enoughCommonRows) {
+      return keep(
+        `not promoted: only ${w?.rows ?? 0} rows where both this version and champion v${champ} have out-of-sample forecasts; at least ${MIN_WINDOW_ROWS} are needed`,
+      );
+    }
+    return championBeatsNaive
+      ? keep(
+          `not promoted: champion v${champ} (${m} ${fmt(scores.champion)}) beats naive (${fmt(scores.naive)}) ${where}`,
+        )
+      : promote(
+          `promoted: naive is the floor; champion v${champ} (${m} ${fmt(scores.champion)}) does not beat naive (${fmt(scores.naive)}) ${where}`,
+        );
   }
-  if (!w || w.rows < MIN_WINDOW_ROWS || scores.champion === null) {
-    return {
-      promoted: false,
-      decision: `not promoted: only ${w?.rows ?? 0} rows where both this version and champion v${championVersion} have out-of-sample forecasts; at least ${MIN_WINDOW_ROWS} are needed`,
-    };
+
+  const beatsNaive = scores.challenger < need(scores.naive);
+  const failsNaive = `${m} ${fmt(scores.challenger)} does not beat naive ${fmt(scores.naive)}${marginText} ${where}`;
+  if (champ === null) {
+    return beatsNaive
+      ? promote(
+          `promoted: first version; ${m} ${fmt(scores.challenger)} beats naive ${fmt(scores.naive)}${marginText} ${where}`,
+        )
+      : toNaive(`not promoted: ${failsNaive}; naive serves`);
   }
-  if (!(scores.challenger < need(scores.naive))) {
-    return {
-      promoted: false,
-      decision: `not promoted: ${m} ${fmt(scores.challenger)} does not beat naive ${fmt(scores.naive)}${marginText} ${where}`,
-    };
+  if (ctx.championIsNaive) {
+    return beatsNaive
+      ? promote(
+          `promoted: ${m} ${fmt(scores.challenger)} beats naive ${fmt(scores.naive)} (champion v${champ})${marginText} ${where}`,
+        )
+      : keep(`not promoted: ${failsNaive}; naive (champion v${champ}) stays`);
   }
-  if (!(scores.challenger < need(scores.champion))) {
-    return {
-      promoted: false,
-      decision: `not promoted: ${m} ${fmt(scores.challenger)} does not beat champion v${championVersion} (${fmt(scores.champion)})${marginText} ${where}`,
-    };
+  if (!enoughCommonRows) {
+    return keep(
+      `not promoted: only ${w?.rows ?? 0} rows where both this version and champion v${champ} have out-of-sample forecasts; at least ${MIN_WINDOW_ROWS} are needed`,
+    );
   }
-  return {
-    promoted: true,
-    decision: `promoted: ${m} ${fmt(scores.challenger)} beats naive ${fmt(scores.naive)} and champion v${championVersion} (${fmt(scores.champion)})${marginText} ${where}`,
-  };
+  if (!beatsNaive) {
+    return championBeatsNaive
+      ? keep(`not promoted: ${failsNaive}`)
+      : toNaive(
+          `not promoted: ${failsNaive}; champion v${champ} (${fmt(scores.champion)}) does not beat naive either, so naive serves`,
+        );
+  }
+  if (!(scores.challenger < need(scores.champion ?? Number.NaN))) {
+    return keep(
+      `not promoted: ${m} ${fmt(scores.challenger)} does not beat champion v${champ} (${fmt(scores.champion)})${marginText} ${where}`,
+    );
+  }
+  return promote(
+    `promoted: ${m} ${fmt(scores.challenger)} beats naive ${fmt(scores.naive)} and champion v${champ} (${fmt(scores.champion)})${marginText} ${where}`,
+  );
 }
 
 const numbers = (s: GateScores, metric: string): Record<string, number> => {
@@ -155,7 +213,7 @@ async function moveAlias(
     return;
   }
   await deps.registry.setAlias(move.name, move.alias, move.version);
-  await deps.aliasLog.record({
+  const { id: _id, ...recorded } = await deps.aliasLog.record({
     name: move.name,
     alias: move.alias,
     fromVersion: current?.version ?? null,
@@ -164,13 +222,20 @@ async function moveAlias(
     reason: move.reason,
     metrics: move.metrics,
   });
+  announceAliasMove(deps, recorded);
+}
+
+/** The model's newest naive version: the floor the gate falls back to. */
+export async function naiveVersion(deps: ServiceDeps, name: string): Promise<ModelVersion | null> {
+  return (await deps.registry.listVersions(name)).find((v) => v.tags.kind === 'naive') ?? null;
 }
 
 /**
- * The gate: a new version becomes `challenger`; it becomes `champion` only if, on the same most
- * recent window, it beats naive and the current champion by the configured margin. The first version
- * of a model becomes champion regardless, so there is always something to serve. The decision is
- * tagged on the run and every alias move goes to the audit log.
+ * The gate: a new version becomes `challenger`; it becomes `champion` only if, on the same most recent
+ * window, it beats naive and the current champion by the configured margin, the first version of a model
+ * included. Naive is the floor: when neither the new version nor the champion beats naive, `champion`
+ * moves to the model's naive version (train.ts registers one before any other version is gated). The
+ * decision is tagged on the run and every alias move goes to the audit log.
  */
 export async function promoteIfBetter(
   deps: ServiceDeps,
@@ -180,8 +245,10 @@ export async function promoteIfBetter(
 ): Promise<GateDecision> {
   const gate = deps.promotion ?? DEFAULT_GATE;
   const champion = await deps.registry.getVersionByAlias(version.name, 'champion');
+  const championIsNaive = champion?.tags.kind === 'naive';
   let championReport: WalkForwardReport | null = null;
-  if (champion) {
+  // Naive forecasts a zero return on every date, so a naive champion needs no report: its score is naive's.
+  if (champion && !championIsNaive) {
     try {
       const bytes = await deps.tracker.getArtifact(champion.runId, 'evaluation/report.json');
       championReport = JSON.parse(new TextDecoder().decode(bytes)) as WalkForwardReport;
@@ -191,7 +258,16 @@ export async function promoteIfBetter(
     }
   }
   const scores = scoreWindow(gate.metric, trained.report, championReport);
-  const { promoted, decision } = decide(gate, scores, champion?.version ?? null);
+  const {
+    outcome,
+    promoted,
+    decision: decided,
+  } = decide(gate, scores, {
+    championVersion: champion?.version ?? null,
+    championIsNaive,
+    challengerIsNaive: version.tags.kind === 'naive',
+  });
+  let decision = decided;
   const metrics = numbers(scores, gate.metric);
   await moveAlias(deps, {
     name: version.name,
@@ -201,7 +277,8 @@ export async function promoteIfBetter(
     reason: `new version from run ${trained.runId}; ${decision}`,
     metrics,
   });
-  if (promoted) {
+  let served = champion?.version ?? null;
+  if (outcome === 'promote') {
     await moveAlias(deps, {
       name: version.name,
       alias: 'champion',
@@ -210,15 +287,35 @@ export async function promoteIfBetter(
       reason: decision,
       metrics,
     });
+    served = version.version;
+  } else if (outcome === 'naive') {
+    const naive = await naiveVersion(deps, version.name);
+    if (naive) {
+      decision = `${decision} (v${naive.version})`;
+      await moveAlias(deps, {
+        name: version.name,
+        alias: 'champion',
+        version: naive.version,
+        actor,
+        reason: `naive is the floor: v${version.version} ${decided.replace(/^not promoted: /, '')}`,
+        metrics,
+      });
+      served = naive.version;
+    } else {
+      decision = `${decision}; no naive version is registered yet, so ${champion ? `champion v${champion.version} stays` : 'nothing serves'}`;
+    }
   }
   await deps.tracker.setTags(trained.runId, {
     'stockops.promotion.promoted': String(promoted),
+    'stockops.promotion.outcome': outcome,
     'stockops.promotion.decision': decision,
   });
   return {
     promoted,
+    outcome,
     decision,
     championVersion: champion?.version ?? null,
+    servedVersion: served,
     metric: gate.metric,
     margin: gate.margin,
     scores,

@@ -24,7 +24,7 @@ import {
   trackTuningTrials,
   type TrainMetrics,
 } from './model-fit.js';
-import { promoteIfBetter } from './promote.js';
+import { naiveVersion, promoteIfBetter } from './promote.js';
 
 export interface TrainInput {
   ticker: TickerSymbol;
@@ -40,6 +40,8 @@ export interface TrainInput {
   modelOptions?: ModelOptions;
   /** Interval levels and adaptive-conformal settings. @defaultValue levels 0.8 and 0.95 */
   conformal?: ConformalOptions;
+  /** First bar date trained on (YYYY-MM-DD), e.g. a recipe's window start. @defaultValue the whole history */
+  from?: string;
 }
 
 /** How a training is run: cancellation, extra run tags, progress. */
@@ -78,10 +80,12 @@ export async function trainTracked(
   options: TrainOptions = {},
 ): Promise<TrackedTraining & { model: ModelJson }> {
   const symbol = input.ticker;
-  const bars = await deps.prices.getBars(symbol);
-  if (bars.length === 0) {
+  const stored = await deps.prices.getBars(symbol);
+  if (stored.length === 0) {
     throw new UnknownTickerError(symbol);
   }
+  const from = input.from;
+  const bars = from === undefined ? stored : stored.filter((b) => b.date >= from);
   const needed = barsNeeded(input);
   if (bars.length < needed) {
     throw new InsufficientHistoryError(symbol, needed, bars.length);
@@ -136,6 +140,9 @@ export async function trainTracked(
       'data.rows': String(bars.length),
       'data.from': bars[0]?.date ?? '',
       'data.to': bars[bars.length - 1]?.date ?? '',
+      ...(options.tags?.['stockops.recipe'] !== undefined
+        ? { recipe: options.tags['stockops.recipe'] }
+        : {}),
       ...Object.fromEntries(
         Object.entries(final.params()).map(([k, v]) => [`final.${k}`, String(v)]),
       ),
@@ -228,8 +235,35 @@ export async function registerVersion(
   });
 }
 
-/** Trains, tracks, registers and (if it earns it) promotes one model. */
+/**
+ * Naive is the floor: before any other version of a (ticker, horizon) is gated, the registered model
+ * holds a naive version, trained on the same bars and settings and gated like any other (the first one
+ * becomes champion), so a version that does not beat naive leaves naive serving. Returns the newest
+ * naive version, training one only when there is none.
+ */
+export async function ensureNaiveFloor(
+  deps: ServiceDeps,
+  input: Omit<TrainInput, 'model'>,
+  options: TrainOptions = {},
+): Promise<{ version: ModelVersion; trained: boolean; decision: string | null }> {
+  const name = modelName(input.ticker, input.horizon);
+  await deps.registry.ensureModel(name);
+  const existing = await naiveVersion(deps, name);
+  if (existing) {
+    return { version: existing, trained: false, decision: null };
+  }
+  const t = await trainTracked(deps, { ...input, model: 'naive' }, options);
+  const version = await registerVersion(deps, t);
+  const gate = await promoteIfBetter(deps, version, t, input.actor ?? 'system');
+  await deps.tracker.setTags(t.runId, { 'stockops.registered_version': String(version.version) });
+  return { version, trained: true, decision: gate.decision };
+}
+
+/** Trains, tracks, registers and (if it earns it) promotes one model, naive registered first as the floor. */
 export async function trainModel(deps: ServiceDeps, input: TrainInput): Promise<TrainResult> {
+  if (input.model !== 'naive') {
+    await ensureNaiveFloor(deps, input);
+  }
   const t = await trainTracked(deps, input);
   const version = await registerVersion(deps, t);
   const { promoted, decision } = await promoteIfBetter(deps, version, t, input.actor ?? 'system');

@@ -6,17 +6,24 @@ import {
   type AliasLog,
   type ArtifactStore,
   type DatasetStore,
+  type DropReason,
   type EtlRunLog,
+  type EventBus,
   type FlowStore,
+  type ForecastLog,
+  type InvalidationBus,
   type LeaseKeeper,
   type PriceSource,
   type PriceStore,
+  type RecipeStore,
   type Registry,
   type Tracker,
 } from '../core/index.js';
 import { FileArtifactStore, parseS3Location, S3ArtifactStore } from './artifacts/index.js';
+import { InProcessInvalidationBus, RedisInvalidationBus } from './cache/index.js';
 import { ClickHouseSeriesStore } from './clickhouse/index.js';
 import { ParquetDatasetStore } from './datasets/index.js';
+import { InProcessBus, KafkaBus, type BusLogger } from './events/index.js';
 import { MlflowClient, MlflowRegistry, MlflowTracker } from './mlflow/index.js';
 import { backfillOlap, OlapBackedPriceStore } from './olap-backed-price-store.js';
 import { DbLock } from './sql/db-lock.js';
@@ -29,8 +36,10 @@ import {
   SqlAliasLog,
   SqlEtlRunLog,
   SqlFlowStore,
+  SqlForecastLog,
   ThreadLeaseKeeper,
   SqlPriceStore,
+  SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
   type SqlClient,
@@ -38,6 +47,7 @@ import {
 
 export { bundledSample, SAMPLE_SYMBOL, samplePath } from './sample/index.js';
 export { DbLock, readLock, type LockInfo } from './sql/db-lock.js';
+export { silentLogger, type BusLogger } from './events/index.js';
 export type { SqlClient } from './sql/index.js';
 
 export interface Stores {
@@ -57,6 +67,10 @@ export interface Stores {
   datasets: DatasetStore;
   /** ETL runs with their step counts and quality checks. */
   etlRuns: EtlRunLog;
+  /** Model recipes, every version kept. */
+  recipes: RecipeStore;
+  /** Every forecast served, one row each with its serve count. */
+  forecastLog: ForecastLog;
   /** Engine serving the cleaned series: the SQL engine, or "clickhouse" when CLICKHOUSE_URL is set. */
   seriesEngine: string;
   /** Publishes the server URL in the embedded database's lock, so CLI commands route through it. */
@@ -210,6 +224,8 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     source: openSource(sourceRest),
     datasets: new ParquetDatasetStore(artifacts),
     etlRuns: new SqlEtlRunLog(db),
+    recipes: new SqlRecipeStore(db),
+    forecastLog: new SqlForecastLog(db),
     seriesEngine: olap?.engine ?? db.engine,
     advertise: (url) => lock?.advertise(url),
     close: async () => {
@@ -218,6 +234,52 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
       lock?.release();
     },
   };
+}
+
+export interface EventBusOptions {
+  /** KAFKA_BROKERS: the Kafka adapter on these brokers; null or empty keeps events in this process. */
+  kafkaBrokers: readonly string[] | null;
+  /** @defaultValue 'stockops' */
+  topicPrefix?: string;
+  instanceId: string;
+  /** @defaultValue 10000 */
+  maxBuffered?: number;
+  onDropped?: (count: number, reason: DropReason) => void;
+  log?: BusLogger;
+}
+
+/**
+ * The event bus: Kafka when brokers are configured, else in-process. A broker that does not answer does not
+ * stop start-up (events are dropped and counted until it does), so serving never depends on it.
+ */
+export async function openEventBus(options: EventBusOptions): Promise<EventBus> {
+  const common = {
+    instanceId: options.instanceId,
+    ...(options.maxBuffered !== undefined ? { maxBuffered: options.maxBuffered } : {}),
+    ...(options.onDropped ? { onDropped: options.onDropped } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  };
+  if (options.kafkaBrokers === null || options.kafkaBrokers.length === 0) {
+    return new InProcessBus(common);
+  }
+  return KafkaBus.open({
+    ...common,
+    brokers: options.kafkaBrokers,
+    ...(options.topicPrefix !== undefined ? { topicPrefix: options.topicPrefix } : {}),
+  });
+}
+
+/**
+ * How serving caches hear about alias moves and new bars: Redis pub/sub when REDIS_URL is set (every replica and
+ * worker on it), else within this process only.
+ */
+export async function openInvalidationBus(
+  redisUrl: string | null,
+  prefix: string,
+): Promise<InvalidationBus> {
+  return redisUrl === null
+    ? new InProcessInvalidationBus()
+    : RedisInvalidationBus.open({ url: redisUrl, prefix });
 }
 
 /**

@@ -4,7 +4,7 @@ import { harness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await harness();
+  h = await harness({ horizons: [1] });
 });
 afterAll(async () => {
   await h.close();
@@ -45,7 +45,11 @@ describe('flows API', () => {
       'retrain-all',
       'train',
     ]);
-    expect(flows.find((f) => f.name === 'train')?.tasks).toEqual(['fit', 'register']);
+    expect(flows.find((f) => f.name === 'train')?.tasks).toEqual([
+      'naive-floor',
+      'fit',
+      'register',
+    ]);
   });
 
   it('starts a train flow run (202 { id }) and shows its tasks, logs and result', async () => {
@@ -60,6 +64,7 @@ describe('flows API', () => {
       result: { modelName: '^GSPC.h1' },
     });
     expect(run.taskRuns.map((t) => [t.task, t.state])).toEqual([
+      ['naive-floor', 'Completed'],
       ['fit', 'Completed'],
       ['register', 'Completed'],
     ]);

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/index.js';
+import type { Horizon } from '../../src/core/index.js';
 import { bootstrap } from '../../src/services/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/index.js';
-import { buildServer } from '../../src/server/index.js';
+import { buildServer, type ServerProtection } from '../../src/server/index.js';
 import { bundledSample } from '../../src/stores/index.js';
 
 export interface Harness {
@@ -16,7 +17,15 @@ export interface Harness {
 }
 
 export async function harness(
-  options: { apiKey?: string; bootstrap?: boolean; env?: Record<string, string> } = {},
+  options: {
+    apiKey?: string;
+    bootstrap?: boolean;
+    /** Horizons the bootstrap trains (naive and ridge each). @defaultValue [1, 5, 20], as `npm start` */
+    horizons?: readonly Horizon[];
+    env?: Record<string, string>;
+    /** Rate limit, overload answer, deadlines and the instance name (none by default). */
+    protection?: ServerProtection;
+  } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'stockops-api-'));
   const config = loadConfig({
@@ -29,7 +38,7 @@ export async function harness(
   });
   const rt = await openRuntime(config, 'server');
   if (options.bootstrap !== false) {
-    await bootstrap(rt.services, bundledSample);
+    await bootstrap(rt.services, bundledSample, options.horizons);
   }
   const app = await buildServer({
     services: rt.services,
@@ -39,6 +48,14 @@ export async function harness(
     serving: rt.serving,
     apiKey: config.apiKey,
     webRoot: null,
+    events: rt.events,
+    live: {
+      instanceId: config.instanceId,
+      maxConnections: config.events.wsMaxConnections,
+      maxBufferedBytes: config.events.wsMaxBufferedBytes,
+      pingMs: config.events.wsPingMs,
+    },
+    ...(options.protection ? { protection: options.protection } : {}),
   });
   return {
     app,

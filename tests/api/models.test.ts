@@ -10,10 +10,12 @@ describe('POST /api/models/{name}/aliases/champion', () => {
   const headers = { 'x-api-key': 'k' };
 
   beforeAll(async () => {
-    h = await harness({ apiKey: 'k' });
-    // A second version: naive never beats naive, so the gate keeps it challenger.
+    h = await harness({ apiKey: 'k', horizons: [1] });
+    // The first start registered naive (v1) and ridge (v2, champion: it beats naive at h = 1). A
+    // second naive version does not beat the champion, so the gate keeps it challenger.
     const r = await trainModel(h.rt.services, { ticker: sym('^GSPC'), model: 'naive', horizon: 1 });
-    expect(r).toMatchObject({ modelVersion: 2, promoted: false });
+    expect(r).toMatchObject({ modelVersion: 3, promoted: false });
+    expect(r.decision).toMatch(/^not promoted: champion v2 \(RMSE .*\) beats naive/);
   });
 
   afterAll(async () => {
@@ -22,10 +24,10 @@ describe('POST /api/models/{name}/aliases/champion', () => {
 
   it('needs the API key and a reason, and answers 404 for an unknown version', async () => {
     expect(
-      (await h.app.inject({ method: 'POST', url, payload: { version: 2, reason: 'x' } }))
+      (await h.app.inject({ method: 'POST', url, payload: { version: 3, reason: 'x' } }))
         .statusCode,
     ).toBe(401);
-    const noReason = await h.app.inject({ method: 'POST', url, headers, payload: { version: 2 } });
+    const noReason = await h.app.inject({ method: 'POST', url, headers, payload: { version: 3 } });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json()).toMatchObject({ error: { field: 'reason' } });
     const unknown = await h.app.inject({
@@ -42,27 +44,30 @@ describe('POST /api/models/{name}/aliases/champion', () => {
       method: 'POST',
       url,
       headers,
-      payload: { version: 2, reason: 'compare naive live' },
+      payload: { version: 3, reason: 'compare naive live' },
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ fromVersion: 1, toVersion: 2 });
+    expect(res.json()).toMatchObject({ fromVersion: 2, toVersion: 3 });
     const p = await h.app.inject({ url: '/api/predict?ticker=%5EGSPC&horizon=1' });
-    expect(p.json<{ modelVersion: number }>().modelVersion).toBe(2);
+    expect(p.json()).toMatchObject({
+      modelVersion: 3,
+      model: { kind: 'naive', servedBecause: 'manual: compare naive live' },
+    });
     const back = await h.app.inject({
       method: 'POST',
       url,
       headers,
-      payload: { version: 1, reason: 'roll back' },
+      payload: { version: 2, reason: 'roll back' },
     });
-    expect(back.json()).toMatchObject({ fromVersion: 2, toVersion: 1 });
+    expect(back.json()).toMatchObject({ fromVersion: 3, toVersion: 2 });
     const log = (
       await h.app.inject({ url: `/api/models/${encodeURIComponent('^GSPC.h1')}/history` })
     )
       .json<{ alias: string; actor: string; reason: string; fromVersion: number }[]>()
       .slice(0, 2);
     expect(log).toMatchObject([
-      { alias: 'champion', actor: 'api', reason: 'manual: roll back', fromVersion: 2 },
-      { alias: 'champion', actor: 'api', reason: 'manual: compare naive live', fromVersion: 1 },
+      { alias: 'champion', actor: 'api', reason: 'manual: roll back', fromVersion: 3 },
+      { alias: 'champion', actor: 'api', reason: 'manual: compare naive live', fromVersion: 2 },
     ]);
   });
 

@@ -4,7 +4,7 @@ import { harness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await harness({ env: { STOCKOPS_FIT_THREADS: '2' } });
+  h = await harness({ horizons: [1], env: { STOCKOPS_FIT_THREADS: '2' } });
 });
 afterAll(async () => {
   await h.close();

@@ -27,7 +27,7 @@ const json = (s: string): unknown => {
 describe('stockops CLI without a server', () => {
   const env = home();
 
-  it('imports a CSV for a new ticker, trains it and predicts with the new version', async () => {
+  it('imports a CSV for a new ticker, trains it beside naive and predicts with the champion', async () => {
     const file = csvFile(600, 21, ['2015-01-01,1,0.5,0.9,1,1,1']);
     const imp = await cli(['import', file, '--ticker', 'new', '--json'], env);
     expect(imp.code, imp.stderr).toBe(0);
@@ -43,9 +43,11 @@ describe('stockops CLI without a server', () => {
     const t = json(train.stdout) as {
       runId: string;
       modelVersion: number;
+      promoted: boolean;
       metrics: Record<string, number>;
     };
-    expect(t.modelVersion).toBe(1);
+    // Version 1 is naive, registered first as the floor; ridge is version 2.
+    expect(t.modelVersion).toBe(2);
     expect(t.runId).toMatch(/^[0-9a-f]{32}$/);
     for (const k of ['rmse', 'rmseNaive', 'skill', 'directionAccuracy', 'upRate', 'folds']) {
       expect(typeof t.metrics[k]).toBe('number');
@@ -54,9 +56,11 @@ describe('stockops CLI without a server', () => {
 
     const pred = await cli(['predict', '--ticker', 'NEW', '--json'], env);
     expect(pred.code, pred.stderr).toBe(0);
+    // Ridge serves only if it beat naive on the gate window; otherwise naive (version 1) does.
     expect(json(pred.stdout) as { modelVersion: number; predictedClose: number }).toMatchObject({
       ticker: 'NEW',
-      modelVersion: 1,
+      modelVersion: t.promoted ? 2 : 1,
+      model: { kind: t.promoted ? 'ridge' : 'naive' },
     });
   });
 
@@ -91,9 +95,12 @@ describe('stockops CLI beside a running server on the same data folder', () => {
   it('routes import, train and predict through the server, which then serves the new version', async () => {
     server = await startServerProcess(env);
     const url = server.url;
+    // The first start trains naive and ridge at h = 1, 5 and 20; h = 1 serves as soon as its naive is in.
     await waitFor('bootstrap', async () => {
-      const res = await fetch(`${url}/api/predict?ticker=%5EGSPC`);
-      return res.ok ? true : null;
+      const health = (await (await fetch(`${url}/api/health`)).json()) as {
+        bootstrap?: { state: string };
+      };
+      return health.bootstrap?.state === 'done' ? true : null;
     });
     const imp = await cli(['import', csvFile(400, 5), '--ticker', 'SRV', '--json'], env);
     expect(imp.code, imp.stderr).toBe(0);
@@ -104,8 +111,9 @@ describe('stockops CLI beside a running server on the same data folder', () => {
     const res = await fetch(`${url}/api/predict?ticker=SRV&horizon=1`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ticker: 'SRV', modelVersion: 1, predictedReturn: 0 });
+    // The first start registered naive (v1) and ridge (v2, which beats naive at h = 1) for ^GSPC.
     const pred = await cli(['predict', '--ticker', '^GSPC', '--json'], env);
-    expect((json(pred.stdout) as { modelVersion: number }).modelVersion).toBe(1);
+    expect((json(pred.stdout) as { modelVersion: number }).modelVersion).toBe(2);
   });
 
   it('reuses the data folder on restart without retraining', async () => {
@@ -122,6 +130,7 @@ describe('stockops CLI beside a running server on the same data folder', () => {
       },
       10_000,
     );
-    expect(runs).toHaveLength(2);
+    // naive and ridge at h = 1, 5 and 20 from the first start, none since.
+    expect(runs).toHaveLength(6);
   });
 });

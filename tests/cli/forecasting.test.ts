@@ -38,7 +38,8 @@ describe('stockops train and evaluate', () => {
       modelVersion: number;
       metrics: Record<string, unknown> & { coverage: Record<string, number> };
     };
-    expect(out.modelVersion).toBe(1);
+    // Version 1 is naive, registered first as the floor.
+    expect(out.modelVersion).toBe(2);
     for (const k of [
       'rmse',
       'rmseNaive',
@@ -61,17 +62,49 @@ describe('stockops train and evaluate', () => {
     );
     expect(res.code, res.stderr).toBe(0);
     const out = json(res.stdout) as {
-      models: { model: string; skill: number; folds: number; coverage: Record<string, number> }[];
+      models: {
+        model: string;
+        skill: number;
+        folds: number;
+        intervalMethod: string;
+        coverage: Record<string, number>;
+        coverageByVolatility: Record<string, Record<string, number>>;
+        intervalScore: Record<string, number>;
+      }[];
       walkForward: { purge: number };
     };
     expect(out.models.map((m) => m.model)).toEqual(['naive', 'drift', 'ridge']);
+    expect(out.models.map((m) => m.intervalMethod)).toEqual([
+      'volatility',
+      'volatility',
+      'volatility',
+    ]);
+    expect(Object.keys(out.models[0]?.coverageByVolatility ?? {})).toEqual(['low', 'mid', 'high']);
+    expect(Object.keys(out.models[0]?.intervalScore ?? {})).toEqual(['80', '95']);
     expect(out.models[0]?.skill).toBe(0);
     expect(new Set(out.models.map((m) => m.folds)).size).toBe(1);
     expect(out.walkForward.purge).toBe(1);
-    const table = await cli(['evaluate', '--ticker', 'FC', '--models', 'naive,ridge'], env);
+    const table = await cli(
+      [
+        'evaluate',
+        '--ticker',
+        'FC',
+        '--models',
+        'naive,ridge',
+        '--intervals',
+        'volatility,absolute',
+      ],
+      env,
+    );
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/model\s+RMSE\s+naive\s+skill/);
-    expect(table.stdout).toMatch(/\nridge\s/);
+    expect(table.stdout).toMatch(/model\s+intervals\s+RMSE\s+naive\s+skill/);
+    // One row per model and interval method, from the same forecasts.
+    expect(table.stdout).toMatch(/\nridge\s+volatility\s/);
+    expect(table.stdout).toMatch(/\nridge\s+absolute\s/);
+    expect(table.stdout).toMatch(/low-vol\s+mid-vol\s+high-vol\s+width80\/95\s+score80\/95/);
+    const badMethod = await cli(['evaluate', '--ticker', 'FC', '--intervals', 'gaussian'], env);
+    expect(badMethod.code).not.toBe(0);
+    expect(badMethod.stderr).toContain('unknown interval method "gaussian"');
     const bad = await cli(['evaluate', '--ticker', 'FC', '--models', 'lstm'], env);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('unknown model "lstm"');

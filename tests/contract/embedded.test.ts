@@ -3,10 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
+import { InProcessInvalidationBus } from '../../src/stores/cache/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
 import {
   SqlEtlRunLog,
+  SqlForecastLog,
   SqlPriceStore,
+  SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
@@ -14,7 +17,10 @@ import { freshDb } from '../helpers.js';
 import { artifactStoreContract } from './artifact-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { etlRunLogContract } from './etl-run-log.contract.js';
+import { forecastLogContract } from './forecast-log.contract.js';
+import { invalidationBusContract } from './invalidation-bus.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
+import { recipeStoreContract } from './recipe-store.contract.js';
 import { registryContract } from './registry.contract.js';
 import { seriesStoreContract } from './series-store.contract.js';
 import { trackerContract } from './tracker.contract.js';
@@ -32,5 +38,8 @@ trackerContract(
   'built-in on PGlite + file://',
   async () => new SqlTracker(await freshDb(), new FileArtifactStore(tmp())),
 );
+recipeStoreContract('SQL on PGlite', async () => new SqlRecipeStore(await freshDb()));
+forecastLogContract('SQL on PGlite', async () => new SqlForecastLog(await freshDb()));
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
+invalidationBusContract('in-process', () => Promise.resolve(new InProcessInvalidationBus()), null);

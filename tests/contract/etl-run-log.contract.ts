@@ -72,5 +72,34 @@ export function etlRunLogContract(name: string, make: () => Promise<EtlRunLog>):
       expect(await log.list(1)).toHaveLength(1);
       await expect(log.get('nope')).rejects.toMatchObject({ code: 'ETL_RUN_NOT_FOUND' });
     });
+
+    it('shows the steps done so far while running, finds a run by its flow run, and never rewrites a finished run', async () => {
+      await log.start({
+        id: 'f',
+        trigger: 'flow',
+        tickers: ['AAPL'],
+        startedAt: 1,
+        flowRunId: 'fr-1',
+      });
+      await log.start({ id: 'g', trigger: 'api', tickers: [], startedAt: 2 });
+      const step = { step: 'extract' as const, ms: 5, counts: { tickers: 1, failed: 0, bars: 64 } };
+      await log.progress('f', { steps: [step], results: [] });
+      expect(await log.get('f')).toMatchObject({
+        status: 'running',
+        flowRunId: 'fr-1',
+        steps: [step],
+      });
+      expect((await log.get('g')).flowRunId).toBeNull();
+      expect((await log.list(10, 'fr-1')).map((r) => r.id)).toEqual(['f']);
+      await log.finish('f', {
+        status: 'completed',
+        endedAt: 3,
+        steps: [],
+        results: [],
+        quality: [],
+      });
+      await log.progress('f', { steps: [step], results: [] });
+      expect((await log.get('f')).steps).toEqual([]);
+    });
   });
 }

@@ -25,9 +25,9 @@ describe('Flows page', () => {
   it('starts a flow with the button and shows the flow run with its state, duration and logs', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(`${server.url}/`);
-    await page.getByRole('link', { name: 'Flows' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Flows' }).click();
     await page.getByRole('heading', { name: 'Start a flow' }).waitFor();
-    await page.getByLabel('Flow to start').selectOption('bootstrap');
+    await page.getByRole('combobox', { name: 'Flow', exact: true }).selectOption('bootstrap');
     await page.getByRole('button', { name: 'Start flow' }).click();
     await page.getByRole('status').filter({ hasText: 'started' }).waitFor();
     const row = page.locator('.run-row').first();
@@ -37,8 +37,11 @@ describe('Flows page', () => {
     const schedules = page.getByRole('region', { name: 'Schedules' });
     await expect(schedules.getByText('America/New_York').count()).resolves.toBe(2);
 
+    // The form is built from the flow's parameter schemas: a ticker field, a model and a horizon choice.
     // A train flow run says what it is about: its ticker, model and horizon (defaults filled in).
-    await page.getByLabel('Flow to start').selectOption('train');
+    await page.getByRole('combobox', { name: 'Flow', exact: true }).selectOption('train');
+    await page.getByLabel('Ticker').fill('^GSPC');
+    await expect(page.getByLabel('Horizon').inputValue()).resolves.toBe('1');
     await page.getByRole('button', { name: 'Start flow' }).click();
     const trainRow = page.locator('.run-row').filter({ hasText: 'train' }).first();
     await trainRow.waitFor({ timeout: 30_000 });

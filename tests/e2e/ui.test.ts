@@ -119,13 +119,24 @@ function toFacts(body: unknown): PredictionFacts {
   );
 }
 
-/** Polls until the ^GSPC model answers: the server may listen before its first model is trained. */
+/**
+ * Polls until the first start has ended and the ^GSPC model answers: the server listens before its
+ * first models are trained, and h = 1 serves naive before ridge has been through the gate.
+ */
 async function waitForPrediction(baseUrl: string): Promise<PredictionFacts> {
   const url = `${baseUrl}/api/predict?ticker=%5EGSPC&horizon=1`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     try {
+      const health = (await (await fetch(`${baseUrl}/api/health`)).json()) as {
+        bootstrap?: { state: string };
+      };
+      if (health.bootstrap?.state !== 'done') {
+        last = `first start ${health.bootstrap?.state ?? 'unknown'}`;
+        await sleep(1000);
+        continue;
+      }
       const res = await fetch(url);
       const text = await res.text();
       if (res.status === 200) {
@@ -184,7 +195,7 @@ describe('viewer page', () => {
         pageErrors.push(err.message);
       });
 
-      await page.goto(url);
+      await page.goto(`${url}/forecast`);
       const select = page.getByTestId('ticker-select');
       await select.locator('option[value="^GSPC"]').waitFor({ state: 'attached' });
       await select.selectOption('^GSPC');
@@ -199,7 +210,8 @@ describe('viewer page', () => {
       expect(Math.abs(shown - facts.lastClose) / facts.lastClose).toBeLessThan(0.5);
       // The card rounds to cents, so it agrees with the API to within half a cent.
       expect(shown).toBeCloseTo(facts.predictedClose, 1);
-      expect(await page.getByTestId('model-version').innerText()).toContain('v1');
+      // Naive is version 1 (the floor); ridge, version 2, beats it on the gate window and serves.
+      expect(await page.getByTestId('model-version').innerText()).toContain('v2');
       expect(await page.getByTestId('error').count()).toBe(0);
       expect(pageErrors).toEqual([]);
 
@@ -211,11 +223,11 @@ describe('viewer page', () => {
       const runRows = page.locator('[data-testid=runs-table] tbody tr');
       await runRows.first().waitFor();
       expect(await runRows.count()).toBeGreaterThanOrEqual(2);
-      // The run the bootstrap registered shows its version, looked up in the registry.
+      // The champion run the bootstrap registered shows its version, looked up in the registry.
       await page
         .locator('[data-testid=runs-table] tbody tr')
         .filter({ hasText: 'champion' })
-        .getByText('v1', { exact: true })
+        .getByText('v2', { exact: true })
         .waitFor();
       await page.locator('[data-testid=runs-table] tbody input[type=checkbox]').nth(1).check();
       await page.locator('.fold-chart svg polyline').first().waitFor();
@@ -239,15 +251,15 @@ describe('viewer page', () => {
       await page.getByRole('link', { name: 'Models' }).click();
       await page.locator('[data-testid=audit-table] tbody tr').first().waitFor();
       expect(await page.locator('[data-testid=versions-table]').innerText()).toContain('champion');
-      // The bootstrap's version and the naive one trained above; the form offers the one that is not
-      // champion, and refuses to "promote" the champion itself.
+      // The bootstrap's two versions (naive, ridge as champion) and the naive one trained above; the
+      // form offers the newest that is not champion, and refuses to "promote" the champion itself.
       const versionsPanel = page.getByRole('region', { name: 'Versions' });
-      expect(await versionsPanel.locator('h2').innerText()).toContain('· 2 versions ·');
+      expect(await versionsPanel.locator('h2').innerText()).toContain('· 3 versions ·');
       await page.getByTestId('promote-reason').fill('e2e: try to promote the champion');
       const promote = page.getByRole('button', { name: 'Promote to champion' });
-      expect(await page.getByTestId('promote-version').inputValue()).toBe('2');
+      expect(await page.getByTestId('promote-version').inputValue()).toBe('3');
       await expect(promote.isEnabled()).resolves.toBe(true);
-      await page.getByTestId('promote-version').selectOption('1');
+      await page.getByTestId('promote-version').selectOption('2');
       await expect(promote.isDisabled()).resolves.toBe(true);
       await page.getByTestId('promote-hint').waitFor();
       await page.screenshot({

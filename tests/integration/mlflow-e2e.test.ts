@@ -1,6 +1,6 @@
 // Real: an MLflow server (scripts/services/mlflow.sh), the embedded SQL store and the bundled S&P 500 sample.
 // Training with MLflow selected leaves a run, a registered version and aliases that MLflow's own REST API shows,
-// prediction serves the champion, a worse challenger is not promoted, and a manual rollback is audited.
+// prediction serves the champion (naive is the floor), a worse challenger is not promoted, and a manual rollback is audited.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +48,8 @@ describe('training with MLflow as the tracking and registry backend', () => {
       LOG_LEVEL: 'silent',
     });
     rt = await openRuntime(config, 'server');
-    await bootstrap(rt.services, bundledSample);
+    // h = 1 only: naive (v1, the floor) and ridge (v2, which beats naive on the gate window).
+    await bootstrap(rt.services, bundledSample, [1]);
   });
 
   afterAll(async () => {
@@ -64,7 +65,7 @@ describe('training with MLflow as the tracking and registry backend', () => {
       experiment_ids: [experiment.experiment_id],
       max_results: 10,
     });
-    // Bootstrap tracks naive and ridge, and registers the better one.
+    // Bootstrap tracks and registers naive and ridge; the gate picks the champion.
     expect(runs.length).toBeGreaterThanOrEqual(2);
     const { model_version: champion } = await mlflow<{ model_version: { run_id: string } }>(
       `registered-models/alias?name=${encodeURIComponent(name)}&alias=champion`,
@@ -93,33 +94,34 @@ describe('training with MLflow as the tracking and registry backend', () => {
     const { model_version: champion } = await mlflow<{
       model_version: { version: string; run_id: string; status: string };
     }>(`registered-models/alias?name=${name}&alias=champion`);
-    expect(champion).toMatchObject({ version: '1', status: 'READY' });
+    expect(champion).toMatchObject({ version: '2', status: 'READY' });
     const p = await predict(rt.services, rt.serving, {
       ticker: normalizeSymbol('^GSPC'),
       horizon: 1,
     });
-    expect(p.modelVersion).toBe(1);
+    expect(p.modelVersion).toBe(2);
+    expect(p.model.servedBecause).toMatch(/^promoted: RMSE .* beats naive .* \(champion v1\)/);
     expect(p.model.runId).toBe(champion.run_id);
   });
 
-  it('keeps a challenger that does not beat naive out of champion, and the audit log says why', async () => {
+  it('keeps a challenger that does not beat the champion out of champion, and the audit log says why', async () => {
     const r = await trainModel(rt.services, {
       ticker: sym('^GSPC'),
       model: 'naive',
       horizon: 1,
       actor: 'test',
     });
-    expect(r.modelVersion).toBe(2);
+    expect(r.modelVersion).toBe(3);
     expect(r.promoted).toBe(false);
-    expect(r.decision).toMatch(/not promoted: RMSE .* does not beat naive/);
+    expect(r.decision).toMatch(/^not promoted: champion v2 \(RMSE .*\) beats naive/);
     const name = `${prefix}^GSPC.h1`;
     const { model_version: challenger } = await mlflow<{ model_version: { version: string } }>(
       `registered-models/alias?name=${encodeURIComponent(name)}&alias=challenger`,
     );
-    expect(challenger.version).toBe('2');
+    expect(challenger.version).toBe('3');
     const log = await rt.services.aliasLog.list('^GSPC.h1');
-    expect(log[0]).toMatchObject({ alias: 'challenger', toVersion: 2, actor: 'test' });
-    expect(log[0]?.reason).toMatch(/does not beat naive/);
+    expect(log[0]).toMatchObject({ alias: 'challenger', toVersion: 3, actor: 'test' });
+    expect(log[0]?.reason).toMatch(/beats naive/);
     expect(log[0]?.metrics).toHaveProperty('rmse_naive');
     const run = await rt.services.tracker.getRun(r.runId);
     expect(run.tags['stockops.promotion.decision']).toBe(r.decision);
@@ -140,19 +142,19 @@ describe('training with MLflow as the tracking and registry backend', () => {
       const denied = await app.inject({
         method: 'POST',
         url,
-        payload: { version: 2, reason: 'x' },
+        payload: { version: 3, reason: 'x' },
       });
       expect(denied.statusCode).toBe(401);
       const moved = await app.inject({
         method: 'POST',
         url,
         headers: { 'x-api-key': 'k' },
-        payload: { version: 2, reason: 'manual check of version 2' },
+        payload: { version: 3, reason: 'manual check of version 3' },
       });
       expect(moved.statusCode, moved.body).toBe(200);
-      expect(moved.json()).toMatchObject({ fromVersion: 1, toVersion: 2 });
+      expect(moved.json()).toMatchObject({ fromVersion: 2, toVersion: 3 });
       const p = await app.inject({ url: '/api/predict?ticker=%5EGSPC&horizon=1' });
-      expect(p.json<{ modelVersion: number }>().modelVersion).toBe(2);
+      expect(p.json<{ modelVersion: number }>().modelVersion).toBe(3);
       const missing = await app.inject({
         method: 'POST',
         url,
@@ -165,7 +167,7 @@ describe('training with MLflow as the tracking and registry backend', () => {
       });
       expect(history.json<{ actor: string; reason: string }[]>()[0]).toMatchObject({
         actor: 'api',
-        reason: 'manual: manual check of version 2',
+        reason: 'manual: manual check of version 3',
       });
     } finally {
       await app.close();

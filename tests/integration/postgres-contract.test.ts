@@ -1,5 +1,5 @@
 // Real: PostgreSQL (scripts/services/postgres.sh). The same contract suites as on PGlite (price store, cleaned
-// series, ETL run log, tracker, registry), the migrations racing from two processes' worth of pools, and the ETL.
+// series, ETL run log, recipes, forecast log, tracker, registry), the migrations racing from two processes' worth of pools, and the ETL.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +13,17 @@ import {
   openPostgres,
   SqlAliasLog,
   SqlEtlRunLog,
+  SqlForecastLog,
   SqlPriceStore,
+  SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { replayChart, YahooPriceSource } from '../../src/stores/yahoo/index.js';
 import { etlRunLogContract } from '../contract/etl-run-log.contract.js';
+import { forecastLogContract } from '../contract/forecast-log.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
+import { recipeStoreContract } from '../contract/recipe-store.contract.js';
 import { registryContract } from '../contract/registry.contract.js';
 import { seriesStoreContract } from '../contract/series-store.contract.js';
 import { trackerContract } from '../contract/tracker.contract.js';
@@ -37,6 +41,8 @@ trackerContract(
   'built-in on PostgreSQL + file://',
   async () => new SqlTracker(await pgdb.db(), new FileArtifactStore(tmp())),
 );
+recipeStoreContract('SQL on PostgreSQL', async () => new SqlRecipeStore(await pgdb.db()));
+forecastLogContract('SQL on PostgreSQL', async () => new SqlForecastLog(await pgdb.db()));
 registryContract('built-in on PostgreSQL', async () => new SqlRegistry(await pgdb.db()));
 
 describe('PostgreSQL store', () => {

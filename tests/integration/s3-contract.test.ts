@@ -51,7 +51,7 @@ describe('training with artifacts on MinIO', () => {
     });
     const rt = await openRuntime(config, 'cli');
     try {
-      const result = await bootstrap(rt.services, bundledSample);
+      const result = await bootstrap(rt.services, bundledSample, [1]);
       expect(rt.stores.artifacts.baseUri).toBe(`s3://${bucket}/${prefix}`);
       const champion = await rt.services.registry.getVersionByAlias('^GSPC.h1', 'champion');
       expect(champion, JSON.stringify(result)).not.toBeNull();

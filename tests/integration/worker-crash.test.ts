@@ -60,6 +60,20 @@ function dumpOnFailure(): void {
 describe('a worker killed mid-training', () => {
   it('leaves its run Crashed, which another worker completes with one tracked run and at most one new version', async () => {
     dumpOnFailure();
+    // Naive first (the floor, version 1), so the run killed below is the ridge fit itself.
+    const floor = await api<{ id: string }>(base, 'POST', '/api/flows/train/runs', {
+      ticker: '^GSPC',
+      model: 'naive',
+      horizon: 1,
+    });
+    await until(
+      'the naive floor',
+      async () => {
+        const r = await api<Run>(base, 'GET', `/api/flow-runs/${floor.id}`);
+        return r.state === 'Completed' ? r : null;
+      },
+      120_000,
+    );
     const { id } = await api<{ id: string }>(base, 'POST', '/api/flows/train/runs', {
       ticker: '^GSPC',
       model: 'ridge',
@@ -126,7 +140,8 @@ describe('a worker killed mid-training', () => {
       'GET',
       '/api/runs?ticker=%5EGSPC',
     );
-    expect(runs.filter((r) => r.status === 'FINISHED')).toHaveLength(1);
+    // The naive floor's run and the retried ridge run.
+    expect(runs.filter((r) => r.status === 'FINISHED')).toHaveLength(2);
     // The killed attempt's run was ended KILLED by the sweep that found the flow run Crashed.
     const tracked = await trackedOf();
     expect(tracked.map((r) => [r.id === abandoned.id, r.status]).sort()).toEqual([
@@ -139,8 +154,8 @@ describe('a worker killed mid-training', () => {
       ),
     ).toBe(true);
     const models = await api<{ name: string; versions: unknown[] }[]>(base, 'GET', '/api/models');
-    expect(models.find((m) => m.name === '^GSPC.h1')?.versions.length ?? 0).toBeLessThanOrEqual(1);
-    expect(done.result?.modelVersion).toBe(1);
+    expect(models.find((m) => m.name === '^GSPC.h1')?.versions.length ?? 0).toBeLessThanOrEqual(2);
+    expect(done.result?.modelVersion).toBe(2);
   });
 
   it('keeps the lease of a long CPU-bound gbdt training, fitted on a worker thread, without a crash or a second attempt', async () => {

@@ -3,11 +3,15 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import { ErrorBoundary } from './components';
+import { ErrorBoundary } from './components/error-boundary';
+import './i18n';
 import { createQueryClient } from './lib';
 import './styles/base.css';
 import './styles/mlops.css';
 import './styles/flows.css';
+import './styles/forecast.css';
+import './styles/pages.css';
+import './styles/live.css';
 
 const root = document.getElementById('root');
 if (!root) {

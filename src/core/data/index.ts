@@ -4,6 +4,7 @@ export * from './clean.js';
 export * from './csv.js';
 export * from './dates.js';
 export * from './horizon.js';
+export * from './market.js';
 export * from './model-name.js';
 export * from './quality.js';
 export * from './reconcile.js';

@@ -32,7 +32,8 @@ export type ErrorCode =
   | 'NO_HANDLER'
   | 'JOB_TIMEOUT'
   | 'FLOW_CATALOG_MISMATCH'
-  | 'INTERNAL_INVARIANT';
+  | 'INTERNAL_INVARIANT'
+  | 'RECIPE_NOT_FOUND';
 
 export class StockopsError extends Error {
   readonly code: ErrorCode;
@@ -313,4 +314,16 @@ export class InternalError extends StockopsError {
 
 export function isStockopsError(e: unknown): e is StockopsError {
   return e instanceof StockopsError;
+}
+
+export class RecipeNotFoundError extends StockopsError {
+  constructor(id: string, version?: number) {
+    super(
+      'RECIPE_NOT_FOUND',
+      version === undefined
+        ? `No model recipe "${id}"; list them with GET /api/recipes.`
+        : `Model recipe "${id}" has no version ${version}.`,
+      { id, ...(version === undefined ? {} : { version }) },
+    );
+  }
 }

@@ -7,11 +7,13 @@ import {
   AdaptiveConformal,
   conformalWalk,
   intervalMetrics,
+  volatilityThirds,
   type ConformalOptions,
   type ConformalRow,
   type ConformalState,
   type IntervalMetrics,
   type PredictionInterval,
+  type VolatilityThirds,
 } from './conformal.js';
 import { forecastMetrics, type ForecastMetrics } from './metrics.js';
 import {
@@ -41,13 +43,20 @@ export interface WalkForwardReport {
   folds: FoldReport[];
   /** Metrics over all test rows of all folds, concatenated. */
   overall: ForecastMetrics;
-  /** Empirical coverage and mean width over all test rows, per level. */
+  /** Empirical coverage, mean width and interval score over all test rows, per level. */
   intervals: IntervalMetrics[];
+  /**
+   * The same per third of the test rows sorted by the volatility known at forecast time. Absent in
+   * reports written before volatility was recorded.
+   */
+  byVolatility?: VolatilityThirds;
   /** Out-of-sample predictions in date order, with the intervals issued before each outcome. */
   predictions: {
     date: string;
     actual: number;
     predicted: number;
+    /** Daily volatility known at the row's date (absent in older reports). */
+    sigma?: number;
     intervals: PredictionInterval[];
   }[];
   /** The calibrator after the last out-of-sample outcome: what serving starts from. */
@@ -131,14 +140,16 @@ export function assembleWalkForward(
         date: ds.dates[fold.testStart + i] ?? '',
         actual: ds.y?.[fold.testStart + i] ?? 0,
         predicted: fit.predicted[i] ?? 0,
+        ...(ds.volatility ? { sigma: ds.volatility[fold.testStart + i] ?? Number.NaN } : {}),
       });
     }
     rows.push(...foldRows);
     return { fold, fit, rows: foldRows };
   });
   // Test windows tile consecutive rows, so one walk over all of them issues every interval from
-  // outcomes that were known by its date (conformalWalk holds each outcome back `horizon` rows).
-  const aci = AdaptiveConformal.create(extras.conformal);
+  // outcomes that were known by its date (conformalWalk holds each outcome back `horizon` rows), each
+  // scaled by the volatility known at its own date.
+  const aci = AdaptiveConformal.create(extras.conformal, ds.horizon);
   const issued = conformalWalk(aci, rows, ds.horizon);
   const levels = aci.levels;
   let offset = 0;
@@ -172,6 +183,7 @@ export function assembleWalkForward(
       ds.horizon,
     ),
     intervals: intervalMetrics(levels, rows, issued),
+    byVolatility: volatilityThirds(levels, rows, issued),
     predictions: rows.map((r, i) => {
       const hw = issued[i];
       return {

@@ -225,6 +225,7 @@ describe('conformalWalk', () => {
       date: String(10000 + i),
       predicted: 0.001 * gaussian(rand),
       actual: 0.01 * gaussian(rand),
+      sigma: 0.01 * (1 + 0.5 * Math.sin(i / 40)),
     }));
   };
 
@@ -245,14 +246,15 @@ describe('conformalWalk', () => {
     }
   });
 
-  it('covers close to nominal on heavy-tailed, volatility-switching residuals, and adapts its width', () => {
+  it('covers close to nominal on heavy-tailed, volatility-switching residuals, and adapts its width, even unscaled', () => {
     const rand = seededRandom(3);
     const data: ConformalRow[] = Array.from({ length: 6000 }, (_, i) => {
       const vol = Math.floor(i / 1000) % 2 === 0 ? 0.01 : 0.03;
       const t = gaussian(rand) / Math.sqrt(Math.max(0.2, rand() * 2));
       return { date: String(i), predicted: 0, actual: vol * t };
     });
-    const aci = AdaptiveConformal.create();
+    // Absolute scores: adaptive conformal inference alone has to follow the regimes.
+    const aci = AdaptiveConformal.create({ method: 'absolute' });
     const issued = conformalWalk(aci, data, 1);
     for (const [k, level] of [0.8, 0.95].entries()) {
       let n = 0;

@@ -1,6 +1,7 @@
 // Turns a price series into model-ready rows: features at t, label = log return from t to t+h.
 import type { PriceSeries } from '../data/index.js';
 import { featureSetKey, type FeatureSet } from './feature-set.js';
+import { volatilityForecast } from './volatility.js';
 
 /** Row-major feature matrix with optional labels; rows are consecutive trading days. */
 export interface Dataset {
@@ -19,6 +20,12 @@ export interface Dataset {
   horizon: number;
   /** For each row, the date whose price its label uses (label end): purge reasons about these. */
   labelDates: readonly string[] | null;
+  /**
+   * Forecast of the daily volatility of log returns over the row's horizon, known at its date
+   * (`volatilityForecast`): what conformal scores are scaled by. Models never read it. Absent on rows
+   * not built from a price series.
+   */
+  volatility?: Float64Array;
 }
 
 export interface BuiltData {
@@ -40,10 +47,14 @@ export function sliceRows(
       : rows;
   const X = new Float64Array(idx.length * ds.nCols);
   const y = ds.y ? new Float64Array(idx.length) : null;
+  const volatility = ds.volatility ? new Float64Array(idx.length) : undefined;
   idx.forEach((r, i) => {
     X.set(ds.X.subarray(r * ds.nCols, (r + 1) * ds.nCols), i * ds.nCols);
     if (y && ds.y) {
       y[i] = ds.y[r] ?? Number.NaN;
+    }
+    if (volatility && ds.volatility) {
+      volatility[i] = ds.volatility[r] ?? Number.NaN;
     }
   });
   return {
@@ -56,6 +67,7 @@ export function sliceRows(
     X,
     y,
     horizon: ds.horizon,
+    ...(volatility ? { volatility } : {}),
   };
 }
 
@@ -93,11 +105,13 @@ export function buildDataset(
   // fitted on its training window only, decides what to do with it. Infinity is never a value.
   const first = Math.max(set.lookback, Math.min(options.from ?? 0, n - 1));
   const cols = computeFeatureColumns(series, set, first);
+  const vol = volatilityForecast(series.adjClose, horizon, first);
   const nCols = cols.length;
   const labeledEnd = n - horizon;
   const labeledRows = Math.max(0, labeledEnd - first);
   const X = new Float64Array(labeledRows * nCols);
   const y = new Float64Array(labeledRows);
+  const volatility = new Float64Array(labeledRows);
   const dates: string[] = [];
   const labelDates: string[] = [];
   for (let t = first; t < labeledEnd; t++) {
@@ -108,6 +122,7 @@ export function buildDataset(
     y[r] = Math.log(
       (series.adjClose[t + horizon] ?? Number.NaN) / (series.adjClose[t] ?? Number.NaN),
     );
+    volatility[r] = vol[t] ?? Number.NaN;
     dates.push(series.dates[t] ?? '');
     labelDates.push(series.dates[t + horizon] ?? '');
   }
@@ -131,6 +146,7 @@ export function buildDataset(
       X,
       y,
       horizon,
+      volatility,
     },
     latest: {
       featureSet: key,
@@ -142,6 +158,7 @@ export function buildDataset(
       X: latestX,
       y: null,
       horizon,
+      volatility: Float64Array.of(last >= first ? (vol[last] ?? Number.NaN) : Number.NaN),
     },
     latestClose: series.close[last] ?? Number.NaN,
     latestDate: series.dates[last] ?? '',

@@ -5,3 +5,4 @@ export * from './feature-set.js';
 export * from './imputer.js';
 export * from './feature-sets.js';
 export * from './rolling.js';
+export * from './volatility.js';

@@ -156,7 +156,13 @@ export interface EtlTickerResult {
   symbol: string;
   status: 'ok' | 'failed';
   /** The step where it failed, and why. */
-  error?: { step: EtlStepName; code: string; message: string };
+  error?: {
+    step: EtlStepName;
+    code: string;
+    message: string;
+    /** A source failure's kind (not_found, rate_limited, unavailable, schema), so a client can say what to do. */
+    kind?: string;
+  };
   fetched: number;
   quarantined: number;
   inserted: number;
@@ -175,6 +181,8 @@ export interface EtlRunRecord {
   id: string;
   status: EtlRunStatus;
   trigger: string;
+  /** The `etl` flow run that ran it, when a flow did. */
+  flowRunId: string | null;
   tickers: string[];
   startedAt: number;
   endedAt: number | null;
@@ -185,13 +193,21 @@ export interface EtlRunRecord {
 
 /** Where ETL runs, their step counts and quality checks are recorded. */
 export interface EtlRunLog {
-  start(run: { id: string; trigger: string; tickers: string[]; startedAt: number }): Promise<void>;
+  start(run: {
+    id: string;
+    trigger: string;
+    tickers: string[];
+    startedAt: number;
+    flowRunId?: string | null;
+  }): Promise<void>;
+  /** The steps and per-ticker results so far, while the run is running (a client follows it). */
+  progress(id: string, sofar: Pick<EtlRunRecord, 'steps' | 'results'>): Promise<void>;
   finish(
     id: string,
     outcome: Pick<EtlRunRecord, 'status' | 'endedAt' | 'steps' | 'results' | 'quality'>,
   ): Promise<void>;
-  /** Newest first. */
-  list(limit?: number): Promise<EtlRunRecord[]>;
+  /** Newest first; only those of one flow run when `flowRunId` is given. */
+  list(limit?: number, flowRunId?: string): Promise<EtlRunRecord[]>;
   /** Throws EtlRunNotFoundError for an unknown id. */
   get(id: string): Promise<EtlRunRecord>;
 }

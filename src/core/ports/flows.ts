@@ -137,12 +137,44 @@ export interface FlowStore {
   ): Promise<ScheduleRecord | null>;
 }
 
+/**
+ * A value's type in JSON Schema, the subset flow parameters use: a scalar (`const` for one literal), a list
+ * of them (`anyOf`) or an array. Flows describe their parameters with TypeBox schemas, which are JSON Schema.
+ */
+export interface ParameterValueSchema {
+  type?: string;
+  description?: string;
+  const?: unknown;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+}
+
+/** An array parameter's element: a value, or a choice among literals. */
+export interface ParameterItemSchema extends ParameterValueSchema {
+  anyOf?: ParameterValueSchema[];
+}
+
+/** One flow parameter: its JSON Schema, enough for a client to build a form field and check it. */
+export interface FlowParameter extends ParameterValueSchema {
+  description: string;
+  default?: unknown;
+  anyOf?: ParameterValueSchema[];
+  items?: ParameterItemSchema;
+  minItems?: number;
+  maxItems?: number;
+}
+
 /** A flow as listed by the API: its name, what it does, its tasks and typed parameters. */
 export interface FlowInfo {
   name: string;
   description: string;
   tasks: string[];
-  parameters: Record<string, { type: string; description: string; default?: unknown }>;
+  parameters: Record<string, FlowParameter>;
+  /** Parameters a run must be given (the others have defaults or are optional). */
+  required: string[];
 }
 
 export interface FlowRunDetail extends FlowRunRecord {
@@ -206,6 +238,8 @@ export interface FlowDefinition<P> {
   name: string;
   description: string;
   parameters: FlowInfo['parameters'];
+  /** Parameters without a default that a run must be given. @defaultValue [] */
+  required?: readonly string[];
   /** Validates raw parameters (throws InvalidInputError naming the field) and fills defaults. */
   parse(raw: unknown): P;
   tasks: readonly TaskDefinition<P>[];

@@ -2,8 +2,12 @@
 export type * from './alias-log.js';
 export type * from './artifact-store.js';
 export type * from './data.js';
+export type * from './event-bus.js';
 // flows.ts also holds a value (FLOW_RUN_STATES), so it is re-exported whole.
 export * from './flows.js';
+export type * from './forecast-log.js';
+export type * from './invalidation-bus.js';
 export type * from './job-queue.js';
 export type * from './model-registry.js';
+export type * from './recipe-store.js';
 export type * from './tracker.js';

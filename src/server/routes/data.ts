@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeSymbol } from '../../core/index.js';
 import { endpoints } from '../../api/index.js';
 import type { AppMetrics } from '../../metrics/index.js';
-import { getHistory, importCsv, type ServiceDeps } from '../../services/index.js';
+import { getHistory, importCsv, tickerDetail, type ServiceDeps } from '../../services/index.js';
 import { route } from './route.js';
 
 export interface DataRouteDeps {
@@ -13,6 +13,10 @@ export interface DataRouteDeps {
 
 export function registerDataRoutes(app: FastifyInstance, deps: DataRouteDeps): void {
   route(app, endpoints.tickers, () => deps.services.prices.listTickers());
+
+  route(app, endpoints.ticker, (req) =>
+    tickerDetail(deps.services, normalizeSymbol(req.params.symbol, 'symbol')),
+  );
 
   route(app, endpoints.history, (req) =>
     getHistory(deps.services, normalizeSymbol(req.params.symbol, 'symbol'), req.query),

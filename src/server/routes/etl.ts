@@ -26,7 +26,7 @@ export function registerEtlRoutes(app: FastifyInstance, deps: EtlRouteDeps): voi
   );
 
   route(app, endpoints.etlRuns, async (req) =>
-    deps.etlRuns ? deps.etlRuns.list(req.query.limit ?? 50) : [],
+    deps.etlRuns ? deps.etlRuns.list(req.query.limit ?? 50, req.query.flowRun) : [],
   );
 
   route(app, endpoints.etlRun, (req) => {

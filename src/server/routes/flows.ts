@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { FlowService } from '../../core/index.js';
 import { endpoints } from '../../api/index.js';
-import { getFlowRun, listSchedules, updateSchedule } from '../../services/index.js';
-import { route } from './route.js';
+import { getFlowRun, idempotency, listSchedules, updateSchedule } from '../../services/index.js';
+import { idempotencyKeyOf, route } from './route.js';
 
 export function registerFlowRoutes(app: FastifyInstance, deps: { flows: FlowService }): void {
   const { flows } = deps;
@@ -11,9 +11,14 @@ export function registerFlowRoutes(app: FastifyInstance, deps: { flows: FlowServ
   route(app, endpoints.flows, () => flows.listFlows());
 
   // An empty body is the flow with its default parameters.
-  route(app, endpoints.startFlow, async (req) => ({
-    id: await flows.start(req.params.name, req.body),
-  }));
+  route(app, endpoints.startFlow, async (req) => {
+    const id = await flows.start(
+      req.params.name,
+      req.body,
+      idempotency(req.params.name, idempotencyKeyOf(req.headers)),
+    );
+    return { id, jobId: id };
+  });
 
   route(app, endpoints.flowRuns, (req) =>
     flows.list({

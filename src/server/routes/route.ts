@@ -1,5 +1,11 @@
 // Registers one contract endpoint on the app with a handler typed from its schemas; the success status comes from the contract too.
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RouteHandlerMethod,
+  RouteShorthandOptions,
+} from 'fastify';
 import type { BodyOf, Endpoint, ParamsOf, QueryOf, ResponseOf } from '../../api/index.js';
 
 /** The request as a handler sees it: params, query and body already validated against the endpoint. */
@@ -23,10 +29,20 @@ function successStatus(e: Endpoint): number {
   return ok[0] ?? 200;
 }
 
+/** The Idempotency-Key a client sent (validated by the endpoint's header schema), if any. */
+export function idempotencyKeyOf(headers: FastifyRequest['headers']): string | undefined {
+  const key = headers['idempotency-key'];
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
+/** Route-level hooks a route file may add (e.g. timing the serialisation of a prediction). */
+export type RouteHooks = Pick<RouteShorthandOptions, 'preSerialization' | 'onSend'>;
+
 export function route<E extends Endpoint>(
   app: FastifyInstance,
   endpoint: E,
   handler: RouteHandler<E>,
+  hooks: RouteHooks = {},
 ): void {
   const status = successStatus(endpoint);
   const run = handler as unknown as (req: FastifyRequest, reply: FastifyReply) => unknown;
@@ -42,6 +58,7 @@ export function route<E extends Endpoint>(
     method: endpoint.method,
     url: endpoint.url,
     schema: endpoint.schema,
+    ...hooks,
     ...(fallback !== undefined
       ? {
           preValidation: (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeSymbol, type FlowService, type JobQueue } from '../../core/index.js';
 import { endpoints } from '../../api/index.js';
 import { getJob, startTraining, type ServiceDeps } from '../../services/index.js';
-import { route } from './route.js';
+import { idempotencyKeyOf, route } from './route.js';
 
 export interface TrainRouteDeps {
   services: ServiceDeps;
@@ -18,6 +18,7 @@ export function registerTrainRoutes(app: FastifyInstance, deps: TrainRouteDeps):
       deps.flows,
       { ...req.body, ticker: normalizeSymbol(req.body.ticker) },
       'api',
+      { idempotencyKey: idempotencyKeyOf(req.headers) },
     ),
   );
 

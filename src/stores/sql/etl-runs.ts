@@ -14,6 +14,7 @@ interface RunRow {
   id: string;
   status: EtlRunStatus;
   trigger: string;
+  flow_run_id: string | null;
   tickers: string;
   started_at: string | number;
   ended_at: string | number | null;
@@ -29,10 +30,19 @@ export class SqlEtlRunLog implements EtlRunLog {
     trigger: string;
     tickers: string[];
     startedAt: number;
+    flowRunId?: string | null;
   }): Promise<void> {
     await this.db.query(
-      `insert into etl_runs (id, status, trigger, tickers, started_at) values ($1, 'running', $2, $3, $4)`,
-      [run.id, run.trigger, JSON.stringify(run.tickers), run.startedAt],
+      `insert into etl_runs (id, status, trigger, tickers, started_at, flow_run_id) values ($1, 'running', $2, $3, $4, $5)`,
+      [run.id, run.trigger, JSON.stringify(run.tickers), run.startedAt, run.flowRunId ?? null],
+    );
+  }
+
+  async progress(id: string, sofar: Pick<EtlRunRecord, 'steps' | 'results'>): Promise<void> {
+    // Only while running: a late progress write never overwrites the finished record.
+    await this.db.query(
+      `update etl_runs set steps = $2, results = $3 where id = $1 and status = 'running'`,
+      [id, JSON.stringify(sofar.steps), JSON.stringify(sofar.results)],
     );
   }
 
@@ -75,11 +85,17 @@ export class SqlEtlRunLog implements EtlRunLog {
     });
   }
 
-  async list(limit = 50): Promise<EtlRunRecord[]> {
-    const rows = await this.db.query<RunRow>(
-      'select * from etl_runs order by started_at desc, id desc limit $1',
-      [limit],
-    );
+  async list(limit = 50, flowRunId?: string): Promise<EtlRunRecord[]> {
+    const rows =
+      flowRunId === undefined
+        ? await this.db.query<RunRow>(
+            'select * from etl_runs order by started_at desc, id desc limit $1',
+            [limit],
+          )
+        : await this.db.query<RunRow>(
+            'select * from etl_runs where flow_run_id = $2 order by started_at desc, id desc limit $1',
+            [limit, flowRunId],
+          );
     return this.hydrate(rows);
   }
 
@@ -112,6 +128,7 @@ export class SqlEtlRunLog implements EtlRunLog {
       id: r.id,
       status: r.status,
       trigger: r.trigger,
+      flowRunId: r.flow_run_id,
       tickers: JSON.parse(r.tickers) as string[],
       startedAt: Number(r.started_at),
       endedAt: r.ended_at === null ? null : Number(r.ended_at),

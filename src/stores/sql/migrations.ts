@@ -228,6 +228,62 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // Ids 20-29 belong to serving (issue 14).
+  {
+    id: 20,
+    name: 'forecast_log',
+    // One row per distinct forecast; replicas add their serve counts with one upsert per flush. The newest-first
+    // listing walks (as_of, id) backwards, alone or within one ticker and horizon.
+    sql: `
+      create table forecast_log (
+        id bigserial primary key,
+        ticker text not null,
+        horizon integer not null,
+        as_of date not null,
+        target_date date not null,
+        model_name text not null,
+        model_version integer not null,
+        model_kind text not null,
+        run_id text not null,
+        feature_set text not null,
+        last_close double precision not null,
+        predicted_return double precision not null,
+        predicted_close double precision not null,
+        intervals text not null default '[]',
+        first_served_at bigint not null,
+        last_served_at bigint not null,
+        serve_count bigint not null,
+        unique (ticker, horizon, as_of, model_name, model_version)
+      );
+      create index forecast_log_recent on forecast_log (as_of desc, id desc);
+      create index forecast_log_ticker on forecast_log (ticker, horizon, as_of desc, id desc);
+    `,
+  },
+  // Ids 50-59: the UI issue's tables (model recipes; the flow run behind an ETL run).
+  {
+    id: 50,
+    name: 'recipes',
+    sql: `
+      create table recipes (
+        id text not null,
+        version integer not null,
+        name text not null,
+        description text not null default '',
+        spec text not null,
+        created_at bigint not null,
+        deleted boolean not null default false,
+        primary key (id, version)
+      );
+    `,
+  },
+  {
+    id: 51,
+    name: 'etl-run-flow-run',
+    sql: `
+      alter table etl_runs add column flow_run_id text;
+      create index etl_runs_flow_run on etl_runs (flow_run_id);
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

@@ -142,12 +142,24 @@ async function readBars(
   withSource = false,
 ): Promise<(Bar & { source?: string; fetchedMs?: number })[]> {
   const extra = withSource ? ', source, (extract(epoch from fetched_at) * 1000)::float8' : '';
+  // Only the bounds given: `($2 is null or date >= $2)` would make the planner scan every row of the symbol,
+  // where a bound alone is an index range scan (serving reads the last hundred bars of thousands).
+  const params: string[] = [symbol];
+  let where = 'symbol = $1';
+  if (range.from !== undefined) {
+    params.push(range.from);
+    where += ` and date >= $${params.length}::date`;
+  }
+  if (range.to !== undefined) {
+    params.push(range.to);
+    where += ` and date <= $${params.length}::date`;
+  }
   const rows = await db.query<{ j: string }>(
     `select coalesce(json_agg(json_build_array(date::text, open, high, low, close, adj_close, volume${extra})
        order by date), '[]')::text as j
      from ${table}
-     where symbol = $1 and ($2::date is null or date >= $2::date) and ($3::date is null or date <= $3::date)`,
-    [symbol, range.from ?? null, range.to ?? null],
+     where ${where}`,
+    params,
   );
   const tuples = JSON.parse(rows[0]?.j ?? '[]') as BarTuple[];
   return tuples.map(([date, open, high, low, close, adjClose, volume, source, fetchedMs]) => ({

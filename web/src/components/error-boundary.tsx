@@ -1,5 +1,6 @@
 // Last-resort boundary: a rendering bug shows a message in the error banner instead of a blank page.
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { i18n } from '../i18n';
 
 interface State {
   error: Error | undefined;
@@ -25,10 +26,10 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
       <div className="app">
         <div className="error-banner" role="alert" data-testid="error">
           <p className="error-line">
-            <strong>The page failed to render:</strong> {error.message}{' '}
+            <strong>{i18n.t('boundary.failed')}</strong> {error.message}{' '}
             <code className="error-code">UI_ERROR</code>
           </p>
-          <p className="error-line">Reload the page; if it happens again, please report it.</p>
+          <p className="error-line">{i18n.t('boundary.reload')}</p>
         </div>
       </div>
     );

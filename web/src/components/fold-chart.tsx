@@ -1,4 +1,5 @@
 // Metric by walk-forward fold for several runs (and naive), as a small SVG line chart.
+import { useTranslation } from 'react-i18next';
 export interface FoldSeries {
   label: string;
   color: string;
@@ -9,9 +10,10 @@ export interface FoldSeries {
 export const SERIES_COLORS = ['#38bdf8', '#c084fc', '#22c55e', '#f5b041', '#f87171', '#e879f9'];
 
 export function FoldChart({ series, metric }: { series: FoldSeries[]; metric: string }) {
+  const { t } = useTranslation();
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) {
-    return <div className="empty">No per-fold values of {metric} for the selected runs.</div>;
+    return <div className="empty">{t('experiments.noFolds', { metric })}</div>;
   }
   const W = 640;
   const H = 240;
@@ -30,8 +32,8 @@ export function FoldChart({ series, metric }: { series: FoldSeries[]; metric: st
   const sy = (v: number) => pad.t + (1 - (v - y0) / (y1 - y0)) * (H - pad.t - pad.b);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => y0 + f * (y1 - y0));
   return (
-    <figure className="fold-chart" aria-label={`${metric} by fold`}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img">
+    <figure className="fold-chart" aria-label={t('experiments.byFold', { metric })}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('experiments.byFold', { metric })}>
         {ticks.map((t) => (
           <g key={t}>
             <line x1={pad.l} x2={W - pad.r} y1={sy(t)} y2={sy(t)} className="grid" />
@@ -56,7 +58,13 @@ export function FoldChart({ series, metric }: { series: FoldSeries[]; metric: st
             />
             {s.points.map((p) => (
               <circle key={p.step} cx={sx(p.step)} cy={sy(p.value)} r={3} fill={s.color}>
-                <title>{`${s.label} fold ${p.step}: ${p.value.toPrecision(5)}`}</title>
+                <title>
+                  {t('experiments.foldPoint', {
+                    label: s.label,
+                    fold: p.step,
+                    value: p.value.toPrecision(5),
+                  })}
+                </title>
               </circle>
             ))}
           </g>
@@ -72,7 +80,7 @@ export function FoldChart({ series, metric }: { series: FoldSeries[]; metric: st
             {s.label}
           </span>
         ))}
-        <span className="legend-item muted">x: walk-forward fold</span>
+        <span className="legend-item muted">{t('experiments.foldAxis')}</span>
       </figcaption>
     </figure>
   );

@@ -1,5 +1,7 @@
-// Shared frame of every page: brand, navigation, the page's controls and its body.
-import type { ReactNode } from 'react';
+// Shared frame of every page: brand, navigation, the language switch, the page's controls and its body.
+import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from './language-switch';
 import { TopNav } from './top-nav';
 
 function Logo() {
@@ -12,28 +14,37 @@ function Logo() {
 }
 
 export function PageShell({
-  tag,
+  title,
   actions,
   children,
 }: {
-  /** A word or two beside the brand naming the page, e.g. "model registry". */
-  tag: string;
+  /** The page's name, shown beside the brand and in the window title. */
+  title: string;
   /** The page's own controls (ticker select, ...), at the right of the header. */
   actions?: ReactNode;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
+  useEffect(() => {
+    document.title = `${title} · stockops`;
+  }, [title]);
   return (
     <div className="app">
+      <a className="skip-link" href="#main">
+        {t('shell.skip')}
+      </a>
       <header className="topbar">
         <div className="brand">
           <Logo />
           <span className="brand-name">stockops</span>
-          <span className="brand-tag">{tag}</span>
+          <span className="brand-tag">{title}</span>
         </div>
         <TopNav />
         {actions !== undefined && <div className="topbar-actions">{actions}</div>}
+        <LanguageSwitch />
       </header>
-      {children}
+      <main id="main">{children}</main>
+      <footer className="footer">{t('shell.disclaimer')}</footer>
     </div>
   );
 }

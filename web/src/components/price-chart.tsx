@@ -1,4 +1,4 @@
-// Price history chart (lightweight-charts v5) with the forecast path, its interval and a price marker.
+// Price history chart (lightweight-charts v5) with the forecast path, its 80% and 95% bands shaded, and a price marker.
 import {
   AreaSeries,
   ColorType,
@@ -14,39 +14,44 @@ import {
   type Time,
 } from 'lightweight-charts';
 import { useEffect, useMemo, useRef } from 'react';
-import type { ApiBar as Bar, Prediction } from '@stockops/api';
+import type { ApiBar as Bar, Forecast } from '@stockops/api';
 import {
-  chartInterval,
-  forecastPath,
   formatAxisPrices,
   formatPrice,
+  pathSeries,
   timeToDay,
   visibleWindow,
   type RangeKey,
 } from '../lib';
+import { BandSeries, type BandData, type BandOptions } from './band-series';
 
-// Kept in one place so the legend swatches in the page match the lines on the canvas.
+// Kept in one place so the legend swatches in the page match the lines and bands on the canvas. The
+// bands are translucent: where the 80% band lies over the 95% one the fill is darker.
 export const CHART_COLORS = {
   close: '#38bdf8',
   forecast: '#c084fc',
-  interval: 'rgba(192, 132, 252, 0.7)',
+  band80: 'rgba(192, 132, 252, 0.22)',
+  band95: 'rgba(192, 132, 252, 0.12)',
 } as const;
 
 const FONT_STACK =
   'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
 
+type Band = ISeriesApi<'Custom', Time, BandData | { time: Time }, BandOptions>;
+
 interface ChartParts {
   chart: IChartApi;
   close: ISeriesApi<'Area'>;
   forecast: ISeriesApi<'Line'>;
-  lower: ISeriesApi<'Line'>;
-  upper: ISeriesApi<'Line'>;
+  band80: Band;
+  band95: Band;
   markers: ISeriesMarkersPluginApi<Time>;
 }
 
 interface PriceChartProps {
   bars: readonly Bar[];
-  prediction: Prediction | undefined;
+  /** The path over the next trading days from /api/forecast. */
+  forecast: Forecast | undefined;
   range: RangeKey;
   /** Called with the bar under the crosshair, or undefined when the pointer leaves the plot. */
   onHover: (bar: Bar | undefined) => void;
@@ -84,16 +89,15 @@ function createParts(container: HTMLElement): ChartParts {
     lineWidth: 2,
     priceLineVisible: false,
   });
-  const intervalOptions = {
-    color: CHART_COLORS.interval,
-    lineWidth: 1,
-    lineStyle: LineStyle.Dashed,
-    priceLineVisible: false,
-    lastValueVisible: false,
-    crosshairMarkerVisible: false,
-  } as const;
-  const upper = chart.addSeries(LineSeries, intervalOptions);
-  const lower = chart.addSeries(LineSeries, intervalOptions);
+  // The wide band first, so the narrow one is painted over it.
+  const band = (fillColor: string): Band =>
+    chart.addCustomSeries(new BandSeries(), {
+      fillColor,
+      priceLineVisible: false,
+      lastValueVisible: false,
+    });
+  const band95 = band(CHART_COLORS.band95);
+  const band80 = band(CHART_COLORS.band80);
   const forecast = chart.addSeries(LineSeries, {
     color: CHART_COLORS.forecast,
     lineWidth: 2,
@@ -101,10 +105,10 @@ function createParts(container: HTMLElement): ChartParts {
     priceLineVisible: false,
   });
   const markers = createSeriesMarkers(forecast, []);
-  return { chart, close, forecast, lower, upper, markers };
+  return { chart, close, forecast, band80, band95, markers };
 }
 
-export function PriceChart({ bars, prediction, range, onHover }: PriceChartProps) {
+export function PriceChart({ bars, forecast, range, onHover }: PriceChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const partsRef = useRef<ChartParts | null>(null);
   const barsByDate = useRef(new Map<string, Bar>());
@@ -143,29 +147,21 @@ export function PriceChart({ bars, prediction, range, onHover }: PriceChartProps
     parts.close.setData(bars.map((bar) => ({ time: bar.date, value: bar.close })));
   }, [bars]);
 
-  const path = useMemo(
-    () => (prediction ? forecastPath(prediction, prediction.predictedClose) : []),
-    [prediction],
-  );
+  const series = useMemo(() => (forecast ? pathSeries(forecast) : undefined), [forecast]);
+  const path = useMemo(() => series?.line ?? [], [series]);
 
   useEffect(() => {
     const parts = partsRef.current;
     if (!parts) {
       return;
     }
-    if (!prediction) {
-      parts.forecast.setData([]);
-      parts.upper.setData([]);
-      parts.lower.setData([]);
-      return;
-    }
     parts.forecast.setData(path);
-    const band = chartInterval(prediction.interval);
-    parts.upper.setData(band ? forecastPath(prediction, band.upper) : []);
-    parts.lower.setData(band ? forecastPath(prediction, band.lower) : []);
-  }, [prediction, path]);
+    const band = (level: number) => series?.bands.find((b) => Math.abs(b.level - level) < 1e-9);
+    parts.band80.setData(band(0.8)?.points ?? []);
+    parts.band95.setData(band(0.95)?.points ?? []);
+  }, [series, path]);
 
-  // Set after every data change, not only when the prediction changes: the markers plugin keeps the
+  // Set after every data change, not only when the forecast changes: the markers plugin keeps the
   // bar index it resolved at set time, and history loading after the forecast shifts every index.
   useEffect(() => {
     const parts = partsRef.current;
@@ -174,7 +170,7 @@ export function PriceChart({ bars, prediction, range, onHover }: PriceChartProps
     }
     const end = path.at(-1);
     parts.markers.setMarkers(
-      end && prediction
+      end && path.length > 1
         ? [
             {
               time: end.time,
@@ -182,12 +178,12 @@ export function PriceChart({ bars, prediction, range, onHover }: PriceChartProps
               shape: 'circle',
               size: 0.8,
               color: CHART_COLORS.forecast,
-              text: formatPrice(prediction.predictedClose),
+              text: formatPrice(end.value),
             },
           ]
         : [],
     );
-  }, [bars, prediction, path]);
+  }, [bars, path]);
 
   useEffect(() => {
     const parts = partsRef.current;

@@ -1,4 +1,5 @@
 // Segmented control for the chart's visible period.
+import { useTranslation } from 'react-i18next';
 import { RANGES, type RangeKey } from '../lib';
 
 interface RangeButtonsProps {
@@ -7,8 +8,9 @@ interface RangeButtonsProps {
 }
 
 export function RangeButtons({ value, onChange }: RangeButtonsProps) {
+  const { t } = useTranslation();
   return (
-    <div className="segmented" role="group" aria-label="Visible period">
+    <div className="segmented" role="group" aria-label={t('forecast.range')}>
       {RANGES.map((range) => (
         <button
           key={range}
@@ -20,7 +22,7 @@ export function RangeButtons({ value, onChange }: RangeButtonsProps) {
             onChange(range);
           }}
         >
-          {range}
+          {t(`ranges.${range}`)}
         </button>
       ))}
     </div>

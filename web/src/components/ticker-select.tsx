@@ -1,5 +1,6 @@
 // The ticker select of the page header, listing the tickers the server has.
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { queries } from '../lib';
 
 export function TickerSelect({
@@ -12,10 +13,11 @@ export function TickerSelect({
   testId: string;
 }) {
   const tickers = useQuery(queries.tickers());
+  const { t } = useTranslation();
   const list = tickers.data;
   return (
     <label className="ticker-picker">
-      <span className="ticker-label">Ticker</span>
+      <span className="ticker-label">{t('common.ticker')}</span>
       <select
         data-testid={testId}
         value={value ?? ''}
@@ -24,8 +26,12 @@ export function TickerSelect({
           onChange(e.target.value);
         }}
       >
-        {!list && <option value="">{tickers.isError ? 'Unavailable' : 'Loading…'}</option>}
-        {list?.length === 0 && <option value="">No tickers</option>}
+        {!list && (
+          <option value="">
+            {tickers.isError ? t('common.unavailable') : t('common.loading')}
+          </option>
+        )}
+        {list?.length === 0 && <option value="">{t('common.noTickers')}</option>}
         {list?.map((t) => (
           <option key={t.symbol} value={t.symbol}>
             {t.symbol}

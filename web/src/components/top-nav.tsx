@@ -1,5 +1,6 @@
 // Top navigation between the pages; client-side links (the server answers index.html for every page path).
 import type { AnchorHTMLAttributes } from 'react';
+import { useTranslation } from 'react-i18next';
 import { navigate, useLocation } from '../hooks';
 import { isActive, NAV_PAGES } from '../lib';
 
@@ -30,8 +31,9 @@ export function AppLink({
 
 export function TopNav() {
   const { pathname } = useLocation();
+  const { t } = useTranslation();
   return (
-    <nav className="top-nav" aria-label="Pages">
+    <nav className="top-nav" aria-label={t('shell.pages')}>
       {NAV_PAGES.map((p) => {
         const active = isActive(p, pathname);
         return (
@@ -41,7 +43,7 @@ export function TopNav() {
             className={`top-nav-link${active ? ' active' : ''}`}
             aria-current={active ? 'page' : undefined}
           >
-            {p.label}
+            {t(p.labelKey)}
           </AppLink>
         );
       })}

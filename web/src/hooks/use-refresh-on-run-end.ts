@@ -25,6 +25,7 @@ export function useRefreshOnRunEnd(
     if (ended) {
       for (const queryKey of [
         queryKeys.tickers,
+        queryKeys.overview,
         queryKeys.runs,
         queryKeys.models,
         queryKeys.predictions,

@@ -1,13 +1,22 @@
 // The web's one client of the HTTP API: the contract's endpoints, every answer checked against its schema, the stored API key sent.
 import { ApiError, createApiClient } from '@stockops/api';
+import { i18n } from '../i18n';
 import { apiKeyStore } from './api-key-store';
 
 export const api = createApiClient({ apiKey: () => apiKeyStore.get() });
 
-/** A failure as the error banner shows it: the server's code when there is one. */
+/**
+ * A failure as the UI shows it: the server's code, and a sentence in the reader's language saying what
+ * to do when the code has one in the resources (errors.<CODE>), else the server's own message.
+ */
 export function describeError(err: unknown): { code: string; message: string } {
   if (err instanceof ApiError) {
-    return { code: err.code, message: err.message };
+    const message = i18n.t(`errors.${err.code}`, {
+      defaultValue: err.message,
+      field: err.field ?? '',
+      detail: err.message,
+    });
+    return { code: err.code, message };
   }
   return { code: 'CLIENT_ERROR', message: err instanceof Error ? err.message : String(err) };
 }

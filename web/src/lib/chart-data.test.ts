@@ -1,7 +1,15 @@
 // Unit tests of the chart data helpers: bar cleaning, the forecast path, the band and the visible window.
 import type { UTCTimestamp } from 'lightweight-charts';
 import { describe, expect, it } from 'vitest';
-import { chartInterval, cleanBars, forecastPath, timeToDay, visibleWindow } from './chart-data';
+import {
+  chartInterval,
+  cleanBars,
+  forecastPath,
+  intervalAt,
+  pathSeries,
+  timeToDay,
+  visibleWindow,
+} from './chart-data';
 
 const bar = (date: string, close = 1) => ({ date, close });
 
@@ -30,6 +38,47 @@ describe('forecastPath', () => {
 
   it('stops after a bounded number of days for a bogus far-future date', () => {
     expect(forecastPath({ ...p, targetDate: '2999-01-01' }, 1).length).toBeLessThan(400);
+  });
+});
+
+describe('pathSeries', () => {
+  const day = (date: string, close: number, w80: number, w95: number) => ({
+    day: 0,
+    date,
+    predictedReturn: 0,
+    predictedClose: close,
+    interval: [
+      { level: 0.95, lower: close - w95, upper: close + w95 },
+      { level: 0.8, lower: close - w80, upper: close + w80 },
+    ],
+    source: 'model' as const,
+  });
+
+  it('starts the line and every band at the last close and runs through each day, narrow band first', () => {
+    const s = pathSeries({
+      asOf: '2020-04-17',
+      lastClose: 100,
+      path: [day('2020-04-20', 101, 1, 2), day('2020-04-21', 102, 2, 4)],
+    });
+    expect(s.line).toEqual([
+      { time: '2020-04-17', value: 100 },
+      { time: '2020-04-20', value: 101 },
+      { time: '2020-04-21', value: 102 },
+    ]);
+    expect(s.bands.map((b) => b.level)).toEqual([0.8, 0.95]);
+    expect(s.bands[1]?.points).toEqual([
+      { time: '2020-04-17', lower: 100, upper: 100 },
+      { time: '2020-04-20', lower: 99, upper: 103 },
+      { time: '2020-04-21', lower: 98, upper: 106 },
+    ]);
+  });
+
+  it('draws nothing for a path that does not go past the last close', () => {
+    expect(pathSeries({ asOf: '2020-04-17', lastClose: 100, path: [] })).toEqual({
+      line: [],
+      bands: [],
+    });
+    expect(intervalAt([{ level: 0.8000000001, lower: 1, upper: 2 }], 0.8)).toBeDefined();
   });
 });
 

@@ -1,6 +1,6 @@
 // Pure helpers that turn API bars and a prediction into lightweight-charts series data and ranges.
 import type { Time } from 'lightweight-charts';
-import type { ApiBar, Prediction, PriceInterval } from '@stockops/api';
+import type { ApiBar, Forecast, Prediction, PriceInterval } from '@stockops/api';
 import { parseDay, toDay } from './format';
 
 type Bar = Pick<ApiBar, 'date'>;
@@ -74,6 +74,60 @@ export function forecastPath(
     })),
     { time: targetDate, value: endValue },
   ];
+}
+
+/** An interval of the forecast path at one time, as a filled band draws it. */
+export interface BandPoint {
+  time: string;
+  lower: number;
+  upper: number;
+}
+
+/** The forecast path as chart series: its line and one band per interval level (widest last). */
+export interface PathSeries {
+  line: Point[];
+  bands: { level: number; points: BandPoint[] }[];
+}
+
+/**
+ * The server's forecast path as series that start at the last close, where the line and every band
+ * meet with zero width, and run through each trading day of the path (the server's own calendar, so
+ * the dates are the exchange's sessions).
+ */
+export function pathSeries(forecast: Pick<Forecast, 'asOf' | 'lastClose' | 'path'>): PathSeries {
+  const { asOf, lastClose, path } = forecast;
+  const days = path.filter((p) => p.date > asOf);
+  if (days.length === 0) {
+    return { line: [], bands: [] };
+  }
+  const levels = [...new Set(days.flatMap((p) => p.interval.map((i) => i.level)))].sort(
+    (a, b) => a - b,
+  );
+  const start = { time: asOf, lower: lastClose, upper: lastClose };
+  return {
+    line: [
+      { time: asOf, value: lastClose },
+      ...days.map((p) => ({ time: p.date, value: p.predictedClose })),
+    ],
+    bands: levels.map((level) => ({
+      level,
+      points: [
+        start,
+        ...days.flatMap((p) => {
+          const i = intervalAt(p.interval, level);
+          return i ? [{ time: p.date, lower: i.lower, upper: i.upper }] : [];
+        }),
+      ],
+    })),
+  };
+}
+
+/** The interval of a level (compared with a tolerance: levels arrive as decimals). */
+export function intervalAt(
+  intervals: readonly PriceInterval[],
+  level: number,
+): PriceInterval | undefined {
+  return intervals.find((i) => Math.abs(i.level - level) < 1e-9);
 }
 
 /** The band to draw: 80% when the server sends it (the level the card names), else the first one. */

@@ -1,6 +1,7 @@
 // Unit tests of what the Flows page says about a run: ended or not, and what it is about.
-import { describe, expect, it } from 'vitest';
-import { defaultParameters, describeFlowRun, isEnded } from './flow-runs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { i18n } from '../i18n';
+import { describeFlowRun, isEnded } from './flow-runs';
 
 const train = {
   parameters: {
@@ -20,6 +21,10 @@ const etl = {
 };
 
 describe('describeFlowRun', () => {
+  afterEach(async () => {
+    await i18n.changeLanguage('en');
+  });
+
   it('says which ticker, model and horizon a train run is about', () => {
     const run = { parameters: { ticker: '^GSPC', model: 'naive', horizon: 5 } };
     expect(describeFlowRun(run, train)).toBe('^GSPC · naive · 5d');
@@ -43,7 +48,22 @@ describe('describeFlowRun', () => {
 
   it('shortens a long list and shows a switch only when the run set it', () => {
     const run = { parameters: { tickers: ['A', 'B', 'C', 'D', 'E'], full: true, snapshot: true } };
-    expect(describeFlowRun(run, etl)).toBe('A, B, C +2 · full');
+    expect(describeFlowRun(run, etl)).toBe('A, B, C +2 · full history');
+  });
+
+  it('names the recipe a run trains from', () => {
+    const run = {
+      parameters: { ticker: '^GSPC', model: null, horizon: 1, recipe: 'ridge-daily@2' },
+    };
+    expect(describeFlowRun(run, train)).toBe('^GSPC · recipe ridge-daily@2 · 1d');
+  });
+
+  it("speaks the reader's language", async () => {
+    await i18n.changeLanguage('zh-TW');
+    expect(describeFlowRun({ parameters: { market: 'TW' } }, etl)).toBe('台股市場');
+    expect(describeFlowRun({ parameters: { ticker: 'AAPL', horizon: 5 } }, train)).toBe(
+      'AAPL · 嶺迴歸 · 5 日',
+    );
   });
 
   it('lists the horizons of a fan-out run and is empty for a run without parameters', () => {
@@ -59,17 +79,5 @@ describe('isEnded', () => {
     expect(isEnded('Cancelled')).toBe(true);
     expect(isEnded('Crashed')).toBe(false);
     expect(isEnded('Running')).toBe(false);
-  });
-});
-
-describe('defaultParameters', () => {
-  it('starts from the defaults, with spaces so the text box wraps between values', () => {
-    expect(defaultParameters(train)).toBe('{ "ticker": "^GSPC", "model": "ridge", "horizon": 1 }');
-    expect(defaultParameters({ parameters: {} })).toBe('{}');
-    expect(JSON.parse(defaultParameters(etl))).toEqual({
-      market: 'ALL',
-      full: false,
-      snapshot: true,
-    });
   });
 });

@@ -1,5 +1,6 @@
 // What the UI says about a flow run: whether it has ended, and what it is about (ticker, model, horizon, ...).
 import { FLOW_RUN_ENDED_STATES, type FlowInfoView, type FlowRun } from '@stockops/api';
+import { i18n } from '../i18n';
 
 export type FlowRunState = FlowRun['state'];
 
@@ -9,7 +10,16 @@ export function isEnded(state: FlowRunState): boolean {
 }
 
 /** Parameters that say what a run is about, in the order they are shown; the rest only when set. */
-const IDENTITY = ['ticker', 'tickers', 'market', 'model', 'models', 'horizon', 'horizons'];
+const IDENTITY = [
+  'ticker',
+  'tickers',
+  'market',
+  'model',
+  'models',
+  'recipe',
+  'horizon',
+  'horizons',
+];
 
 const MAX_LISTED = 3;
 
@@ -27,13 +37,23 @@ function showValue(key: string, value: unknown): string | undefined {
     return more > 0 ? `${items.slice(0, MAX_LISTED).join(', ')} +${more}` : items.join(', ');
   }
   if (typeof value === 'number') {
-    return key === 'horizon' || key === 'horizons' ? `${value}d` : String(value);
+    return key === 'horizon' || key === 'horizons'
+      ? i18n.t('common.horizonShort', { h: value })
+      : String(value);
   }
   if (typeof value === 'string') {
-    return key === 'market' ? `${value} market` : value;
+    if (key === 'market') {
+      return i18n.t('flows.market', {
+        market: i18n.t(`flows.values.${value}`, { defaultValue: value }),
+      });
+    }
+    if (key === 'model' || key === 'models') {
+      return i18n.t(`models.kinds.${value}`, { defaultValue: value });
+    }
+    return key === 'recipe' ? i18n.t('flows.recipeRef', { ref: value }) : value;
   }
   if (typeof value === 'boolean') {
-    return key;
+    return i18n.t(`flows.params.${key}`, { defaultValue: key });
   }
   return JSON.stringify(value);
 }
@@ -44,7 +64,9 @@ function showLabelled(key: string, value: unknown): string | undefined {
   if (bare === undefined || typeof value === 'boolean') {
     return bare;
   }
-  return key === 'actor' ? `by ${bare}` : `${key} ${bare}`;
+  return key === 'actor'
+    ? i18n.t('flows.by', { actor: bare })
+    : `${i18n.t(`flows.params.${key}`, { defaultValue: key })} ${bare}`;
 }
 
 /**
@@ -85,19 +107,4 @@ export function describeFlowRun(
     }
   }
   return parts.join(' · ');
-}
-
-/** The parameters a start form begins with: each default, and an example ticker where one is needed. */
-export function defaultParameters(flow: Pick<FlowInfoView, 'parameters'> | undefined): string {
-  const out: Record<string, unknown> = {};
-  for (const [k, p] of Object.entries(flow?.parameters ?? {})) {
-    if (p.default !== undefined) {
-      out[k] = p.default;
-    } else if (k === 'ticker') {
-      out[k] = '^GSPC';
-    }
-  }
-  // Spaced out so the text box wraps between parameters, not inside a value.
-  const entries = Object.entries(out).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
 }

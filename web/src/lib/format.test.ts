@@ -11,8 +11,8 @@ import {
   formatPrice,
   formatTime,
   formatTradingDays,
-  plural,
 } from './format';
+import { i18n } from '../i18n';
 
 describe('formatPercent', () => {
   it('shows a fraction as a percentage with the digits asked for', () => {
@@ -38,17 +38,19 @@ describe('formatPercent', () => {
   });
 });
 
-describe('plural', () => {
-  it('says "1 version" and "2 versions"', () => {
-    expect(plural(1, 'version')).toBe('1 version');
-    expect(plural(2, 'version')).toBe('2 versions');
-    expect(plural(0, 'run')).toBe('0 runs');
-  });
-
-  it('takes an irregular plural and groups thousands', () => {
-    expect(plural(1204, 'entry', 'entries')).toBe('1,204 entries');
+describe('formatTradingDays', () => {
+  it('says "1 trading day" and "20 trading days", and 「5 個交易日」 in Chinese', async () => {
     expect(formatTradingDays(1)).toBe('1 trading day');
     expect(formatTradingDays(20)).toBe('20 trading days');
+    await i18n.changeLanguage('zh-TW');
+    try {
+      expect(formatTradingDays(5)).toBe('5 個交易日');
+      expect(formatDay('2020-04-17')).toBe('2020年4月17日週五');
+      expect(formatDuration(0, 185_000, 0)).toBe('3 分 5 秒');
+      expect(formatPrice(2874.5612)).toBe('2,874.56');
+    } finally {
+      await i18n.changeLanguage('en');
+    }
   });
 });
 

@@ -1,20 +1,36 @@
-// Every number, date and count the UI shows is formatted here, so pages and charts show them alike.
+// Every number, date and count the UI shows is formatted here, with Intl for the language in use, so pages and charts show them alike.
+import { currentLocale, i18n } from '../i18n';
 
 /** Shown for a value that is missing or not a finite number. */
 export const DASH = '—';
 
-const priceFormat = new Intl.NumberFormat('en-US', {
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
+/** Intl's locale for a UI language: English numbers and dates as in the US, Chinese as in Taiwan. */
+const intlLocale = () => (currentLocale() === 'zh-TW' ? 'zh-TW' : 'en-US');
 
-const wholeFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** Formatters are costly to build and asked for on every render: one per locale and kind. */
+function cached<T>(make: (locale: string) => T): () => T {
+  const byLocale = new Map<string, T>();
+  return () => {
+    const locale = intlLocale();
+    let f = byLocale.get(locale);
+    if (f === undefined) {
+      f = make(locale);
+      byLocale.set(locale, f);
+    }
+    return f;
+  };
+}
+
+const priceFormat = cached(
+  (l) => new Intl.NumberFormat(l, { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+);
+const wholeFormat = cached((l) => new Intl.NumberFormat(l, { maximumFractionDigits: 0 }));
 
 const isNumber = (x: number | undefined | null): x is number =>
   x !== undefined && x !== null && Number.isFinite(x);
 
 export function formatPrice(value: number): string {
-  return priceFormat.format(value);
+  return priceFormat().format(value);
 }
 
 /**
@@ -23,16 +39,11 @@ export function formatPrice(value: number): string {
  */
 export function formatAxisPrices(prices: readonly number[]): string[] {
   const whole = prices.every((p) => Number.isInteger(Math.round(p * 100) / 100));
-  return prices.map((p) => (whole ? wholeFormat.format(p) : priceFormat.format(p)));
+  return prices.map((p) => (whole ? wholeFormat().format(p) : priceFormat().format(p)));
 }
 
 export function formatCount(value: number): string {
-  return wholeFormat.format(value);
-}
-
-/** "1 version", "2 versions", "1,204 rows": a count with its noun in the right number. */
-export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${formatCount(count)} ${count === 1 ? noun : pluralNoun}`;
+  return wholeFormat().format(value);
 }
 
 /**
@@ -85,19 +96,22 @@ export function formatDuration(
   }
   const s = Math.max(0, (endedAt ?? now) - startedAt) / 1000;
   if (s < 60) {
-    return `${s.toFixed(1)} s`;
+    return i18n.t('units.seconds', { value: s.toFixed(1) });
   }
   const whole = Math.round(s);
-  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  return i18n.t('units.minutesSeconds', { minutes: Math.floor(whole / 60), seconds: whole % 60 });
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-US', {
-  weekday: 'short',
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  timeZone: 'UTC',
-});
+const dateFormat = cached(
+  (l) =>
+    new Intl.DateTimeFormat(l, {
+      weekday: 'short',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      timeZone: 'UTC',
+    }),
+);
 
 // Trading dates are calendar dates in the exchange's zone; reading them as UTC midnight keeps the
 // viewer's own time zone from shifting them by a day.
@@ -112,10 +126,31 @@ export function toDay(date: Date): string {
 /** A trading date as "Fri, Apr 17, 2020"; an unparseable one is shown as given. */
 export function formatDay(date: string): string {
   const parsed = parseDay(date);
-  return Number.isNaN(parsed.getTime()) ? date : dateFormat.format(parsed);
+  return Number.isNaN(parsed.getTime()) ? date : dateFormat().format(parsed);
 }
 
-/** Trading days as "1 trading day" / "5 trading days". */
+const shortDateFormat = cached(
+  (l) =>
+    new Intl.DateTimeFormat(l, {
+      weekday: 'short',
+      month: 'short',
+      day: 'numeric',
+      timeZone: 'UTC',
+    }),
+);
+
+/** A date in a narrow table column, e.g. "Mon, Apr 20": the year is the page's. */
+export function formatShortDay(date: string): string {
+  const parsed = parseDay(date);
+  return Number.isNaN(parsed.getTime()) ? date : shortDateFormat().format(parsed);
+}
+
+/** Trading days as "1 trading day" / "5 trading days" (「5 個交易日」). */
 export function formatTradingDays(days: number): string {
-  return plural(days, 'trading day');
+  return i18n.t('units.tradingDays', { count: days, value: formatCount(days) });
+}
+
+/** A count with its noun, pluralised by the language's rules: `key` names the noun's entry in the resources. */
+export function formatCountOf(key: string, count: number): string {
+  return i18n.t(key, { count, value: formatCount(count) });
 }

@@ -1,11 +1,14 @@
 // Every server resource the UI reads, as react-query options: its key, the contract's endpoint, and how often it refreshes.
-import { endpoints, type HorizonValue, type QueryOf } from '@stockops/api';
+import { ApiError, endpoints, type HorizonValue, type QueryOf } from '@stockops/api';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api } from './api-client';
 import { isEnded } from './flow-runs';
+import { pendingEndpoints } from './pending-contract';
 
-/** Flow runs change by the second while they run. */
+/** Flow runs change by the second while they run (polled only while /ws/flow-runs is not open). */
 export const FLOW_RUNS_POLL_MS = 3000;
+/** An ETL's steps take a second or two each on a handful of tickers. */
+const ETL_POLL_MS = 1000;
 /** A schedule's next run moves only when it fires or someone edits it. */
 export const SCHEDULES_POLL_MS = 15_000;
 /** Runs and versions listed beside a chart; more than a page shows is never needed. */
@@ -21,10 +24,21 @@ export type FlowRunFilter = Pick<QueryOf<typeof endpoints.flowRuns>, 'flow' | 's
  */
 export const queryKeys = {
   health: ['health'] as const,
+  overview: ['overview'] as const,
   tickers: ['tickers'] as const,
+  ticker: (symbol: string) => ['tickers', symbol, 'detail'] as const,
+  quarantine: (symbol: string) => ['tickers', symbol, 'quarantine'] as const,
+  etlRuns: ['etl-runs'] as const,
+  etlRunsOf: (flowRun: string) => ['etl-runs', { flowRun }] as const,
+  recipes: ['recipes'] as const,
+  recipe: (id: string) => ['recipes', id] as const,
+  alerts: ['alerts'] as const,
+  forecastLog: (filter: Record<string, unknown>) => ['forecast-log', filter] as const,
   history: (symbol: string) => ['tickers', symbol, 'history'] as const,
   predictions: ['predict'] as const,
   prediction: (symbol: string, horizon: HorizonValue) => ['predict', symbol, horizon] as const,
+  // Under 'predict' too: a new champion refreshes the path with every single-horizon forecast.
+  forecast: (symbol: string, days: number) => ['predict', symbol, 'path', days] as const,
   runs: ['runs'] as const,
   runList: (ticker: string, horizon: HorizonValue) =>
     ['runs', 'list', { ticker, horizon }] as const,
@@ -39,7 +53,71 @@ export const queryKeys = {
   schedules: ['schedules'] as const,
 };
 
+/** Overview and dataset views refresh on their own: an ETL or a training elsewhere changes them. */
+const OVERVIEW_POLL_MS = 30_000;
+
 export const queries = {
+  overview: () =>
+    queryOptions({
+      queryKey: queryKeys.overview,
+      queryFn: ({ signal }) => api.call(endpoints.overview, { signal }),
+      refetchInterval: OVERVIEW_POLL_MS,
+    }),
+
+  ticker: (symbol: string) =>
+    queryOptions({
+      queryKey: queryKeys.ticker(symbol),
+      queryFn: ({ signal }) => api.call(endpoints.ticker, { params: { symbol }, signal }),
+    }),
+
+  quarantine: (symbol: string) =>
+    queryOptions({
+      queryKey: queryKeys.quarantine(symbol),
+      queryFn: ({ signal }) =>
+        api.call(endpoints.quarantine, { query: { ticker: symbol }, signal }),
+    }),
+
+  /** The ETL run(s) of one etl flow run, polled while it runs so its steps show as they finish. */
+  etlRunsOf: (flowRun: string) =>
+    queryOptions({
+      queryKey: queryKeys.etlRunsOf(flowRun),
+      queryFn: ({ signal }) => api.call(endpoints.etlRuns, { query: { flowRun }, signal }),
+      refetchInterval: (q) =>
+        q.state.data?.some((r) => r.status !== 'running') === true ? false : ETL_POLL_MS,
+    }),
+
+  recipes: () =>
+    queryOptions({
+      queryKey: queryKeys.recipes,
+      queryFn: ({ signal }) => api.call(endpoints.recipes, { signal }),
+    }),
+
+  /** Open alerts (issue 16's /api/alerts); a server without alerts answers 404, read as "none". */
+  alerts: () =>
+    queryOptions({
+      queryKey: queryKeys.alerts,
+      queryFn: async ({ signal }) => {
+        try {
+          return await api.call(pendingEndpoints.alerts, { query: { state: 'open' }, signal });
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) {
+            return null;
+          }
+          throw e;
+        }
+      },
+      refetchInterval: OVERVIEW_POLL_MS,
+      retry: false,
+    }),
+
+  forecastLog: (filter: QueryOf<typeof pendingEndpoints.predictions>) =>
+    queryOptions({
+      queryKey: queryKeys.forecastLog(filter),
+      queryFn: ({ signal }) => api.call(pendingEndpoints.predictions, { query: filter, signal }),
+      placeholderData: keepPreviousData,
+      retry: false,
+    }),
+
   health: () =>
     queryOptions({
       queryKey: queryKeys.health,
@@ -63,6 +141,12 @@ export const queries = {
     queryOptions({
       queryKey: queryKeys.prediction(ticker, horizon),
       queryFn: ({ signal }) => api.call(endpoints.predict, { query: { ticker, horizon }, signal }),
+    }),
+
+  forecast: (ticker: string, days: number) =>
+    queryOptions({
+      queryKey: queryKeys.forecast(ticker, days),
+      queryFn: ({ signal }) => api.call(endpoints.forecast, { query: { ticker, days }, signal }),
     }),
 
   runs: (ticker: string, horizon: HorizonValue) =>
@@ -106,12 +190,13 @@ export const queries = {
       staleTime: 5 * 60_000,
     }),
 
-  flowRuns: (filter: FlowRunFilter) =>
+  /** `poll: false` while the page follows /ws/flow-runs, which writes changes into this list. */
+  flowRuns: (filter: FlowRunFilter, options: { poll?: boolean } = {}) =>
     queryOptions({
       queryKey: queryKeys.flowRunList(filter),
       queryFn: ({ signal }) =>
         api.call(endpoints.flowRuns, { query: { ...filter, limit: FLOW_RUNS_LIMIT }, signal }),
-      refetchInterval: FLOW_RUNS_POLL_MS,
+      refetchInterval: options.poll === false ? false : FLOW_RUNS_POLL_MS,
       // A new filter keeps the old rows on screen until its answer comes, instead of a blank table.
       placeholderData: keepPreviousData,
     }),

@@ -8,7 +8,9 @@ import {
   type Run,
 } from '@stockops/api';
 import { useQueries, useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useMemo, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   ApiKeyField,
   AppLink,
@@ -29,15 +31,13 @@ import {
   formatPercent,
   formatTime,
   mlflowRunUrl,
-  plural,
   queries,
   versionsByRun,
 } from '../lib';
 
 interface Column {
   key: string;
-  label: string;
-  title: string;
+  /** The column's name and its explanation are experiments.columns.<key> and experiments.columns.<key>Title. */
   /** What the column sorts by; `version` is the registered version of the run, if any. */
   value: (r: Run, version: ModelVersionInfo | undefined) => number | string | undefined;
   show: (r: Run, version: ModelVersionInfo | undefined) => ReactNode;
@@ -48,81 +48,75 @@ const metric = (k: string) => (r: Run) => r.metrics[k];
 const COLUMNS: Column[] = [
   {
     key: 'start',
-    label: 'Started (UTC)',
-    title: 'Run start time',
     value: (r) => r.startTime,
     show: (r) => formatTime(r.startTime),
   },
   {
     key: 'model',
-    label: 'Model',
-    title: 'Model kind',
     value: (r) => r.params.model ?? r.tags['stockops.model'] ?? r.name,
     show: (r) => r.params.model ?? r.tags['stockops.model'] ?? r.name,
   },
   {
     key: 'rmse',
-    label: 'RMSE',
-    title: 'Out-of-sample RMSE of log returns over all folds',
     value: metric('rmse'),
     show: (r) => formatMetric(r.metrics.rmse),
   },
   {
     key: 'rmse_naive',
-    label: 'RMSE naive',
-    title: 'RMSE of "tomorrow = today" on the same rows',
     value: metric('rmse_naive'),
     show: (r) => formatMetric(r.metrics.rmse_naive),
   },
   {
     key: 'skill',
-    label: 'Skill',
-    title: '1 - RMSE / RMSE naive: positive beats naive',
     value: metric('skill'),
     show: (r) => formatPercent(r.metrics.skill),
   },
   {
     key: 'direction_accuracy',
-    label: 'Direction',
-    title: 'Direction accuracy (beside the up-rate, the accuracy of always saying up)',
     value: metric('direction_accuracy'),
     show: (r) =>
       `${formatPercent(r.metrics.direction_accuracy)} / ${formatPercent(r.metrics.up_rate)}`,
   },
   {
     key: 'mape',
-    label: 'MAPE',
-    title: 'Mean absolute percentage error of the implied price',
     value: metric('mape'),
     show: (r) => formatPercent(r.metrics.mape),
   },
   {
     key: 'dm_p_value',
-    label: 'DM p',
-    title: 'Diebold-Mariano p-value against naive',
     value: metric('dm_p_value'),
     show: (r) => formatMetric(r.metrics.dm_p_value, 3),
   },
   {
     key: 'version',
-    label: 'Version',
-    title: 'The registered model version this run produced, with its aliases',
     value: (_r, v) => v?.version,
     show: (_r, v) =>
       v === undefined ? (
         '—'
       ) : (
         <>
-          <span className="mono">v{v.version}</span>{' '}
-          {v.aliases.map((a) => (
-            <span key={a} className={`alias alias-${a}`}>
-              {a}
-            </span>
-          ))}
+          <span className="mono">v{v.version}</span> <Aliases names={v.aliases} />
         </>
       ),
   },
 ];
+
+/** Registry aliases as badges, named in the reader's language. */
+function Aliases({ names }: { names: readonly string[] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {names.map((a) => (
+        <span key={a} className={`alias alias-${a}`}>
+          {t(`aliases.${a}`, { defaultValue: a })}
+        </span>
+      ))}
+    </>
+  );
+}
+
+const columnLabel = (t: TFunction, key: string) => t(`experiments.columns.${key}`);
+const columnTitle = (t: TFunction, key: string) => t(`experiments.columns.${key}Title`);
 
 const FOLD_METRICS = ['fold_rmse', 'fold_skill', 'fold_direction_accuracy'];
 
@@ -138,6 +132,7 @@ function compareValues(a: number | string | undefined, b: number | string | unde
 }
 
 function CompareTable({ runs }: { runs: Run[] }) {
+  const { t } = useTranslation();
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))]
     .filter((k) => !k.startsWith('fold_'))
@@ -150,7 +145,7 @@ function CompareTable({ runs }: { runs: Run[] }) {
     return (
       <tr key={`${kind}:${k}`} className={differs ? 'differs' : undefined}>
         <th scope="row">
-          <span className="kind">{kind}</span> {k}
+          <span className="kind">{t(`experiments.${kind}`)}</span> {k}
         </th>
         {values.map((v, i) => (
           <td key={runs[i]?.id ?? i}>{v}</td>
@@ -159,11 +154,11 @@ function CompareTable({ runs }: { runs: Run[] }) {
     );
   };
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="data-table compare" data-testid="compare-table">
         <thead>
           <tr>
-            <th scope="col">Compared</th>
+            <th scope="col">{t('experiments.compared')}</th>
             {runs.map((r) => (
               <th scope="col" key={r.id}>
                 {r.name} <span className="mono muted">{r.id.slice(0, 8)}</span>
@@ -185,6 +180,7 @@ function CompareTable({ runs }: { runs: Run[] }) {
  * joins the table when the flow run ends.
  */
 function TrainForm({ symbol, horizon }: { symbol: string; horizon: Horizon }) {
+  const { t } = useTranslation();
   const [model, setModel] = useState<ModelKindValue>('ridge');
   const train = useTrain();
   const jobId = train.data?.jobId;
@@ -193,16 +189,16 @@ function TrainForm({ symbol, horizon }: { symbol: string; horizon: Horizon }) {
   return (
     <form
       className="promote-form train-form"
-      aria-label="Train a model"
+      aria-label={t('experiments.trainForm')}
       onSubmit={(e) => {
         e.preventDefault();
         train.mutate({ ticker: symbol, model, horizon });
       }}
     >
       <label>
-        <span>Model</span>
+        <span>{t('common.model')}</span>
         <select
-          aria-label="Model kind to train"
+          aria-label={t('experiments.modelToTrain')}
           value={model}
           onChange={(e) => {
             setModel(e.target.value as ModelKindValue);
@@ -211,14 +207,14 @@ function TrainForm({ symbol, horizon }: { symbol: string; horizon: Horizon }) {
         >
           {MODEL_KINDS.map((k) => (
             <option key={k} value={k}>
-              {k}
+              {t(`models.kinds.${k}`)}
             </option>
           ))}
         </select>
       </label>
       <ApiKeyField />
       <button className="primary" type="submit" disabled={train.isPending}>
-        Train {model} on {symbol} at {horizon}d
+        {t('experiments.train', { model: t(`models.kinds.${model}`), symbol, h: horizon })}
       </button>
       {train.isError && (
         <span className="form-error" role="status">
@@ -227,9 +223,9 @@ function TrainForm({ symbol, horizon }: { symbol: string; horizon: Horizon }) {
       )}
       {jobId !== undefined && (
         <span className="form-ok" role="status">
-          train flow run <span className="mono">{jobId.slice(0, 8)}</span>{' '}
+          {t('experiments.trainRun')} <span className="mono">{jobId.slice(0, 8)}</span>{' '}
           {flowRun.data ? <StateBadge state={flowRun.data.state} /> : '…'}{' '}
-          <AppLink to="/flows">follow it on Flows</AppLink>
+          <AppLink to="/flows">{t('experiments.followOnFlows')}</AppLink>
         </span>
       )}
     </form>
@@ -237,6 +233,7 @@ function TrainForm({ symbol, horizon }: { symbol: string; horizon: Horizon }) {
 }
 
 export function ExperimentsPage() {
+  const { t } = useTranslation();
   const [ticker, setTicker] = useState<string | undefined>(undefined);
   const [horizon, setHorizon] = useState<Horizon>(1);
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 }>({ key: 'start', dir: -1 });
@@ -286,14 +283,14 @@ export function ExperimentsPage() {
               color: SERIES_COLORS[i % SERIES_COLORS.length] ?? '#38bdf8',
               points: q.data,
             }
-          : { label: 'naive', color: '#8b9bb0', dashed: true, points: q.data };
+          : { label: t('models.kinds.naive'), color: '#8b9bb0', dashed: true, points: q.data };
       })
     : [];
 
   const messages = queryErrors([
-    ['Tickers', tickers],
-    ['Runs', runsQuery],
-    ['Folds', { error: foldError?.error }],
+    [t('common.tickers'), tickers],
+    [t('experiments.runs'), runsQuery],
+    [t('experiments.folds'), { error: foldError?.error }],
   ]);
 
   const toggle = (id: string) => {
@@ -302,7 +299,7 @@ export function ExperimentsPage() {
 
   return (
     <PageShell
-      tag="experiments"
+      title={t('nav.experiments')}
       actions={
         <div className="controls">
           <TickerSelect
@@ -314,7 +311,7 @@ export function ExperimentsPage() {
             }}
           />
           <label className="ticker-picker">
-            <span className="ticker-label">Horizon</span>
+            <span className="ticker-label">{t('common.horizon')}</span>
             <select
               value={horizon}
               onChange={(e) => {
@@ -324,7 +321,7 @@ export function ExperimentsPage() {
             >
               {HORIZONS.map((h) => (
                 <option key={h} value={h}>
-                  {h}d
+                  {t('common.horizonShort', { h })}
                 </option>
               ))}
             </select>
@@ -333,31 +330,34 @@ export function ExperimentsPage() {
       }
     >
       <ErrorBanner messages={messages} />
-      <section className="panel mlops-panel" aria-label="Runs">
+      <section className="panel mlops-panel" aria-label={t('experiments.runs')}>
         <div className="panel-head">
           <h2>
-            Runs of {symbol ?? '—'} at {horizon}d{' '}
+            {t('experiments.runsOf', { symbol: symbol ?? '—', h: horizon })}{' '}
             <span className="muted">
-              ({runs.length}) · backend {trackingInfo?.backend ?? '…'}
+              {t('experiments.runCount', { count: runs.length })} ·{' '}
+              {t('experiments.backend', { backend: trackingInfo?.backend ?? '…' })}
             </span>
           </h2>
-          <span className="hint">Tick runs to compare them; click a header to sort.</span>
+          <span className="hint">{t('experiments.tickHint')}</span>
         </div>
-        {runsQuery.isLoading && <div className="empty">Loading runs…</div>}
+        {runsQuery.isLoading && <div className="empty">{t('experiments.loadingRuns')}</div>}
         {runsQuery.isSuccess && runs.length === 0 && (
-          <div className="empty">No runs yet for this ticker and horizon.</div>
+          <div className="empty">{t('experiments.noRuns')}</div>
         )}
         {runs.length > 0 && (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data-table" data-testid="runs-table">
               <thead>
                 <tr>
-                  <th scope="col" aria-label="Compare" />
+                  <th scope="col">
+                    <span className="sr-only">{t('experiments.compare')}</span>
+                  </th>
                   {COLUMNS.map((c) => (
                     <th
                       key={c.key}
                       scope="col"
-                      title={c.title}
+                      title={columnTitle(t, c.key)}
                       aria-sort={
                         sort.key === c.key
                           ? sort.dir === 1
@@ -376,13 +376,14 @@ export function ExperimentsPage() {
                           }));
                         }}
                       >
-                        {c.label}
+                        {columnLabel(t, c.key)}
                         {sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
                       </button>
                     </th>
                   ))}
-                  <th scope="col">Gate decision</th>
-                  {trackingInfo?.mlflowUrl && <th scope="col">MLflow</th>}
+                  <th scope="col">{t('experiments.gate')}</th>
+                  <th scope="col">{t('experiments.recipe')}</th>
+                  {trackingInfo?.mlflowUrl && <th scope="col">{t('common.mlflow')}</th>}
                 </tr>
               </thead>
               <tbody>
@@ -393,7 +394,7 @@ export function ExperimentsPage() {
                       <td>
                         <input
                           type="checkbox"
-                          aria-label={`Compare run ${r.id}`}
+                          aria-label={t('experiments.compareRun', { id: r.id })}
                           checked={selected.includes(r.id)}
                           onChange={() => {
                             toggle(r.id);
@@ -415,9 +416,12 @@ export function ExperimentsPage() {
                         </td>
                       ))}
                       <td className="decision">{r.tags['stockops.promotion.decision'] ?? '—'}</td>
+                      <td className="mono">{r.tags['stockops.recipe'] ?? '—'}</td>
                       {trackingInfo?.mlflowUrl && (
                         <td>
-                          <ExternalLink href={mlflowRunUrl(trackingInfo, r)}>run</ExternalLink>
+                          <ExternalLink href={mlflowRunUrl(trackingInfo, r)}>
+                            {t('experiments.run')}
+                          </ExternalLink>
                         </td>
                       )}
                     </tr>
@@ -432,10 +436,11 @@ export function ExperimentsPage() {
 
       {compareRuns.length > 0 && (
         <div className="mlops-grid">
-          <section className="panel mlops-panel" aria-label="Metric by fold">
+          <section className="panel mlops-panel" aria-label={t('experiments.metricByFold')}>
             <div className="panel-head">
-              <h2>Metric by fold</h2>
+              <h2>{t('experiments.metricByFold')}</h2>
               <select
+                aria-label={t('experiments.foldMetric')}
                 value={foldMetric}
                 onChange={(e) => {
                   setFoldMetric(e.target.value);
@@ -443,29 +448,31 @@ export function ExperimentsPage() {
               >
                 {FOLD_METRICS.map((m) => (
                   <option key={m} value={m}>
-                    {m}
+                    {t(`experiments.foldMetrics.${m}`)}
                   </option>
                 ))}
               </select>
             </div>
             {foldsReady ? (
-              <FoldChart series={folds} metric={foldMetric} />
+              <FoldChart series={folds} metric={t(`experiments.foldMetrics.${foldMetric}`)} />
             ) : (
-              <div className="empty">Loading folds…</div>
+              <div className="empty">{t('experiments.loadingFolds')}</div>
             )}
           </section>
-          <section className="panel mlops-panel" aria-label="Compare runs">
+          <section className="panel mlops-panel" aria-label={t('experiments.compareRuns')}>
             <div className="panel-head">
               <h2>
-                Compare{' '}
+                {t('experiments.compare')}{' '}
                 <span className="muted">
-                  ({chosen.length > 0 ? plural(chosen.length, 'run') : 'newest run'})
+                  (
+                  {chosen.length > 0
+                    ? t('experiments.nRuns', { count: chosen.length })
+                    : t('experiments.newestRun')}
+                  )
                 </span>
               </h2>
               <span className="hint">
-                {chosen.length > 1
-                  ? 'Rows that differ are highlighted.'
-                  : 'Tick runs in the table to compare them side by side.'}
+                {chosen.length > 1 ? t('experiments.differ') : t('experiments.tickToCompare')}
               </span>
             </div>
             <CompareTable runs={compareRuns} />

@@ -2,22 +2,27 @@
 import { FLOW_RUN_STATES, type FlowInfoView } from '@stockops/api';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   ApiKeyField,
   ErrorBanner,
+  LiveBadge,
   PageShell,
+  ParameterFields,
+  toParameters,
+  type FieldValue,
   queryErrors,
   StateBadge,
   type BannerMessage,
 } from '../components';
 import {
   useCancelFlowRun,
+  useFlowRunStream,
   useRefreshOnRunEnd,
   useSetScheduleEnabled,
   useStartFlow,
 } from '../hooks';
 import {
-  defaultParameters,
   describeError,
   describeFlowRun,
   formatClock,
@@ -31,17 +36,6 @@ import {
 /** The flow the start form opens on: the one people start by hand most. */
 const FIRST_FLOW = 'train';
 
-function parseParameters(text: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(text.trim() === '' ? '{}' : text) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function StartForm({
   flows,
   onStarted,
@@ -49,21 +43,21 @@ function StartForm({
   flows: FlowInfoView[];
   onStarted: (id: string) => void;
 }) {
+  const { t } = useTranslation();
   const [name, setName] = useState(
     () => flows.find((f) => f.name === FIRST_FLOW)?.name ?? flows[0]?.name ?? '',
   );
   const flow = flows.find((f) => f.name === name);
-  const [params, setParams] = useState(() => defaultParameters(flow));
-  const [invalid, setInvalid] = useState(false);
+  const [values, setValues] = useState<Record<string, FieldValue>>({});
+  const tickers = useQuery(queries.tickers());
+  const recipes = useQuery(queries.recipes());
   const start = useStartFlow();
   const submit = () => {
-    const parameters = parseParameters(params);
-    setInvalid(parameters === undefined);
-    if (parameters === undefined) {
+    if (!flow) {
       return;
     }
     start.mutate(
-      { flow: name, parameters },
+      { flow: name, parameters: toParameters(flow.parameters, values) },
       {
         onSuccess: ({ id }) => {
           onStarted(id);
@@ -71,67 +65,73 @@ function StartForm({
       },
     );
   };
-  const status = invalid
-    ? { kind: 'error', text: 'Parameters must be a JSON object, e.g. { "ticker": "^GSPC" }' }
-    : start.isError
-      ? { kind: 'error', text: describeError(start.error).message }
-      : start.isSuccess
-        ? { kind: 'ok', text: `started flow run ${start.data.id.slice(0, 8)}` }
-        : undefined;
+  const status = start.isError
+    ? { kind: 'error', text: describeError(start.error).message }
+    : start.isSuccess
+      ? { kind: 'ok', text: t('flows.started', { id: start.data.id.slice(0, 8) }) }
+      : undefined;
   return (
     <form
       className="promote-form"
-      aria-label="Start a flow"
+      aria-label={t('flows.start')}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
       }}
     >
-      <label>
-        <span>Flow</span>
+      <label htmlFor="flow-name">
+        <span>{t('flows.flow')}</span>
         <select
-          aria-label="Flow to start"
+          id="flow-name"
           value={name}
           onChange={(e) => {
             setName(e.target.value);
-            setParams(defaultParameters(flows.find((f) => f.name === e.target.value)));
-            setInvalid(false);
+            setValues({});
             start.reset();
           }}
         >
           {flows.map((f) => (
             <option key={f.name} value={f.name}>
-              {f.name}
+              {t(`flows.names.${f.name}`, { defaultValue: f.name })}
             </option>
           ))}
         </select>
       </label>
-      <label className="grow">
-        <span>Parameters (JSON)</span>
-        <textarea
-          value={params}
-          rows={2}
-          spellCheck={false}
-          onChange={(e) => {
-            setParams(e.target.value);
+      {flow && (
+        <ParameterFields
+          key={flow.name}
+          idPrefix={`flow-${flow.name}`}
+          params={flow.parameters}
+          required={flow.required}
+          values={values}
+          tickers={(tickers.data ?? []).map((x) => x.symbol)}
+          recipes={(recipes.data ?? []).map((r) => `${r.id}@${r.version}`)}
+          onChange={(k, v) => {
+            setValues((cur) => ({ ...cur, [k]: v }));
+            start.reset();
           }}
         />
-      </label>
+      )}
       <ApiKeyField />
       <button className="primary" type="submit" disabled={start.isPending}>
-        Start flow
+        {t('flows.startButton')}
       </button>
       {status && (
         <span className={status.kind === 'error' ? 'form-error' : 'form-ok'} role="status">
           {status.text}
         </span>
       )}
-      {flow && <p className="hint small">{flow.description}</p>}
+      {flow && (
+        <p className="hint small form-wide">
+          {t(`flows.descriptions.${flow.name}`, { defaultValue: flow.description })}
+        </p>
+      )}
     </form>
   );
 }
 
 function RunDetail({ id, flows }: { id: string; flows: FlowInfoView[] | undefined }) {
+  const { t } = useTranslation();
   const run = useQuery(queries.flowRun(id));
   const cancel = useCancelFlowRun();
   useRefreshOnRunEnd(run.data ? [run.data] : undefined);
@@ -140,8 +140,8 @@ function RunDetail({ id, flows }: { id: string; flows: FlowInfoView[] | undefine
     return (
       <div className="panel mlops-panel empty">
         {run.isError
-          ? `Flow run ${id.slice(0, 8)}: ${describeError(run.error).message}`
-          : `Loading flow run ${id.slice(0, 8)}…`}
+          ? t('flows.runError', { id: id.slice(0, 8), message: describeError(run.error).message })
+          : t('flows.loadingRun', { id: id.slice(0, 8) })}
       </div>
     );
   }
@@ -151,18 +151,20 @@ function RunDetail({ id, flows }: { id: string; flows: FlowInfoView[] | undefine
   );
   const now = Date.now();
   return (
-    <section className="panel mlops-panel" aria-label="Flow run detail">
+    <section className="panel mlops-panel" aria-label={t('flows.detail')}>
       <div className="panel-head">
         <h2>
-          {r.flow} <span className="mono small muted">{r.id.slice(0, 8)}</span>
+          {t(`flows.names.${r.flow}`, { defaultValue: r.flow })}{' '}
+          <span className="mono small muted">{r.id.slice(0, 8)}</span>
         </h2>
         <StateBadge state={r.state} />
       </div>
       {about !== '' && <p className="run-about">{about}</p>}
       <p className="small muted">
-        attempts {r.attempts} · {formatDuration(r.startedAt, r.endedAt, now)}
+        {t('flows.attemptsN', { count: r.attempts })} ·{' '}
+        {formatDuration(r.startedAt, r.endedAt, now)}
         {r.worker ? ` · ${r.worker}` : ''}
-        {r.scheduleId ? ` · schedule ${r.scheduleId}` : ''}
+        {r.scheduleId ? ` · ${t('flows.scheduleId', { id: r.scheduleId })}` : ''}
       </p>
       <p className="small mono">{JSON.stringify(r.parameters)}</p>
       {r.error && (
@@ -180,21 +182,21 @@ function RunDetail({ id, flows }: { id: string; flows: FlowInfoView[] | undefine
               cancel.mutate(r.id);
             }}
           >
-            Cancel flow run
+            {t('flows.cancel')}
           </button>
           {cancel.isError && (
             <span className="form-error">{describeError(cancel.error).message}</span>
           )}
         </div>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="data-table">
           <thead>
             <tr>
-              <th>Task</th>
-              <th>State</th>
-              <th>Attempts</th>
-              <th>Duration</th>
+              <th scope="col">{t('flows.task')}</th>
+              <th scope="col">{t('flows.state')}</th>
+              <th scope="col">{t('flows.attempts')}</th>
+              <th scope="col">{t('flows.duration')}</th>
             </tr>
           </thead>
           <tbody>
@@ -211,10 +213,10 @@ function RunDetail({ id, flows }: { id: string; flows: FlowInfoView[] | undefine
           </tbody>
         </table>
       </div>
-      <h3 className="small muted">Logs</h3>
-      <div className="log-view" role="log">
+      <h3 className="small muted">{t('flows.logs')}</h3>
+      <div className="log-view" role="log" tabIndex={0} aria-label={t('flows.logs')}>
         {r.logs.length === 0
-          ? 'no log lines yet'
+          ? t('flows.noLogs')
           : r.logs.map((l, i) => (
               <div key={i} className={`log-${l.level}`}>
                 {formatClock(l.at)} {l.task ? `[${l.task}] ` : ''}
@@ -227,40 +229,41 @@ function RunDetail({ id, flows }: { id: string; flows: FlowInfoView[] | undefine
 }
 
 function Schedules() {
+  const { t } = useTranslation();
   const schedules = useQuery(queries.schedules());
   const toggle = useSetScheduleEnabled();
   return (
-    <section className="panel mlops-panel" aria-label="Schedules">
+    <section className="panel mlops-panel" aria-label={t('flows.schedules')}>
       <div className="panel-head">
-        <h2>Schedules</h2>
+        <h2>{t('flows.schedules')}</h2>
         {toggle.isError && (
           <span className="form-error">{describeError(toggle.error).message}</span>
         )}
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="data-table">
           <thead>
             <tr>
-              <th>Schedule</th>
-              <th>Flow</th>
-              <th>Cron</th>
-              <th>Time zone</th>
-              <th>Next run (UTC)</th>
-              <th>Enabled</th>
+              <th scope="col">{t('flows.schedule')}</th>
+              <th scope="col">{t('flows.flow')}</th>
+              <th scope="col">{t('flows.cron')}</th>
+              <th scope="col">{t('flows.timezone')}</th>
+              <th scope="col">{t('flows.nextRun')}</th>
+              <th scope="col">{t('flows.enabled')}</th>
             </tr>
           </thead>
           <tbody>
             {(schedules.data ?? []).map((s) => (
               <tr key={s.id} title={s.description}>
                 <td>{s.id}</td>
-                <td>{s.flow}</td>
+                <td>{t(`flows.names.${s.flow}`, { defaultValue: s.flow })}</td>
                 <td className="mono">{s.cron}</td>
                 <td>{s.timezone}</td>
                 <td>{s.nextRunAt === null ? '—' : formatTime(s.nextRunAt)}</td>
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`enable ${s.id}`}
+                    aria-label={t('flows.enable', { id: s.id })}
                     checked={s.enabled}
                     disabled={toggle.isPending}
                     onChange={(e) => {
@@ -278,86 +281,92 @@ function Schedules() {
 }
 
 export function FlowsPage() {
+  const { t } = useTranslation();
   const [flowFilter, setFlowFilter] = useState('');
   const [stateFilter, setStateFilter] = useState<FlowRunState | ''>('');
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const flows = useQuery(queries.flows());
+  // Run states arrive on /ws/flow-runs; the list is polled only while that socket is down.
+  const live = useFlowRunStream();
   const runs = useQuery(
-    queries.flowRuns({
-      ...(flowFilter ? { flow: flowFilter } : {}),
-      ...(stateFilter ? { state: stateFilter } : {}),
-    }),
+    queries.flowRuns(
+      {
+        ...(flowFilter ? { flow: flowFilter } : {}),
+        ...(stateFilter ? { state: stateFilter } : {}),
+      },
+      { poll: live.state !== 'open' },
+    ),
   );
   useRefreshOnRunEnd(runs.data);
   const now = Date.now();
   const messages: BannerMessage[] = queryErrors([
-    ['Flows', flows],
-    ['Flow runs', runs],
+    [t('nav.flows'), flows],
+    [t('flows.runs'), runs],
   ]);
   const list = runs.data ?? [];
   const flowByName = new Map((flows.data ?? []).map((f) => [f.name, f]));
   return (
-    <PageShell tag="flows">
+    <PageShell title={t('nav.flows')}>
       <ErrorBanner messages={messages} />
-      <section className="panel mlops-panel" aria-label="Start a flow">
+      <section className="panel mlops-panel" aria-label={t('flows.start')}>
         <div className="panel-head">
-          <h2>Start a flow</h2>
+          <h2>{t('flows.start')}</h2>
         </div>
         {flows.data && <StartForm flows={flows.data} onStarted={setSelected} />}
       </section>
       <div className="flows-grid">
-        <section className="panel mlops-panel" aria-label="Flow runs">
+        <section className="panel mlops-panel" aria-label={t('flows.runs')}>
           <div className="panel-head">
-            <h2>Flow runs</h2>
+            <h2>
+              {t('flows.runs')} <LiveBadge status={live} />
+            </h2>
             <div className="controls">
               <select
-                aria-label="Filter by flow"
+                aria-label={t('flows.filterFlow')}
                 value={flowFilter}
                 onChange={(e) => {
                   setFlowFilter(e.target.value);
                 }}
               >
-                <option value="">all flows</option>
+                <option value="">{t('flows.allFlows')}</option>
                 {(flows.data ?? []).map((f) => (
                   <option key={f.name} value={f.name}>
-                    {f.name}
+                    {t(`flows.names.${f.name}`, { defaultValue: f.name })}
                   </option>
                 ))}
               </select>
               <select
-                aria-label="Filter by state"
+                aria-label={t('flows.filterState')}
                 value={stateFilter}
                 onChange={(e) => {
                   setStateFilter(e.target.value as FlowRunState | '');
                 }}
               >
-                <option value="">all states</option>
+                <option value="">{t('flows.allStates')}</option>
                 {FLOW_RUN_STATES.map((s) => (
                   <option key={s} value={s}>
-                    {s}
+                    {t(`states.${s}`)}
                   </option>
                 ))}
               </select>
             </div>
           </div>
           {list.length === 0 ? (
-            <p className="empty">
-              {runs.isPending ? 'Loading flow runs…' : 'No flow runs yet; start one above.'}
-            </p>
+            <p className="empty">{runs.isPending ? t('flows.loadingRuns') : t('flows.noRuns')}</p>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="data-table">
                 <thead>
                   <tr>
-                    <th>Flow</th>
-                    <th title="The flow run's parameters, with the flow's defaults filled in">
-                      About
+                    <th scope="col">{t('flows.flow')}</th>
+                    <th scope="col" title={t('flows.aboutTitle')}>
+                      {t('flows.about')}
                     </th>
-                    <th>State</th>
-                    <th>Started (UTC)</th>
-                    <th>Duration</th>
-                    <th>Attempts</th>
-                    <th>Flow run</th>
+                    <th scope="col">{t('flows.state')}</th>
+                    <th scope="col">{t('flows.startedUtc')}</th>
+                    <th scope="col">{t('flows.duration')}</th>
+                    <th scope="col">{t('flows.attempts')}</th>
+                    <th scope="col">{t('flows.flowRun')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -370,8 +379,19 @@ export function FlowsPage() {
                       }}
                     >
                       <td>
-                        {r.flow}
-                        {r.parentId !== null && <span className="muted small"> (child)</span>}
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-pressed={r.id === selected}
+                          onClick={() => {
+                            setSelected(r.id);
+                          }}
+                        >
+                          {t(`flows.names.${r.flow}`, { defaultValue: r.flow })}
+                        </button>
+                        {r.parentId !== null && (
+                          <span className="muted small"> {t('flows.child')}</span>
+                        )}
                       </td>
                       <td className="run-about-cell">
                         {describeFlowRun(r, flowByName.get(r.flow)) || '—'}
@@ -393,9 +413,7 @@ export function FlowsPage() {
         {selected !== undefined ? (
           <RunDetail key={selected} id={selected} flows={flows.data} />
         ) : (
-          <div className="panel mlops-panel empty">
-            Select a flow run to see its tasks and logs.
-          </div>
+          <div className="panel mlops-panel empty">{t('flows.selectRun')}</div>
         )}
       </div>
       <Schedules />

@@ -1,11 +1,14 @@
-// Forecast: the ticker's price chart with the forecast path and its interval, and the prediction card.
+// Forecast: the ticker's price chart with the 20-day forecast path and its 80% and 95% bands, the path as a table, the champion of each horizon, and the prediction card.
 import type { ApiBar as Bar, HorizonValue as Horizon } from '@stockops/api';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   CHART_COLORS,
   ErrorBanner,
+  HorizonChampions,
   PageShell,
+  PathTable,
   PredictionCard,
   PriceChart,
   queryErrors,
@@ -16,7 +19,6 @@ import {
 } from '../components';
 import { navigate, useFirstStart, useLocation, useTickerChoice } from '../hooks';
 import {
-  chartInterval,
   cleanBars,
   formatCount,
   formatDay,
@@ -27,6 +29,8 @@ import {
 } from '../lib';
 
 const NO_BARS: readonly Bar[] = [];
+/** The path drawn and tabled: the longest the server serves (MAX_FORECAST_DAYS). */
+const PATH_DAYS = 20;
 
 function tickerFromSearch(search: string): string | undefined {
   const value = new URLSearchParams(search).get('ticker');
@@ -34,6 +38,7 @@ function tickerFromSearch(search: string): string | undefined {
 }
 
 function Quote({ symbol, bars, hovered }: { symbol: string; bars: readonly Bar[]; hovered?: Bar }) {
+  const { t } = useTranslation();
   const last = bars.at(-1);
   const prev = bars.at(-2);
   const shown = hovered ?? last;
@@ -60,7 +65,11 @@ function Quote({ symbol, bars, hovered }: { symbol: string; bars: readonly Bar[]
       <span className="quote-date">{formatDay(shown.date)}</span>
       {hovered && (
         <span className="quote-ohlc">
-          O {formatPrice(hovered.open)} H {formatPrice(hovered.high)} L {formatPrice(hovered.low)}
+          {t('forecast.ohlc', {
+            open: formatPrice(hovered.open),
+            high: formatPrice(hovered.high),
+            low: formatPrice(hovered.low),
+          })}
         </span>
       )}
     </div>
@@ -68,6 +77,7 @@ function Quote({ symbol, bars, hovered }: { symbol: string; bars: readonly Bar[]
 }
 
 export function ForecastPage() {
+  const { t } = useTranslation();
   const { search } = useLocation();
   const requested = tickerFromSearch(search);
   const [horizon, setHorizon] = useState<Horizon>(1);
@@ -85,18 +95,24 @@ export function ForecastPage() {
     ...queries.prediction(symbol ?? '', horizon),
     enabled: symbol !== undefined,
   });
+  const forecast = useQuery({
+    ...queries.forecast(symbol ?? '', PATH_DAYS),
+    enabled: symbol !== undefined,
+  });
 
   const historyData = history.data;
   const bars = useMemo(() => (historyData ? cleanBars(historyData.bars) : NO_BARS), [historyData]);
   const predictionData = prediction.data;
-  const predictionBand = predictionData ? chartInterval(predictionData.interval) : undefined;
+  const forecastData = forecast.data;
+  const levels = new Set(forecastData?.path.flatMap((p) => p.interval.map((i) => i.level)));
   // While the first start trains, "no champion yet" is expected, not an error to show.
   const waitingForModel = preparing && prediction.isError;
+  const waitingForPath = preparing && forecast.isError;
   const predictionState: PredictionState =
     symbol === undefined
       ? { status: 'idle' }
       : waitingForModel
-        ? { status: 'loading', note: 'Training the first model…' }
+        ? { status: 'loading', note: t('forecast.trainingFirst') }
         : prediction.isError
           ? { status: 'error', error: prediction.error }
           : predictionData
@@ -107,23 +123,23 @@ export function ForecastPage() {
     if (list?.length === 0 && !preparing) {
       return [
         {
-          source: 'Tickers',
+          source: t('common.tickers'),
           code: 'NO_TICKERS',
-          message: 'The server has no tickers yet; load price data and train a model first.',
+          message: t('forecast.noTickers'),
         },
       ];
     }
     if (requested !== undefined && unknown) {
       return [
         {
-          source: 'Address bar',
+          source: t('forecast.addressBar'),
           code: 'UNKNOWN_TICKER',
-          message: `"${requested}" is not a ticker this server knows; showing ${symbol ?? 'none'}.`,
+          message: t('forecast.unknownRequested', { requested, shown: symbol ?? '—' }),
         },
       ];
     }
     return [];
-  }, [list, requested, unknown, symbol, preparing]);
+  }, [list, requested, unknown, symbol, preparing, t]);
 
   const onTickerChange = useCallback((next: string) => {
     setHovered(undefined);
@@ -136,87 +152,101 @@ export function ForecastPage() {
   const messages = [
     ...notices,
     ...queryErrors([
-      ['Tickers', tickers],
-      ['Price history', history],
-      ['Forecast', waitingForModel ? { error: undefined } : prediction],
+      [t('common.tickers'), tickers],
+      [t('forecast.priceHistory'), history],
+      [t('nav.forecast'), waitingForModel ? { error: undefined } : prediction],
+      [t('forecast.path'), waitingForPath ? { error: undefined } : forecast],
     ]),
   ];
   const chartLoading = tickers.isPending || (symbol !== undefined && history.isPending);
 
   return (
     <PageShell
-      tag="forecast viewer"
+      title={t('nav.forecast')}
       actions={<TickerSelect value={symbol} onChange={onTickerChange} testId="ticker-select" />}
     >
       <ErrorBanner messages={messages} />
 
-      <main className="layout">
-        <section className="panel chart-panel" aria-label="Price history">
+      <div className="layout">
+        <section className="panel chart-panel" aria-label={t('forecast.priceHistory')}>
           <div className="chart-head">
             <Quote symbol={symbol ?? '—'} bars={bars} hovered={hovered} />
             <RangeButtons value={range} onChange={setRange} />
           </div>
           <div className="chart-frame">
-            <PriceChart
-              bars={bars}
-              prediction={predictionData}
-              range={range}
-              onHover={setHovered}
-            />
+            <PriceChart bars={bars} forecast={forecastData} range={range} onHover={setHovered} />
             {chartLoading ? (
               <div className="chart-overlay" role="status">
-                <span className="spinner" aria-hidden="true" /> Loading prices…
+                <span className="spinner" aria-hidden="true" /> {t('forecast.loadingPrices')}
               </div>
             ) : (
               bars.length === 0 && (
                 <div className="chart-overlay" role="status">
                   {preparing ? (
                     <>
-                      <span className="spinner" aria-hidden="true" /> First start: loading the
-                      sample prices and training the first model…
+                      <span className="spinner" aria-hidden="true" /> {t('forecast.firstStart')}
                     </>
                   ) : (
-                    'No price history to show.'
+                    t('forecast.noHistory')
                   )}
                 </div>
               )
             )}
           </div>
           <div className="chart-foot">
-            <ul className="legend" aria-label="Legend">
+            <ul className="legend" aria-label={t('forecast.legend')}>
               <li>
-                <span className="swatch" style={{ background: CHART_COLORS.close }} /> Close
+                <span className="swatch" style={{ background: CHART_COLORS.close }} />{' '}
+                {t('forecast.close')}
               </li>
-              {predictionData && (
+              {forecastData && (
                 <li>
                   <span className="swatch dashed" style={{ borderColor: CHART_COLORS.forecast }} />{' '}
-                  Forecast ({predictionData.horizon}d)
+                  {t('forecast.pathLine', { days: forecastData.days })}
                 </li>
               )}
-              {predictionBand && (
+              {levels.has(0.8) && (
                 <li>
-                  <span
-                    className="swatch dashed thin"
-                    style={{ borderColor: CHART_COLORS.interval }}
-                  />{' '}
-                  {Math.round(predictionBand.level * 100)}% interval
+                  <span className="swatch band" style={{ background: CHART_COLORS.band80 }} />{' '}
+                  {t('forecast.intervalLegend', { level: 80 })}
+                </li>
+              )}
+              {levels.has(0.95) && (
+                <li>
+                  <span className="swatch band" style={{ background: CHART_COLORS.band95 }} />{' '}
+                  {t('forecast.intervalLegend', { level: 95 })}
                 </li>
               )}
             </ul>
             {selected && (
               <span className="data-span">
-                {formatCount(selected.rows)} daily bars · {selected.firstDate} → {selected.lastDate}
+                {t('forecast.span', {
+                  rows: formatCount(selected.rows),
+                  count: selected.rows,
+                  from: selected.firstDate,
+                  to: selected.lastDate,
+                })}
               </span>
             )}
           </div>
         </section>
 
         <PredictionCard state={predictionState} horizon={horizon} onHorizonChange={setHorizon} />
-      </main>
 
-      <footer className="footer">
-        Forecasts are statistical estimates from past prices, not investment advice.
-      </footer>
+        {symbol !== undefined && forecastData && (
+          <section className="panel path-panel" aria-label={t('forecast.path')}>
+            <div className="path-section">
+              <h2 className="card-title">{t('forecast.nextDays', { count: forecastData.days })}</h2>
+              <p className="note path-note">{t('forecast.pathNote')}</p>
+              <PathTable forecast={forecastData} />
+            </div>
+            <div className="path-section">
+              <h2 className="card-title">{t('forecast.championPerHorizon')}</h2>
+              <HorizonChampions symbol={symbol} forecast={forecastData} />
+            </div>
+          </section>
+        )}
+      </div>
     </PageShell>
   );
 }

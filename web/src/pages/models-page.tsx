@@ -1,6 +1,7 @@
 // Models: registered versions with aliases and gate decisions, the alias audit log, manual promote and rollback.
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiKeyField, ErrorBanner, ExternalLink, PageShell, queryErrors } from '../components';
 import { useSetChampion } from '../hooks';
 import {
@@ -11,7 +12,6 @@ import {
   formatTime,
   mlflowRunUrl,
   mlflowVersionUrl,
-  plural,
   queries,
 } from '../lib';
 
@@ -27,6 +27,7 @@ function PromoteForm({
   versions: number[];
   champion: number | undefined;
 }) {
+  const { t } = useTranslation();
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [reason, setReason] = useState('');
   const promote = useSetChampion(name);
@@ -50,19 +51,23 @@ function PromoteForm({
     : promote.isSuccess
       ? {
           kind: 'ok',
-          text: `champion moved v${promote.data.fromVersion ?? '—'} → v${promote.data.toVersion}`,
+          text: t('models.moved', {
+            from: promote.data.fromVersion ?? '—',
+            to: promote.data.toVersion,
+          }),
         }
       : undefined;
   return (
     <form
       className="promote-form"
+      aria-label={t('models.moveByHand')}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
       }}
     >
       <label>
-        <span>Version</span>
+        <span>{t('models.version')}</span>
         <select
           data-testid="promote-version"
           value={target ?? ''}
@@ -72,20 +77,21 @@ function PromoteForm({
         >
           {versions.map((v) => (
             <option key={v} value={v}>
-              v{v}
-              {v === champion ? ' (champion)' : ''}
+              {v === champion
+                ? t('models.versionChampion', { v })
+                : t('models.versionShort', { v })}
             </option>
           ))}
         </select>
       </label>
       <label className="grow">
-        <span>Reason (goes to the audit log)</span>
+        <span>{t('models.reason')}</span>
         <input
           data-testid="promote-reason"
           value={reason}
           required
           maxLength={500}
-          placeholder="e.g. roll back: v3 drifted on live data"
+          placeholder={t('models.reasonPlaceholder')}
           onChange={(e) => {
             setReason(e.target.value);
           }}
@@ -98,12 +104,11 @@ function PromoteForm({
         disabled={
           promote.isPending || reason.trim() === '' || target === undefined || alreadyChampion
         }
-        title={alreadyChampion ? `v${target} is already champion` : undefined}
+        title={alreadyChampion ? t('models.alreadyTitle', { v: target }) : undefined}
       >
         {target !== undefined && champion !== undefined && target < champion
-          ? 'Roll back'
-          : 'Promote'}{' '}
-        to champion
+          ? t('models.rollBack')
+          : t('models.promote')}
       </button>
       {status && (
         <span className={status.kind === 'error' ? 'form-error' : 'form-ok'} role="status">
@@ -112,7 +117,7 @@ function PromoteForm({
       )}
       {!status && alreadyChampion && (
         <span className="hint" data-testid="promote-hint">
-          v{target} is already champion; pick another version to promote or roll back to.
+          {t('models.alreadyHint', { v: target })}
         </span>
       )}
     </form>
@@ -120,6 +125,7 @@ function PromoteForm({
 }
 
 export function ModelsPage() {
+  const { t: tr } = useTranslation();
   const [picked, setPicked] = useState<string | undefined>(undefined);
   const models = useQuery(queries.models());
   const tracking = useQuery(queries.health());
@@ -138,16 +144,16 @@ export function ModelsPage() {
   const t = tracking.data?.tracking;
 
   const messages = queryErrors([
-    ['Models', models],
-    ['Audit log', history],
+    [tr('nav.models'), models],
+    [tr('models.auditLog'), history],
   ]);
 
   return (
     <PageShell
-      tag="model registry"
+      title={tr('nav.models')}
       actions={
         <label className="ticker-picker">
-          <span className="ticker-label">Model</span>
+          <span className="ticker-label">{tr('common.model')}</span>
           <select
             data-testid="model-select"
             value={name ?? ''}
@@ -166,39 +172,40 @@ export function ModelsPage() {
     >
       <ErrorBanner messages={messages} />
       {list && list.length === 0 && (
-        <div className="panel mlops-panel empty">No registered models yet; train one first.</div>
+        <div className="panel mlops-panel empty">{tr('models.none')}</div>
       )}
       {model && (
         <>
-          <section className="panel mlops-panel" aria-label="Versions">
+          <section className="panel mlops-panel" aria-label={tr('models.versions')}>
             <div className="panel-head">
               <h2>
                 {model.name}{' '}
                 <span className="muted">
-                  · {plural(versions.length, 'version')} · backend {t?.backend ?? '…'}
+                  · {tr('models.versionCount', { count: versions.length })} ·{' '}
+                  {tr('experiments.backend', { backend: t?.backend ?? '…' })}
                 </span>
               </h2>
               <div className="alias-summary">
                 {Object.entries(model.aliases).map(([a, v]) => (
                   <span key={a} className={`alias alias-${a}`}>
-                    {a} → v{v}
+                    {tr('models.aliasAt', { alias: tr(`aliases.${a}`, { defaultValue: a }), v })}
                   </span>
                 ))}
               </div>
             </div>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="data-table" data-testid="versions-table">
                 <thead>
                   <tr>
-                    <th scope="col">Version</th>
-                    <th scope="col">Aliases</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Registered (UTC)</th>
-                    <th scope="col">RMSE</th>
-                    <th scope="col">RMSE naive</th>
-                    <th scope="col">Skill</th>
-                    <th scope="col">Gate decision</th>
-                    <th scope="col">Run</th>
+                    <th scope="col">{tr('models.version')}</th>
+                    <th scope="col">{tr('models.aliases')}</th>
+                    <th scope="col">{tr('models.kind')}</th>
+                    <th scope="col">{tr('models.registered')}</th>
+                    <th scope="col">{tr('experiments.columns.rmse')}</th>
+                    <th scope="col">{tr('experiments.columns.rmse_naive')}</th>
+                    <th scope="col">{tr('experiments.columns.skill')}</th>
+                    <th scope="col">{tr('experiments.gate')}</th>
+                    <th scope="col">{tr('experiments.run')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -210,17 +217,21 @@ export function ModelsPage() {
                         <td className="mono">
                           v{v.version}{' '}
                           <ExternalLink href={mlflowVersionUrl(t, v.name, v.version)}>
-                            MLflow
+                            {tr('common.mlflow')}
                           </ExternalLink>
                         </td>
                         <td>
                           {v.aliases.map((a) => (
                             <span key={a} className={`alias alias-${a}`}>
-                              {a}
+                              {tr(`aliases.${a}`, { defaultValue: a })}
                             </span>
                           ))}
                         </td>
-                        <td>{v.tags.kind ?? '—'}</td>
+                        <td>
+                          {v.tags.kind === undefined
+                            ? '—'
+                            : tr(`models.kinds.${v.tags.kind}`, { defaultValue: v.tags.kind })}
+                        </td>
                         <td>{formatTime(v.createdAt)}</td>
                         <td>{formatMetric(Number(v.tags.rmse))}</td>
                         <td>{formatMetric(Number(v.tags.rmse_naive))}</td>
@@ -230,7 +241,11 @@ export function ModelsPage() {
                         </td>
                         <td className="mono">
                           {v.runId.slice(0, 8)}{' '}
-                          {run && <ExternalLink href={mlflowRunUrl(t, run)}>MLflow</ExternalLink>}
+                          {run && (
+                            <ExternalLink href={mlflowRunUrl(t, run)}>
+                              {tr('common.mlflow')}
+                            </ExternalLink>
+                          )}
                         </td>
                       </tr>
                     );
@@ -240,12 +255,10 @@ export function ModelsPage() {
             </div>
           </section>
 
-          <section className="panel mlops-panel" aria-label="Promote or roll back">
+          <section className="panel mlops-panel" aria-label={tr('models.promoteOrRollBack')}>
             <div className="panel-head">
-              <h2>Move champion by hand</h2>
-              <span className="hint">
-                Serving resolves champion on every request, so the move applies at once.
-              </span>
+              <h2>{tr('models.moveByHand')}</h2>
+              <span className="hint">{tr('models.moveHint')}</span>
             </div>
             <PromoteForm
               key={model.name}
@@ -255,25 +268,23 @@ export function ModelsPage() {
             />
           </section>
 
-          <section className="panel mlops-panel" aria-label="Alias audit log">
+          <section className="panel mlops-panel" aria-label={tr('models.auditLog')}>
             <div className="panel-head">
-              <h2>Alias audit log</h2>
-              <span className="hint">
-                Every alias move: when, who, why and the numbers behind it.
-              </span>
+              <h2>{tr('models.auditLog')}</h2>
+              <span className="hint">{tr('models.auditHint')}</span>
             </div>
-            {history.data?.length === 0 && <div className="empty">No alias moves recorded.</div>}
+            {history.data?.length === 0 && <div className="empty">{tr('models.noMoves')}</div>}
             {history.data && history.data.length > 0 && (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table className="data-table" data-testid="audit-table">
                   <thead>
                     <tr>
-                      <th scope="col">When (UTC)</th>
-                      <th scope="col">Alias</th>
-                      <th scope="col">Move</th>
-                      <th scope="col">Actor</th>
-                      <th scope="col">Reason</th>
-                      <th scope="col">Metrics</th>
+                      <th scope="col">{tr('models.when')}</th>
+                      <th scope="col">{tr('models.alias')}</th>
+                      <th scope="col">{tr('models.move')}</th>
+                      <th scope="col">{tr('models.actor')}</th>
+                      <th scope="col">{tr('models.reasonCol')}</th>
+                      <th scope="col">{tr('models.metrics')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -281,7 +292,9 @@ export function ModelsPage() {
                       <tr key={e.id}>
                         <td>{formatTime(e.at)}</td>
                         <td>
-                          <span className={`alias alias-${e.alias}`}>{e.alias}</span>
+                          <span className={`alias alias-${e.alias}`}>
+                            {tr(`aliases.${e.alias}`, { defaultValue: e.alias })}
+                          </span>
                         </td>
                         <td className="mono">
                           {e.fromVersion === null ? '—' : `v${e.fromVersion}`} →{' '}

@@ -1,25 +1,31 @@
 // The page for a path no page has: says so and links to the pages there are.
+import { Trans, useTranslation } from 'react-i18next';
 import { AppLink, PageShell } from '../components';
 import { useLocation } from '../hooks';
 import { NAV_PAGES } from '../lib';
 
 export function NotFoundPage() {
   const { pathname } = useLocation();
+  const { t } = useTranslation();
   return (
-    <PageShell tag="not found">
-      <main className="panel mlops-panel not-found" data-testid="not-found">
-        <h1>Page not found</h1>
+    <PageShell title={t('notFound.title')}>
+      <section className="panel mlops-panel not-found" data-testid="not-found">
+        <h1>{t('notFound.title')}</h1>
         <p className="muted">
-          There is no page at <code className="mono">{pathname}</code>. The pages are:
+          <Trans
+            i18nKey="notFound.text"
+            values={{ path: pathname }}
+            components={{ code: <code className="mono" /> }}
+          />
         </p>
         <ul className="not-found-links">
           {NAV_PAGES.map((p) => (
             <li key={p.path}>
-              <AppLink to={p.path}>{p.label}</AppLink>
+              <AppLink to={p.path}>{t(p.labelKey)}</AppLink>
             </li>
           ))}
         </ul>
-      </main>
+      </section>
     </PageShell>
   );
 }
