@@ -49,14 +49,26 @@ describe('GitHub Actions', () => {
 describe('hooks and the Makefile', () => {
   const pkg = JSON.parse(read('package.json')) as {
     scripts: Record<string, string>;
-    'simple-git-hooks': Record<string, string>;
     'lint-staged': Record<string, string[]>;
   };
   it('formats and lints staged files before a commit, installed by npm install outside CI', () => {
-    expect(pkg['simple-git-hooks']['pre-commit']).toMatch(/lint-staged/);
+    expect(read('.husky/pre-commit')).toMatch(/lint-staged/);
     expect(Object.values(pkg['lint-staged']).flat().join(' ')).toMatch(/prettier --write/);
     expect(pkg.scripts.prepare).toMatch(/install-hooks\.mjs/);
     expect(read('scripts/install-hooks.mjs')).toMatch(/process\.env\.CI/);
+  });
+  it('installs no hook from a dependency of its own accord (npm ci in a shared clone stays hook-free)', () => {
+    // simple-git-hooks' postinstall writes .git/hooks whatever CI says; husky only acts when install-hooks.mjs
+    // calls it. Every installed package with an install script is listed here and none of them touches git.
+    const lock = JSON.parse(read('package-lock.json')) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, p]) => p.hasInstallScript)
+      .map(([path]) => path.replace(/^.*node_modules\//, ''));
+    expect(withScripts).not.toContain('simple-git-hooks');
+    expect(withScripts).not.toContain('husky');
+    expect(withScripts.filter((n) => /hook/i.test(n))).toEqual([]);
   });
   it("keeps the original system's make targets, each one line delegating to npm or compose", () => {
     const out = execFileSync('make', ['-n', 'up', 'down', 'train', 'workflow', 'test'], {
