@@ -30,7 +30,9 @@ try {
   process.chdir(root);
   const { default: husky } = await import('husky');
   const message = husky('.husky');
-  if (message) console.error(`stockops: the pre-commit hook was not installed (${message})`);
+  if (message) {
+    console.error(`stockops: the pre-commit hook was not installed (${message})`);
+  }
 } catch (err) {
   // A hook that cannot be installed (read-only .git, say) must not fail the install.
   console.error(`stockops: the pre-commit hook was not installed (${String(err)})`);
