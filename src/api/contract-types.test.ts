@@ -1,6 +1,8 @@
 // The wire shapes of src/api and the domain records they carry cannot drift: checked by the compiler (tsc runs this file).
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
+  AlertRecord,
+  PromotionApproval,
   AliasEvent,
   Bar,
   BusEvent,
@@ -12,14 +14,21 @@ import type {
   ForecastLogRow,
   MetricPoint as CoreMetricPoint,
   ModelVersion,
+  MonitoringReport,
+  MonitoringReportSummary,
   QuarantineEntry as CoreQuarantineEntry,
   Recipe,
   RegisteredModel,
+  RetrainDecisionRecord,
+  RetrainPolicySettings,
   TaskRunRecord,
   TickerSummary as CoreTickerSummary,
   TrackedRun,
+  DatasetInput,
 } from '../core/index.js';
 import type {
+  Alert,
+  Approval,
   AliasEventInfo,
   ApiBar,
   ColumnDriftResult,
@@ -31,13 +40,18 @@ import type {
   LiveEvent,
   MetricPoint,
   ModelVersionInfo,
+  MonitoringReportSummaryView,
+  MonitoringReportView,
   QuarantineEntry,
   RecipeView,
   RegisteredModelInfo,
+  RetrainDecisionView,
+  RetrainPolicy,
   Run,
   ServedPrediction,
   TaskRun,
   TickerSummary,
+  VersionDataset,
 } from './index.js';
 import type { FlowRunRecord } from '../core/index.js';
 
@@ -48,7 +62,8 @@ describe('the HTTP contract', () => {
     expectTypeOf<QuarantineEntry>().toEqualTypeOf<CoreQuarantineEntry>();
     expectTypeOf<Run>().toEqualTypeOf<TrackedRun>();
     expectTypeOf<MetricPoint>().toEqualTypeOf<CoreMetricPoint>();
-    expectTypeOf<ModelVersionInfo>().toEqualTypeOf<ModelVersion>();
+    expectTypeOf<Omit<ModelVersionInfo, 'dataset'>>().toEqualTypeOf<ModelVersion>();
+    expectTypeOf<Omit<VersionDataset, 'etlRunId'>>().toEqualTypeOf<Omit<DatasetInput, 'name'>>();
     expectTypeOf<Omit<RegisteredModelInfo, 'versions'>>().toEqualTypeOf<RegisteredModel>();
     expectTypeOf<AliasEventInfo>().toEqualTypeOf<AliasEvent>();
     expectTypeOf<EtlRun>().toEqualTypeOf<EtlRunRecord>();
@@ -58,6 +73,12 @@ describe('the HTTP contract', () => {
     expectTypeOf<RecipeView>().toEqualTypeOf<Recipe>();
     expectTypeOf<ColumnDriftResult>().toEqualTypeOf<ColumnDriftJson>();
     expectTypeOf<DatasetDriftResult>().toEqualTypeOf<DatasetDriftJson>();
+    expectTypeOf<MonitoringReportSummaryView>().toEqualTypeOf<MonitoringReportSummary>();
+    expectTypeOf<MonitoringReportView>().toEqualTypeOf<MonitoringReport>();
+    expectTypeOf<RetrainDecisionView>().toEqualTypeOf<RetrainDecisionRecord>();
+    expectTypeOf<RetrainPolicy>().toEqualTypeOf<RetrainPolicySettings>();
+    expectTypeOf<Alert>().toEqualTypeOf<AlertRecord>();
+    expectTypeOf<Approval>().toEqualTypeOf<PromotionApproval>();
   });
 
   it('streams the events of the bus field for field', () => {

@@ -29,10 +29,30 @@ import {
 import {
   AliasEventSchema,
   AliasMoveSchema,
+  ChampionAtQuery,
+  ChampionAtSchema,
   ModelParams,
   RegisteredModelSchema,
   SetChampionSchema,
 } from './models.js';
+import {
+  AlertAckSchema,
+  AlertParams,
+  AlertSchema,
+  AlertsQuery,
+  ApprovalDecisionSchema,
+  ApprovalParams,
+  ApprovalSchema,
+  ApprovalsQuery,
+  DecisionsQuery,
+  MonitoringReportSchema,
+  MonitoringReportSummarySchema,
+  ReportParams,
+  ReportsQuery,
+  RetrainDecisionSchema,
+  RetrainPolicyPatchSchema,
+  RetrainPolicyViewSchema,
+} from './monitoring.js';
 import { OverviewSchema } from './overview.js';
 import {
   BatchPredictRequestSchema,
@@ -217,7 +237,8 @@ export const endpoints = {
   // registry
   models: endpoint('GET', '/api/models', {
     tags: ['registry'],
-    description: 'Registered models with their versions and aliases.',
+    description:
+      'Registered models with their versions and aliases; each version with the data set it was trained on (digest, date range, ETL run).',
     response: { 200: Type.Array(RegisteredModelSchema) },
   }),
   modelHistory: endpoint('GET', '/api/models/:name/history', {
@@ -225,6 +246,14 @@ export const endpoints = {
     description: 'Alias moves of a registered model, newest first: who, why and the numbers.',
     params: ModelParams,
     response: { 200: Type.Array(AliasEventSchema), ...errorResponses(400) },
+  }),
+  championAt: endpoint('GET', '/api/models/:name/champion-at', {
+    tags: ['registry'],
+    description:
+      'Which version was serving (`champion`) at a past time, from the alias audit log; null before the first champion move.',
+    params: ModelParams,
+    querystring: ChampionAtQuery,
+    response: { 200: ChampionAtSchema, ...errorResponses(400, 404) },
   }),
   setChampion: endpoint('POST', '/api/models/:name/aliases/champion', {
     tags: ['registry'],
@@ -343,6 +372,97 @@ export const endpoints = {
     body: RecipeRunRequestSchema,
     response: { 202: RecipeRunsStartedSchema, ...errorResponses(400, 401, 404) },
   }),
+
+  // monitoring
+  monitoringReports: endpoint('GET', '/api/monitoring/reports', {
+    tags: ['monitoring'],
+    description:
+      'Monitoring reports, newest first: one per monitor run and served model, with its window (bar dates) and the drift verdicts of features, return and predictions.',
+    querystring: ReportsQuery,
+    response: { 200: Type.Array(MonitoringReportSummarySchema), ...errorResponses(400) },
+  }),
+  monitoringReport: endpoint('GET', '/api/monitoring/reports/:id', {
+    tags: ['monitoring'],
+    description:
+      "One report whole: every feature's test, statistic, threshold and verdict (or not enough data), reference vs current histograms, the reference it compared with.",
+    params: ReportParams,
+    response: { 200: MonitoringReportSchema, ...errorResponses(400, 404) },
+  }),
+  retrainDecisions: endpoint('GET', '/api/retrain-decisions', {
+    tags: ['monitoring'],
+    description:
+      'Every decision of the retrain policy, newest first, retrain or not, suppressed or not: the rule that fired, what suppressed it, the numbers, the train run it started.',
+    querystring: DecisionsQuery,
+    response: { 200: Type.Array(RetrainDecisionSchema), ...errorResponses(400) },
+  }),
+  retrainPolicy: endpoint('GET', '/api/retrain-policy', {
+    tags: ['monitoring'],
+    description: 'The retrain policy in force: stored by PUT, else from the environment.',
+    response: { 200: RetrainPolicyViewSchema },
+  }),
+  putRetrainPolicy: endpoint('PUT', '/api/retrain-policy', {
+    tags: ['monitoring'],
+    security: NEEDS_API_KEY,
+    description:
+      'Stores the retrain policy: the settings given replace those in force, the rest keep their value. Saving resumes a policy stopped for a model by failed retrains.',
+    body: RetrainPolicyPatchSchema,
+    response: { 200: RetrainPolicyViewSchema, ...errorResponses(400, 401) },
+  }),
+  approvals: endpoint('GET', '/api/approvals', {
+    tags: ['monitoring'],
+    description:
+      "Retrains' promotions held for a person (the retrain policy's approval step), newest first, with what came of each.",
+    querystring: ApprovalsQuery,
+    response: { 200: Type.Array(ApprovalSchema), ...errorResponses(400) },
+  }),
+  approve: endpoint(
+    'POST',
+    '/api/approvals/:id/approve',
+    {
+      tags: ['monitoring'],
+      security: NEEDS_API_KEY,
+      description:
+        'Approves a held promotion: the gate runs again against the champion of now and moves it if the version still beats naive and the champion; recorded in the alias log.',
+      params: ApprovalParams,
+      body: ApprovalDecisionSchema,
+      response: { 200: ApprovalSchema, ...errorResponses(400, 401, 404, 409) },
+    },
+    { emptyBody: {} },
+  ),
+  reject: endpoint(
+    'POST',
+    '/api/approvals/:id/reject',
+    {
+      tags: ['monitoring'],
+      security: NEEDS_API_KEY,
+      description: 'Rejects a held promotion: the champion stays; recorded in the alias log.',
+      params: ApprovalParams,
+      body: ApprovalDecisionSchema,
+      response: { 200: ApprovalSchema, ...errorResponses(400, 401, 404, 409) },
+    },
+    { emptyBody: {} },
+  ),
+  alerts: endpoint('GET', '/api/alerts', {
+    tags: ['monitoring'],
+    description:
+      'Alerts, newest first: persistent drift, accuracy decay, coverage break, flow failures in a row, stale data, quarantine spikes, a stopped retrain policy. One open alert per condition; resolved when it ends.',
+    querystring: AlertsQuery,
+    response: { 200: Type.Array(AlertSchema), ...errorResponses(400) },
+  }),
+  ackAlert: endpoint(
+    'POST',
+    '/api/alerts/:id/ack',
+    {
+      tags: ['monitoring'],
+      security: NEEDS_API_KEY,
+      description:
+        'Acknowledges an open alert: it stays open, marked as seen by `by` (default "api"), until its condition ends.',
+      params: AlertParams,
+      body: AlertAckSchema,
+      response: { 200: AlertSchema, ...errorResponses(400, 401, 404, 409) },
+    },
+    { emptyBody: {} },
+  ),
 } as const;
 
 export type Endpoints = typeof endpoints;

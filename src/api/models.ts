@@ -2,6 +2,24 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, ModelName } from './primitives.js';
 
+export const VersionDatasetSchema = Type.Object(
+  {
+    digest: Type.String({
+      description: 'sha256 of the Parquet snapshot of the bars it trained on',
+    }),
+    source: Type.String({ description: 'URI of that snapshot' }),
+    from: Type.String({ description: 'First bar date' }),
+    to: Type.String({ description: 'Last bar date' }),
+    rows: Type.Integer({ description: 'Bars' }),
+    etlRunId: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The ETL run that last loaded the ticker before training (GET /api/etl/runs/{id}); null when its bars came from imports only',
+    }),
+  },
+  { description: 'The data set a version was trained on' },
+);
+export type VersionDataset = Static<typeof VersionDatasetSchema>;
+
 export const ModelVersionSchema = Type.Object({
   name: Type.String(),
   version: Type.Integer(),
@@ -10,6 +28,9 @@ export const ModelVersionSchema = Type.Object({
   createdAt: EpochMs,
   tags: Type.Record(Type.String(), Type.String()),
   aliases: Type.Array(Type.String()),
+  dataset: Type.Union([VersionDatasetSchema, Type.Null()], {
+    description: "The data set of the version's run; null when the run records none",
+  }),
 });
 export type ModelVersionInfo = Static<typeof ModelVersionSchema>;
 
@@ -53,3 +74,31 @@ export const AliasMoveSchema = Type.Object({
   toVersion: Type.Integer(),
 });
 export type AliasMove = Static<typeof AliasMoveSchema>;
+
+export const ChampionAtQuery = Type.Object(
+  {
+    time: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      description:
+        'Milliseconds since the epoch, or an ISO 8601 date (its end, UTC) or date-time: 1700000000000, 2024-03-01, 2024-03-01T14:30:00Z',
+      examples: ['2024-03-01T14:30:00Z'],
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const ChampionAtSchema = Type.Object({
+  name: Type.String(),
+  time: EpochMs,
+  version: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The version serving at that time; null before the first champion move',
+  }),
+  kind: Type.Union([Type.String(), Type.Null()], { description: "The version's model kind" }),
+  since: Type.Union([EpochMs, Type.Null()], { description: 'When champion moved to it' }),
+  move: Type.Union([AliasEventSchema, Type.Null()], {
+    description: 'The alias-log record of that move: who, why, the numbers',
+  }),
+  note: Type.String(),
+});
+export type ChampionAt = Static<typeof ChampionAtSchema>;

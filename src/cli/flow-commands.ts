@@ -13,6 +13,7 @@ import { loadConfig } from '../config/index.js';
 import { FlowRunNotFoundError, type FlowRunState, type ScheduleRecord } from '../core/index.js';
 import { openRuntime, type Runtime } from '../runtime/index.js';
 import { runCommand } from './backend.js';
+import { serveMetrics } from './metrics-server.js';
 import { parseIntIn } from './options.js';
 
 interface JsonOpt {
@@ -75,6 +76,14 @@ async function localRun(rt: Runtime, id: string): Promise<FlowRunDetailView> {
 }
 
 const httpRun = (api: ApiClient, id: string) => api.call(endpoints.flowRun, { params: { id } });
+
+function parseMetricsPort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new InvalidArgumentError(`expected a port number (0-65535), got "${v}"`);
+  }
+  return n;
+}
 
 export function registerFlowCommands(
   program: Command,
@@ -288,16 +297,23 @@ export function registerFlowCommands(
       'Take flow jobs from BullMQ (REDIS_URL) until SIGTERM; needs DATABASE_URL=postgres://... shared with the API.',
     )
     .option('--concurrency <n>', 'jobs run at once', parseConcurrency, 1)
-    .action(async (opts: { concurrency: number }) => {
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on HOST:port/metrics (0: any free port); default STOCKOPS_METRICS_PORT, else none',
+      parseMetricsPort,
+    )
+    .action(async (opts: { concurrency: number; metricsPort?: number }) => {
       const config = loadConfig();
       const rt = await openRuntime(config, 'worker', { concurrency: opts.concurrency });
+      const port = opts.metricsPort ?? config.metricsPort;
+      const exporter = port === null ? null : await serveMetrics(rt.metrics, config.host, port);
       process.stdout.write(
-        `stockops worker ${rt.flows.workerId} taking jobs (concurrency ${opts.concurrency}, lease ${rt.flows.leaseMs} ms)\n`,
+        `stockops worker ${rt.flows.workerId} taking jobs (concurrency ${opts.concurrency}, lease ${rt.flows.leaseMs} ms)${exporter ? `, metrics on ${exporter.url}` : ''}\n`,
       );
       const shutdown = (signal: string) => {
         // Graceful: BullMQ's worker.close() lets the active jobs finish before the connections close.
         process.stderr.write(`stockops worker: ${signal}, finishing the current job\n`);
-        rt.close().then(
+        Promise.all([rt.close(), exporter?.close()]).then(
           () => process.exit(0),
           () => process.exit(1),
         );

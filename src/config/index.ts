@@ -1,7 +1,13 @@
 // Typed configuration from the environment, validated once at start.
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError } from '../core/index.js';
+import {
+  ConfigError,
+  type AlertSettings,
+  type MonitoringSettings,
+  type RetrainPolicySettings,
+} from '../core/index.js';
+import { alertsFrom, monitoringFrom, retrainPolicyFrom } from './monitoring.js';
 
 export interface Config {
   /** @defaultValue 8000 */
@@ -53,6 +59,14 @@ export interface Config {
   clickhouseUrl: string | null;
   /** Where the ETL fetches bars (PRICE_SOURCE_URL): `yahoo://`, or `file://DIR` of recorded chart() responses. @defaultValue 'yahoo://' */
   priceSourceUrl: string;
+  /** The monitor's window and the drift thresholds new versions record (STOCKOPS_MONITOR_*, STOCKOPS_DRIFT_*). */
+  monitoring: MonitoringSettings;
+  /** The retrain policy until one is stored by PUT /api/retrain-policy (STOCKOPS_RETRAIN_*). */
+  retrainPolicy: RetrainPolicySettings;
+  /** Thresholds of the alert rules (STOCKOPS_ALERT_*). */
+  alerts: AlertSettings;
+  /** Where `stockops worker` serves Prometheus metrics (STOCKOPS_METRICS_PORT; 0: any free port); null: none. */
+  metricsPort: number | null;
   /**
    * This process in events, logs, metrics and the `x-stockops-instance` header (STOCKOPS_INSTANCE).
    * @defaultValue `${hostname()}-${process.pid}`
@@ -180,6 +194,12 @@ export function loadConfig(env: Env = process.env): Config {
     promotion: promotionFrom(env),
     clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL) ?? null,
     priceSourceUrl: nonEmpty(env.PRICE_SOURCE_URL) ?? 'yahoo://',
+    monitoring: monitoringFrom(env),
+    retrainPolicy: retrainPolicyFrom(env),
+    alerts: alertsFrom(env),
+    metricsPort: nonEmpty(env.STOCKOPS_METRICS_PORT)
+      ? intFrom(env, 'STOCKOPS_METRICS_PORT', 0, 0, 65535)
+      : null,
     instanceId: nonEmpty(env.STOCKOPS_INSTANCE) ?? `${hostname()}-${process.pid}`,
     events: eventsFrom(env),
     grafanaUrl: grafanaFrom(env),

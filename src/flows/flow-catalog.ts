@@ -3,7 +3,14 @@
 import { FlowCatalogError, type JobHandler, type ScheduleRecord } from '../core/index.js';
 
 /** Every flow is a job of the same name. */
-export const FLOW_NAMES = ['etl', 'train', 'evaluate', 'retrain-all', 'bootstrap'] as const;
+export const FLOW_NAMES = [
+  'etl',
+  'train',
+  'evaluate',
+  'retrain-all',
+  'bootstrap',
+  'monitor',
+] as const;
 export type FlowName = (typeof FLOW_NAMES)[number];
 
 export function checkHandlers(handlers: ReadonlyMap<string, JobHandler>): void {
@@ -18,7 +25,7 @@ export function checkHandlers(handlers: ReadonlyMap<string, JobHandler>): void {
 
 /**
  * Daily ETL after each exchange's close, in the exchange's own time zone (so daylight saving needs no
- * edits), and a weekly retrain once the week's data is in.
+ * edits), a monitor run an hour after each ETL, and a weekly retrain once the week's data is in.
  */
 export const DEFAULT_SCHEDULES: readonly Omit<ScheduleRecord, 'updatedAt'>[] = [
   {
@@ -38,6 +45,24 @@ export const DEFAULT_SCHEDULES: readonly Omit<ScheduleRecord, 'updatedAt'>[] = [
     parameters: { market: 'TW' },
     enabled: true,
     description: '.TW tickers, 30 min after the TWSE close (13:30 Taipei)',
+  },
+  {
+    id: 'monitor-us-daily',
+    flow: 'monitor',
+    cron: '30 17 * * 1-5',
+    timezone: 'America/New_York',
+    parameters: { market: 'US', trigger: 'schedule' },
+    enabled: true,
+    description: 'Drift, retrain policy and alerts for US models, an hour after the US ETL',
+  },
+  {
+    id: 'monitor-tw-daily',
+    flow: 'monitor',
+    cron: '0 15 * * 1-5',
+    timezone: 'Asia/Taipei',
+    parameters: { market: 'TW', trigger: 'schedule' },
+    enabled: true,
+    description: 'Drift, retrain policy and alerts for .TW models, an hour after the TWSE ETL',
   },
   {
     id: 'retrain-all-weekly',

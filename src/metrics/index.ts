@@ -9,6 +9,13 @@ export {
   type TrafficSnapshot,
 } from './live.js';
 
+export {
+  registerMonitoringMetrics,
+  type ModelSnapshot,
+  type MonitoringSnapshot,
+  type MonitoringSnapshotSource,
+} from './monitoring.js';
+
 export interface AppMetrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status'>;
@@ -84,6 +91,17 @@ export function registerFlowGauges(metrics: AppMetrics, source: FlowMetricsSourc
   });
 }
 
+/**
+ * prom-client's default metrics add `..._total` gauges of active handles, requests and resources beside the same
+ * gauges by type; Prometheus keeps `_total` for counters (`promtool check metrics` says so), and the sum by type
+ * is what they hold, so they are left out.
+ */
+function dropTotalGauges(registry: Registry): void {
+  for (const what of ['handles', 'requests', 'resources']) {
+    registry.removeSingleMetric(`stockops_nodejs_active_${what}_total`);
+  }
+}
+
 /** Seconds: 10 µs .. 1 s, for the stages of one prediction. */
 const STAGE_BUCKETS = [
   0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
@@ -129,6 +147,7 @@ export function registerServingGauges(
 export function createMetrics(): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stockops_' });
+  dropTotalGauges(registry);
   const imports = new Counter({
     name: 'stockops_import_rows_total',
     help: 'Imported CSV rows by outcome (imported, duplicate, quarantined)',

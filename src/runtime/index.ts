@@ -12,6 +12,7 @@ import { openFlows, type FlowEngine, type Flows } from '../flows/index.js';
 import {
   createMetrics,
   registerFlowGauges,
+  registerMonitoringMetrics,
   registerServingGauges,
   type AppMetrics,
 } from '../metrics/index.js';
@@ -22,6 +23,7 @@ import {
   createFlows,
   fanOutServed,
   ForecastRecorder,
+  monitoringSnapshot,
   servedOnBus,
   ServingCache,
   type EtlDeps,
@@ -211,6 +213,19 @@ export async function openRuntime(
     },
     aliasLog: stores.aliasLog,
     promotion: config.promotion,
+    monitoring: config.monitoring,
+    retrainPolicy: config.retrainPolicy,
+    alertSettings: config.alerts,
+    modelLocks: stores.modelLocks,
+    monitorStores: {
+      reports: stores.monitoringReports,
+      decisions: stores.retrainDecisions,
+      policy: stores.retrainPolicyStore,
+      alerts: stores.alerts,
+      runs: stores.flows,
+      quarantine: stores.quarantineCounts,
+      approvals: stores.approvals,
+    },
     datasets: stores.datasets,
     source: stores.source,
     etlRuns: stores.etlRuns,
@@ -265,6 +280,10 @@ export async function openRuntime(
     depth: () => runners.queue.depth(),
     workers: () => runners.queue.workers(),
   });
+  // Store-backed monitoring numbers: every API replica reports them; workers report their own process only.
+  if (role === 'server') {
+    registerMonitoringMetrics(metrics.registry, () => monitoringSnapshot(services));
+  }
   const publisher =
     role === 'cli'
       ? null

@@ -16,13 +16,16 @@ import { LiveHub, type LiveHubOptions } from './live/index.js';
 import { acceptRawBodies, countRequests, documentApi, requireApiKey } from './plugins.js';
 import { enforceDeadlines, protect, type ProtectionOptions } from './protection.js';
 import {
+  registerAlertRoutes,
   registerDataRoutes,
   registerEtlRoutes,
   registerFlowRoutes,
   registerModelRoutes,
+  registerMonitoringRoutes,
   registerOverviewRoutes,
   registerPredictRoutes,
   registerRecipeRoutes,
+  registerRetrainRoutes,
   registerSystemRoutes,
   registerTrackingRoutes,
   registerTrainRoutes,
@@ -147,6 +150,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerFlowRoutes(app, deps);
   registerRecipeRoutes(app, deps);
   registerOverviewRoutes(app, deps);
+  registerMonitoringRoutes(app, deps);
+  registerRetrainRoutes(app, deps);
+  registerAlertRoutes(app, deps);
   await registerUi(app, deps.webRoot);
   return app;
 }

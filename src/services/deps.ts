@@ -1,14 +1,25 @@
 // What the application services need: the ports, wired by the runtime.
 import type {
+  AlertSettings,
+  AlertStore,
   AliasLog,
+  ApprovalStore,
   DatasetStore,
   EtlRunLog,
+  FlowStore,
+  ModelLocks,
+  MonitoringReportStore,
+  MonitoringSettings,
   EventBus,
   ForecastLog,
   PriceSource,
   PriceStore,
+  QuarantineCounts,
   RecipeStore,
   Registry,
+  RetrainDecisionStore,
+  RetrainPolicySettings,
+  RetrainPolicyStore,
   ServedSink,
   Tracker,
 } from '../core/index.js';
@@ -20,6 +31,19 @@ export interface PromotionGate {
   metric: 'rmse' | 'mae';
   /** Relative improvement required over naive and over the champion (0.01 = 1 %). @defaultValue 0 */
   margin: number;
+}
+
+/** What monitoring, the retrain policy and the alerts read and write. */
+export interface MonitorStores {
+  reports: MonitoringReportStore;
+  decisions: RetrainDecisionStore;
+  policy: RetrainPolicyStore;
+  alerts: AlertStore;
+  /** Flow runs: retrains running or failing, flows failing in a row, the ETL's schedules. */
+  runs: FlowStore;
+  quarantine: QuarantineCounts;
+  /** Retrains' promotions held for a person (the policy's approval step). */
+  approvals: ApprovalStore;
 }
 
 export interface ServiceDeps {
@@ -37,6 +61,16 @@ export interface ServiceDeps {
   source?: PriceSource;
   /** Where ETL runs are recorded; needed by runEtl only. */
   etlRuns?: EtlRunLog;
+  /** The monitoring window and the thresholds new versions' references record. @defaultValue DEFAULT_MONITORING_SETTINGS */
+  monitoring?: MonitoringSettings;
+  /** Monitoring's stores; the monitor flow and the monitoring routes need them (the runtime sets them). */
+  monitorStores?: MonitorStores;
+  /** The retrain policy until one is stored (STOCKOPS_RETRAIN_*). @defaultValue DEFAULT_RETRAIN_POLICY */
+  retrainPolicy?: RetrainPolicySettings;
+  /** Thresholds of the alert rules (STOCKOPS_ALERT_*). @defaultValue DEFAULT_ALERT_SETTINGS */
+  alertSettings?: AlertSettings;
+  /** One promotion gate per model at a time, across processes; without it the gate runs unguarded. */
+  modelLocks?: ModelLocks;
   /** Model recipes (versioned training settings); needed by the recipe routes and recipe runs only. */
   recipes?: RecipeStore;
   /** Where training fits: the runtime's worker-thread pool (STOCKOPS_FIT_THREADS). @defaultValue inThreadFitter */

@@ -1,4 +1,4 @@
-// The shipped flows: etl, train, evaluate, retrain-all and bootstrap, as typed task sequences over the application services.
+// The shipped flows: etl, train, evaluate, retrain-all, bootstrap and monitor, as typed task sequences over the application services.
 import { Type } from '@sinclair/typebox';
 import {
   EtlFailedError,
@@ -20,7 +20,8 @@ import {
 import { bootstrap, type SampleData } from './bootstrap.js';
 import type { ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS, runEtl, type EtlDeps } from './etl.js';
-import { promoteIfBetter } from './promote.js';
+import { monitorFlow } from './monitor-flow.js';
+import { gateVersion } from './promotion-lock.js';
 import type { TrainFlowResult } from '../api/index.js';
 import type { TrainMetrics } from './model-fit.js';
 import {
@@ -299,7 +300,7 @@ const trainTasks = (deps: ServiceDeps): TaskDefinition<TrainFlowParams>[] => [
         // The fit task left its walk-forward report as an artifact; task results stay small.
         const bytes = await deps.tracker.getArtifact(fit.runId, 'evaluation/report.json');
         const report = JSON.parse(new TextDecoder().decode(bytes)) as WalkForwardReport;
-        const gate = await promoteIfBetter(deps, version, { runId: fit.runId, report }, p.actor);
+        const gate = await gateVersion(deps, version, { runId: fit.runId, report }, p.actor);
         outcome = { promoted: gate.promoted, decision: gate.decision };
       }
       await deps.tracker.setTags(fit.runId, {
@@ -529,7 +530,7 @@ export function createFlows(deps: EtlDeps, sample: SampleData): FlowDefinition<u
     ],
   });
 
-  return [etl, train, evaluate, retrainAll, boot];
+  return [etl, train, evaluate, retrainAll, boot, defineFlow(monitorFlow(deps))];
 }
 
 function summarizeChildren(children: readonly FlowRunRecord[]) {

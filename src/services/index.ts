@@ -1,4 +1,6 @@
-// Public surface of src/services: the application services (ETL, import, train, evaluate, promote, predict, forecast) and the flows built from them.
+// Public surface of src/services: the application services (ETL, import, train, evaluate, promote, predict, forecast, monitor, retrain policy, alerts) and the flows built from them.
+export * from './alerts.js';
+export * from './approvals.js';
 export * from './announce.js';
 export * from './bootstrap.js';
 export * from './datasets.js';
@@ -17,14 +19,20 @@ export * from './forecast-recorder.js';
 export * from './history.js';
 export * from './import-csv.js';
 export * from './model-fit.js';
+export * from './monitor-flow.js';
+export * from './monitor.js';
+export * from './monitoring-reference.js';
 export * from './overview.js';
 export * from './predict.js';
 export * from './predict-batch.js';
 export * from './predictions.js';
 export * from './promote.js';
+export * from './promotion-lock.js';
 export * from './recipes.js';
+export * from './registry-audit.js';
 export * from './readiness.js';
 export * from './registry-views.js';
+export * from './retrain-policy.js';
 export * from './serving-cache.js';
 export * from './serving-invalidation.js';
 export * from './train.js';

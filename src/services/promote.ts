@@ -29,6 +29,8 @@ export interface GateDecision {
   metric: PromotionGate['metric'];
   margin: number;
   scores: GateScores;
+  /** The gate would promote, but the move waits for a person (the retrain policy's approval step). */
+  held?: boolean;
 }
 
 /** What the gate knows about the two versions besides their scores. */
@@ -242,6 +244,10 @@ export async function promoteIfBetter(
   version: ModelVersion,
   trained: { runId: string; report: WalkForwardReport },
   actor: string,
+  options: {
+    /** Decide and move `challenger`, but leave `champion` where it is when the outcome is a promotion. */
+    hold?: boolean;
+  } = {},
 ): Promise<GateDecision> {
   const gate = deps.promotion ?? DEFAULT_GATE;
   const champion = await deps.registry.getVersionByAlias(version.name, 'champion');
@@ -278,7 +284,11 @@ export async function promoteIfBetter(
     metrics,
   });
   let served = champion?.version ?? null;
-  if (outcome === 'promote') {
+  // A held promotion waits for an approval (services/approvals.ts); falling back to naive never waits.
+  const held = options.hold === true && outcome === 'promote';
+  if (held) {
+    decision = `held for approval: ${decided}`;
+  } else if (outcome === 'promote') {
     await moveAlias(deps, {
       name: version.name,
       alias: 'champion',
@@ -306,12 +316,13 @@ export async function promoteIfBetter(
     }
   }
   await deps.tracker.setTags(trained.runId, {
-    'stockops.promotion.promoted': String(promoted),
+    'stockops.promotion.promoted': String(promoted && !held),
     'stockops.promotion.outcome': outcome,
     'stockops.promotion.decision': decision,
   });
   return {
-    promoted,
+    promoted: promoted && !held,
+    ...(held ? { held } : {}),
     outcome,
     decision,
     championVersion: champion?.version ?? null,

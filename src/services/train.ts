@@ -16,6 +16,8 @@ import { STOCKOPS_VERSION } from '../version.js';
 import type { ServiceDeps } from './deps.js';
 import { snapshotDataset } from './etl-snapshot.js';
 import { inThreadFitter } from './fit-pool.js';
+import { logMonitoringReference } from './monitoring-reference.js';
+import { ETL_RUN_TAG, lastEtlRunOf } from './registry-audit.js';
 import {
   barsNeeded,
   fitParams,
@@ -24,7 +26,8 @@ import {
   trackTuningTrials,
   type TrainMetrics,
 } from './model-fit.js';
-import { naiveVersion, promoteIfBetter } from './promote.js';
+import { naiveVersion } from './promote.js';
+import { gateVersion } from './promotion-lock.js';
 
 export interface TrainInput {
   ticker: TickerSymbol;
@@ -95,6 +98,7 @@ export async function trainTracked(
   // The bars go into a Parquet snapshot named by its digest (etl-snapshot.ts): the run traces back to exact bytes.
   const dataset = await snapshotDataset(deps, symbol, bars);
   const digest = dataset.digest;
+  const etlRunId = await lastEtlRunOf(deps.etlRuns, symbol);
   const run = await deps.tracker.createRun({
     experimentId: experiment.id,
     name: `${input.model}-h${input.horizon}`,
@@ -104,6 +108,7 @@ export async function trainTracked(
       'stockops.model': input.model,
       'stockops.version': STOCKOPS_VERSION,
       'stockops.data.digest': digest,
+      ...(etlRunId !== null ? { [ETL_RUN_TAG]: etlRunId } : {}),
       ...options.tags,
     },
   });
@@ -185,6 +190,8 @@ export async function trainTracked(
     await deps.tracker.logArtifact(run.id, 'model/model.json', enc(modelJson));
     await deps.tracker.logArtifact(run.id, 'model/conformal.json', enc(fit.conformal));
     await deps.tracker.logArtifact(run.id, 'evaluation/report.json', enc(report));
+    // What monitoring compares live rows with, so it never reads this training window again.
+    await logMonitoringReference(deps, run.id, { ticker: symbol, horizon: input.horizon }, fit);
     await deps.tracker.logArtifact(
       run.id,
       'features.json',
@@ -254,7 +261,7 @@ export async function ensureNaiveFloor(
   }
   const t = await trainTracked(deps, { ...input, model: 'naive' }, options);
   const version = await registerVersion(deps, t);
-  const gate = await promoteIfBetter(deps, version, t, input.actor ?? 'system');
+  const gate = await gateVersion(deps, version, t, input.actor ?? 'system');
   await deps.tracker.setTags(t.runId, { 'stockops.registered_version': String(version.version) });
   return { version, trained: true, decision: gate.decision };
 }
@@ -266,7 +273,7 @@ export async function trainModel(deps: ServiceDeps, input: TrainInput): Promise<
   }
   const t = await trainTracked(deps, input);
   const version = await registerVersion(deps, t);
-  const { promoted, decision } = await promoteIfBetter(deps, version, t, input.actor ?? 'system');
+  const { promoted, decision } = await gateVersion(deps, version, t, input.actor ?? 'system');
   await deps.tracker.setTags(t.runId, { 'stockops.registered_version': String(version.version) });
   return {
     runId: t.runId,

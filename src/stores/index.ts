@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   ConfigError,
+  type AlertStore,
   type AliasLog,
+  type ApprovalStore,
   type ArtifactStore,
   type DatasetStore,
   type DropReason,
@@ -13,10 +15,15 @@ import {
   type ForecastLog,
   type InvalidationBus,
   type LeaseKeeper,
+  type ModelLocks,
+  type MonitoringReportStore,
   type PriceSource,
   type PriceStore,
+  type QuarantineCounts,
   type RecipeStore,
   type Registry,
+  type RetrainDecisionStore,
+  type RetrainPolicyStore,
   type Tracker,
 } from '../core/index.js';
 import { FileArtifactStore, parseS3Location, S3ArtifactStore } from './artifacts/index.js';
@@ -33,12 +40,19 @@ import {
   MIGRATIONS,
   openPglite,
   openPostgres,
+  SqlAlertStore,
   SqlAliasLog,
+  SqlApprovalStore,
   SqlEtlRunLog,
   SqlFlowStore,
+  SqlModelLocks,
+  SqlMonitoringReportStore,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
   SqlForecastLog,
   ThreadLeaseKeeper,
   SqlPriceStore,
+  SqlQuarantineCounts,
   SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
@@ -67,6 +81,20 @@ export interface Stores {
   datasets: DatasetStore;
   /** ETL runs with their step counts and quality checks. */
   etlRuns: EtlRunLog;
+  /** Monitoring reports, one per monitor run and model. */
+  monitoringReports: MonitoringReportStore;
+  /** Every decision of the retrain policy. */
+  retrainDecisions: RetrainDecisionStore;
+  /** The retrain policy stored by the API, over the environment's. */
+  retrainPolicyStore: RetrainPolicyStore;
+  /** One evaluation and promotion per model at a time, across processes. */
+  modelLocks: ModelLocks;
+  /** Alerts raised by the alert rules. */
+  alerts: AlertStore;
+  /** Retrains' promotions held for a person. */
+  approvals: ApprovalStore;
+  /** Rows quarantined per ticker since a time. */
+  quarantineCounts: QuarantineCounts;
   /** Model recipes, every version kept. */
   recipes: RecipeStore;
   /** Every forecast served, one row each with its serve count. */
@@ -224,6 +252,13 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     source: openSource(sourceRest),
     datasets: new ParquetDatasetStore(artifacts),
     etlRuns: new SqlEtlRunLog(db),
+    monitoringReports: new SqlMonitoringReportStore(db),
+    retrainDecisions: new SqlRetrainDecisionStore(db),
+    retrainPolicyStore: new SqlRetrainPolicyStore(db),
+    modelLocks: new SqlModelLocks(db),
+    alerts: new SqlAlertStore(db),
+    quarantineCounts: new SqlQuarantineCounts(db),
+    approvals: new SqlApprovalStore(db),
     recipes: new SqlRecipeStore(db),
     forecastLog: new SqlForecastLog(db),
     seriesEngine: olap?.engine ?? db.engine,

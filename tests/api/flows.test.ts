@@ -42,6 +42,7 @@ describe('flows API', () => {
       'bootstrap',
       'etl',
       'evaluate',
+      'monitor',
       'retrain-all',
       'train',
     ]);
@@ -106,6 +107,8 @@ describe('flows API', () => {
     expect(list.map((s) => [s.id, s.timezone])).toEqual([
       ['etl-tw-daily', 'Asia/Taipei'],
       ['etl-us-daily', 'America/New_York'],
+      ['monitor-tw-daily', 'Asia/Taipei'],
+      ['monitor-us-daily', 'America/New_York'],
       ['retrain-all-weekly', 'America/New_York'],
     ]);
     const off = await send('PUT', '/api/schedules/etl-tw-daily', { enabled: false });

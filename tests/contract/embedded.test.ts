@@ -5,18 +5,32 @@ import { join } from 'node:path';
 import { FileArtifactStore } from '../../src/stores/artifacts/index.js';
 import { InProcessInvalidationBus } from '../../src/stores/cache/index.js';
 import { ParquetDatasetStore } from '../../src/stores/datasets/index.js';
+import { describe, expect, it } from 'vitest';
 import {
+  SqlAlertStore,
   SqlEtlRunLog,
+  SqlModelLocks,
+  SqlMonitoringReportStore,
   SqlForecastLog,
   SqlPriceStore,
+  SqlQuarantineCounts,
   SqlRecipeStore,
   SqlRegistry,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { freshDb } from '../helpers.js';
 import { artifactStoreContract } from './artifact-store.contract.js';
 import { datasetStoreContract } from './dataset-store.contract.js';
 import { etlRunLogContract } from './etl-run-log.contract.js';
+import {
+  alertStoreContract,
+  modelLocksContract,
+  monitoringReportStoreContract,
+  quarantineCountsContract,
+  retrainStoresContract,
+} from './monitoring-stores.contract.js';
 import { forecastLogContract } from './forecast-log.contract.js';
 import { invalidationBusContract } from './invalidation-bus.contract.js';
 import { priceStoreContract } from './price-store.contract.js';
@@ -42,4 +56,30 @@ recipeStoreContract('SQL on PGlite', async () => new SqlRecipeStore(await freshD
 forecastLogContract('SQL on PGlite', async () => new SqlForecastLog(await freshDb()));
 registryContract('built-in on PGlite', async () => new SqlRegistry(await freshDb()));
 artifactStoreContract('file://', () => Promise.resolve(new FileArtifactStore(tmp())));
+monitoringReportStoreContract(
+  'SQL on PGlite',
+  async () => new SqlMonitoringReportStore(await freshDb()),
+);
+retrainStoresContract('SQL on PGlite', async () => {
+  const db = await freshDb();
+  return { decisions: new SqlRetrainDecisionStore(db), policy: new SqlRetrainPolicyStore(db) };
+});
+modelLocksContract('SQL on PGlite', async () => new SqlModelLocks(await freshDb(), 20));
+alertStoreContract('SQL on PGlite', async () => new SqlAlertStore(await freshDb()));
+quarantineCountsContract('SQL on PGlite', async () => {
+  const db = await freshDb();
+  return { counts: new SqlQuarantineCounts(db), prices: new SqlPriceStore(db) };
+});
+
+describe('SqlModelLocks', () => {
+  it('takes over a lease whose holder died without releasing it', async () => {
+    const db = await freshDb();
+    await db.query(
+      `insert into model_locks (model_name, holder, expires_at) values ('M.h1', 'dead:1', $1)`,
+      [Date.now() - 1],
+    );
+    const locks = new SqlModelLocks(db, 20);
+    expect(await locks.withLock('M.h1', () => Promise.resolve('in'), { waitMs: 100 })).toBe('in');
+  });
+});
 invalidationBusContract('in-process', () => Promise.resolve(new InProcessInvalidationBus()), null);

@@ -1,5 +1,6 @@
 // Real: PostgreSQL (scripts/services/postgres.sh). The same contract suites as on PGlite (price store, cleaned
-// series, ETL run log, recipes, forecast log, tracker, registry), the migrations racing from two processes' worth of pools, and the ETL.
+// series, ETL run log, recipes, forecast log, tracker, registry, monitoring reports, retrain decisions, model locks,
+// alerts), the migrations racing from two processes' worth of pools, and the ETL.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,16 +12,29 @@ import {
   migrate,
   MIGRATIONS,
   openPostgres,
+  SqlAlertStore,
   SqlAliasLog,
   SqlEtlRunLog,
+  SqlModelLocks,
+  SqlMonitoringReportStore,
   SqlForecastLog,
   SqlPriceStore,
+  SqlQuarantineCounts,
   SqlRecipeStore,
   SqlRegistry,
+  SqlRetrainDecisionStore,
+  SqlRetrainPolicyStore,
   SqlTracker,
 } from '../../src/stores/sql/index.js';
 import { replayChart, YahooPriceSource } from '../../src/stores/yahoo/index.js';
 import { etlRunLogContract } from '../contract/etl-run-log.contract.js';
+import {
+  alertStoreContract,
+  modelLocksContract,
+  monitoringReportStoreContract,
+  quarantineCountsContract,
+  retrainStoresContract,
+} from '../contract/monitoring-stores.contract.js';
 import { forecastLogContract } from '../contract/forecast-log.contract.js';
 import { priceStoreContract } from '../contract/price-store.contract.js';
 import { recipeStoreContract } from '../contract/recipe-store.contract.js';
@@ -44,6 +58,20 @@ trackerContract(
 recipeStoreContract('SQL on PostgreSQL', async () => new SqlRecipeStore(await pgdb.db()));
 forecastLogContract('SQL on PostgreSQL', async () => new SqlForecastLog(await pgdb.db()));
 registryContract('built-in on PostgreSQL', async () => new SqlRegistry(await pgdb.db()));
+monitoringReportStoreContract(
+  'SQL on PostgreSQL',
+  async () => new SqlMonitoringReportStore(await pgdb.db()),
+);
+retrainStoresContract('SQL on PostgreSQL', async () => {
+  const db = await pgdb.db();
+  return { decisions: new SqlRetrainDecisionStore(db), policy: new SqlRetrainPolicyStore(db) };
+});
+modelLocksContract('SQL on PostgreSQL', async () => new SqlModelLocks(await pgdb.db(), 20));
+alertStoreContract('SQL on PostgreSQL', async () => new SqlAlertStore(await pgdb.db()));
+quarantineCountsContract('SQL on PostgreSQL', async () => {
+  const db = await pgdb.db();
+  return { counts: new SqlQuarantineCounts(db), prices: new SqlPriceStore(db) };
+});
 
 describe('PostgreSQL store', () => {
   it('applies the same migrations once when several pools start at the same time', async () => {

@@ -48,6 +48,8 @@ describe('schedules on two API replicas', () => {
       expect(schedulers.map((s) => s.key).sort()).toEqual([
         'etl-tw-daily',
         'etl-us-daily',
+        'monitor-tw-daily',
+        'monitor-us-daily',
         'retrain-all-weekly',
       ]);
     } finally {

@@ -33,6 +33,11 @@ export type ErrorCode =
   | 'JOB_TIMEOUT'
   | 'FLOW_CATALOG_MISMATCH'
   | 'INTERNAL_INVARIANT'
+  | 'REPORT_NOT_FOUND'
+  | 'ALERT_NOT_FOUND'
+  | 'LOCK_TIMEOUT'
+  | 'APPROVAL_NOT_FOUND'
+  | 'APPROVAL_NOT_PENDING'
   | 'RECIPE_NOT_FOUND';
 
 export class StockopsError extends Error {
@@ -309,6 +314,46 @@ export class FlowCatalogError extends StockopsError {
 export class InternalError extends StockopsError {
   constructor(message: string) {
     super('INTERNAL_INVARIANT', `Internal invariant broken: ${message}`);
+  }
+}
+
+export class ReportNotFoundError extends StockopsError {
+  constructor(id: number) {
+    super('REPORT_NOT_FOUND', `No monitoring report with id ${id}.`, { id });
+  }
+}
+
+export class AlertNotFoundError extends StockopsError {
+  constructor(id: number, why = 'no alert has this id') {
+    super('ALERT_NOT_FOUND', `Alert ${id}: ${why}.`, { id });
+  }
+}
+
+/** A model's lock (the promotion gate runs one challenger at a time) stayed held past the wait. */
+export class LockTimeoutError extends StockopsError {
+  constructor(model: string, waitMs: number, holder: string | null) {
+    super(
+      'LOCK_TIMEOUT',
+      `The lock of model "${model}" was still held${holder ? ` by ${holder}` : ''} after ${waitMs} ms; another evaluation of this model is running.`,
+      { model, waitMs, holder },
+    );
+  }
+}
+
+export class ApprovalNotFoundError extends StockopsError {
+  constructor(id: number) {
+    super('APPROVAL_NOT_FOUND', `No promotion approval with id ${id}.`, { id });
+  }
+}
+
+/** An approval already settled (approved, rejected, expired) cannot be settled again. */
+export class ApprovalNotPendingError extends StockopsError {
+  constructor(id: number, state: string) {
+    super(
+      'APPROVAL_NOT_PENDING',
+      `Promotion approval ${id} is ${state}, not pending; only a pending approval is approved or rejected.`,
+      { id, state },
+    );
   }
 }
 

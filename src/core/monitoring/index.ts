@@ -1,4 +1,4 @@
-// Public surface of core/monitoring: the drift engine (Evidently's legacy DataDriftPreset rules), precomputed reference statistics, the tests and their distributions.
+// Public surface of core/monitoring: the drift engine (Evidently's legacy DataDriftPreset rules), precomputed reference statistics, the tests and their distributions; a model version's monitoring reference and the drift of a live window against it.
 export {
   BINNED_MIN_DISTINCT,
   DEFAULT_DRIFT_SHARE,
@@ -55,3 +55,60 @@ export {
 } from './stattests.js';
 export { ks2SampleExact, kstwoSf, smirnovSf } from './kolmogorov.js';
 export { chi2Sf, erfc, gammaincc, lgamma, ndtr } from './special-functions.js';
+export {
+  DEFAULT_MONITORING_THRESHOLDS,
+  countPresent,
+  driftSection,
+  histogramPair,
+} from './window-drift.js';
+export type {
+  ColumnVerdict,
+  DriftSection,
+  DriftSummary,
+  HistogramPair,
+  MonitoringThresholds,
+} from './window-drift.js';
+export {
+  DEFAULT_REFERENCE_ROWS,
+  MONITORING_REFERENCE_FORMAT,
+  buildMonitoringReference,
+  datasetColumns,
+  evenlySpaced,
+  readMonitoringReference,
+} from './model-reference.js';
+export type { MonitoringReference, ReferenceInput } from './model-reference.js';
+export { featureWindow } from './feature-window.js';
+export type { FeatureWindow } from './feature-window.js';
+export { DEFAULT_MONITORING_SETTINGS, checkMonitoringSettings } from './settings.js';
+export type { MonitoringSettings } from './settings.js';
+export {
+  APPROVAL_TIMEOUT_ACTIONS,
+  DEFAULT_RETRAIN_POLICY,
+  RETRAIN_RULES,
+  RETRAIN_SUPPRESSIONS,
+  checkRetrainPolicy,
+  consecutiveFromNewest,
+  decideRetrain,
+} from './retrain-policy.js';
+export type {
+  ApprovalTimeoutAction,
+  RetrainFacts,
+  RetrainPolicySettings,
+  RetrainRule,
+  RetrainSuppression,
+  RetrainVerdict,
+} from './retrain-policy.js';
+export {
+  ALERT_RULES,
+  DEFAULT_ALERT_SETTINGS,
+  alertConditions,
+  checkAlertSettings,
+  sessionsBehind,
+} from './alert-rules.js';
+export type {
+  AlertCondition,
+  AlertFacts,
+  AlertRule,
+  AlertSettings,
+  ModelAlertFacts,
+} from './alert-rules.js';

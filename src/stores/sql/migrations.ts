@@ -259,6 +259,127 @@ export const MIGRATIONS: readonly Migration[] = [
       create index forecast_log_ticker on forecast_log (ticker, horizon, as_of desc, id desc);
     `,
   },
+  // Ids 40-49 belong to monitoring and the retrain policy (issue 16).
+  {
+    id: 40,
+    name: 'monitoring_reports',
+    // One row per monitor run and model. The verdict columns sit beside the JSON body so that the policy's
+    // question "did the last k windows of this version drift?" reads a few small columns by (model, version).
+    sql: `
+      create table monitoring_reports (
+        id bigserial primary key,
+        flow_run_id text,
+        ticker text not null,
+        horizon integer not null,
+        model_name text not null,
+        model_version integer not null,
+        created_at bigint not null,
+        window_from date,
+        window_to date,
+        window_rows integer not null,
+        status text not null,
+        feature_drift boolean,
+        drift_share double precision,
+        target_drift boolean,
+        prediction_drift boolean,
+        summary text not null,
+        body text not null
+      );
+      create index monitoring_reports_ticker on monitoring_reports (ticker, horizon, id desc);
+      create index monitoring_reports_windows on monitoring_reports (model_name, model_version, window_to desc, id desc);
+    `,
+  },
+  {
+    id: 41,
+    name: 'retrain_policy',
+    // Every decision of the policy, retrain or not; the settings stored over the environment's (one row).
+    sql: `
+      create table retrain_decisions (
+        id bigserial primary key,
+        model_name text not null,
+        ticker text not null,
+        horizon integer not null,
+        model_version integer,
+        decided_at bigint not null,
+        retrain boolean not null,
+        rule text,
+        fired text not null default '[]',
+        suppressed_by text,
+        reason text not null,
+        numbers text not null default '{}',
+        report_id bigint,
+        monitor_run_id text,
+        train_run_id text
+      );
+      create index retrain_decisions_model on retrain_decisions (model_name, id desc);
+      create index retrain_decisions_retrains on retrain_decisions (decided_at) where retrain;
+      create table retrain_policy (
+        id integer primary key check (id = 1),
+        settings text not null,
+        updated_at bigint not null,
+        updated_by text not null
+      );
+    `,
+  },
+  {
+    id: 42,
+    name: 'model_locks',
+    // A lease per model: the holder renews it while the promotion gate runs; a dead holder's lease expires.
+    sql: `
+      create table model_locks (
+        model_name text primary key,
+        holder text not null,
+        expires_at bigint not null
+      );
+    `,
+  },
+  {
+    id: 43,
+    name: 'alerts',
+    // At most one open (active or acknowledged) alert per key: the partial unique index is the deduplication.
+    sql: `
+      create table alerts (
+        id bigserial primary key,
+        key text not null,
+        rule text not null,
+        severity text not null,
+        ticker text,
+        horizon integer,
+        message text not null,
+        value double precision,
+        threshold double precision,
+        state text not null,
+        raised_at bigint not null,
+        last_seen_at bigint not null,
+        acknowledged_at bigint,
+        acknowledged_by text,
+        resolved_at bigint
+      );
+      create unique index alerts_open_key on alerts (key) where state <> 'resolved';
+      create index alerts_state on alerts (state, id desc);
+    `,
+  },
+  {
+    id: 44,
+    name: 'promotion_approvals',
+    // A retrain's promotion held for a person; settled once (approved, rejected, or by its timeout).
+    sql: `
+      create table promotion_approvals (
+        id bigserial primary key,
+        model_name text not null,
+        version integer not null,
+        run_id text not null,
+        gate_decision text not null,
+        requested_at bigint not null,
+        expires_at bigint not null,
+        state text not null,
+        decided_at bigint,
+        decided_by text,
+        outcome text
+      );
+      create index promotion_approvals_state on promotion_approvals (state, expires_at);
+    `,
+  },
   // Ids 50-59: the UI issue's tables (model recipes; the flow run behind an ETL run).
   {
     id: 50,

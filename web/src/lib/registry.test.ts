@@ -11,6 +11,7 @@ const version = (v: number, runId: string) => ({
   createdAt: 0,
   tags: {},
   aliases: [],
+  dataset: null,
 });
 
 describe('versionsByRun', () => {
