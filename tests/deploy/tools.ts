@@ -33,7 +33,7 @@ function sources(dir: string): string[] {
 
 /**
  * Every environment variable the product reads: `env.NAME`, `env['NAME']`, `process.env.NAME` and the config
- * helpers' `(env, 'NAME'` form, anywhere in src/.
+ * helpers' `(env, 'NAME'` form, and any quoted `'STOCKOPS_…'` string (names read through a table), anywhere in src/.
  */
 export function variablesTheAppReads(): string[] {
   const found = new Set<string>();
@@ -41,6 +41,8 @@ export function variablesTheAppReads(): string[] {
     /\benv\.([A-Z][A-Z0-9_]+)\b/g,
     /\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]/g,
     /\(env,\s*['"]([A-Z][A-Z0-9_]+)['"]/g,
+    // Names kept in tables and read through them (src/config/monitoring.ts: RETRAIN_VARS, the alert settings).
+    /['"`](STOCKOPS_[A-Z0-9_]+)['"`]/g,
   ];
   for (const file of sources(join(ROOT, 'src'))) {
     const text = readFileSync(file, 'utf8');
