@@ -112,6 +112,31 @@ describe('deploy/compose.yaml', () => {
     expect(missing, 'variables read by src/ but not in deploy/.env.example').toEqual([]);
   });
 
+  it("names the stockops processes' settings as deploy/.env.example does, in compose and in npm run stack", () => {
+    const example = readFileSync(join(ROOT, 'deploy/.env.example'), 'utf8');
+    const listed = new Set(
+      [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1] ?? ''),
+    );
+    const app = new Set(variablesTheAppReads());
+    const { services } = load('full');
+    for (const name of ['api-a', 'api-b', 'worker', 'migrate', 'bootstrap']) {
+      for (const k of Object.keys(services[name]?.environment ?? {})) {
+        expect(listed.has(k) && app.has(k), `${name}: ${k} is read by the app and listed`).toBe(
+          true,
+        );
+      }
+    }
+    const stack = readFileSync(join(ROOT, 'scripts/stack.sh'), 'utf8');
+    const heredoc = /cat >"\$DIR\/stack\.env" <<EOF\n([\s\S]*?)\nEOF/.exec(stack)?.[1] ?? '';
+    const keys = [...heredoc.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1] ?? '');
+    expect(keys.length).toBeGreaterThan(10);
+    for (const k of keys) {
+      expect(listed.has(k) && app.has(k), `stack.env: ${k} is read by the app and listed`).toBe(
+        true,
+      );
+    }
+  });
+
   it('gives the stockops processes their settings from the environment, never from the image', () => {
     const { services } = load('full');
     for (const name of ['api-a', 'api-b', 'worker', 'migrate']) {
