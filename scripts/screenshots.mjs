@@ -25,7 +25,7 @@ const PAGES = [
   ['flows', '/flows'],
 ];
 /** Pages also shown as a phone sees them. */
-const PHONE = new Set(['overview', 'datasets', 'recipes']);
+const PHONE = new Set(['overview', 'datasets', 'recipes', 'predictions']);
 const LANGS = [
   ['en', 'en'],
   ['zh-TW', 'zh'],
@@ -127,6 +127,16 @@ async function main() {
     });
     for (const r of started.runs) {
       await waitRun(base, r.id);
+    }
+    // Forecasts served, so the Predictions page shows the forecast log.
+    for (const ticker of ['^GSPC']) {
+      for (const horizon of [1, 5, 20]) {
+        await api(
+          base,
+          'GET',
+          `/api/predict?ticker=${encodeURIComponent(ticker)}&horizon=${horizon}`,
+        );
+      }
     }
 
     browser = await chromium.launch({

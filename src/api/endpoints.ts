@@ -48,6 +48,8 @@ import {
   MonitoringReportSchema,
   MonitoringReportSummarySchema,
   ReportParams,
+  RealisedPointSchema,
+  RealisedQuery,
   ReportsQuery,
   RetrainDecisionSchema,
   RetrainPolicyPatchSchema,
@@ -387,6 +389,13 @@ export const endpoints = {
       "One report whole: every feature's test, statistic, threshold and verdict (or not enough data), reference vs current histograms, the reference it compared with.",
     params: ReportParams,
     response: { 200: MonitoringReportSchema, ...errorResponses(400, 404) },
+  }),
+  realisedAccuracy: endpoint('GET', '/api/monitoring/accuracy', {
+    tags: ['monitoring'],
+    description:
+      'Realised accuracy of served forecasts as a time series, newest window end first: per model version, its newest matured forecasts (target date bar loaded) against naive on the same dates: RMSE of returns, skill, direction accuracy beside the up-rate, coverage per interval level, count matured. Written by each monitor run.',
+    querystring: RealisedQuery,
+    response: { 200: Type.Array(RealisedPointSchema), ...errorResponses(400) },
   }),
   retrainDecisions: endpoint('GET', '/api/retrain-decisions', {
     tags: ['monitoring'],

@@ -9,7 +9,7 @@ import {
   RETRAIN_RULES,
   RETRAIN_SUPPRESSIONS,
 } from '../core/index.js';
-import { EpochMs, Horizon, ModelName, Ticker } from './primitives.js';
+import { EpochMs, Horizon, IsoDate, ModelName, Ticker } from './primitives.js';
 
 /** A computed number; JSON has no infinities or NaN, so those travel as the strings JavaScript prints for them. */
 export const JsonNumberSchema = Type.Union(
@@ -230,6 +230,47 @@ export const ReportsQuery = Type.Object(
 );
 
 export const ReportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+// Realised accuracy of served forecasts, a time series per model version.
+
+export const RealisedPointSchema = Type.Object(
+  {
+    ticker: Type.String(),
+    horizon: Type.Integer(),
+    model: Type.String(),
+    version: Type.Integer(),
+    from: Type.String({ description: 'Target date of the oldest matured forecast in the window' }),
+    to: Type.String({
+      description: 'Target date of the newest matured forecast: the point in the series',
+    }),
+    matured: Type.Integer({ description: 'Matured forecasts in the window' }),
+    rmse: Type.Number({ description: 'RMSE of predicted against realised log returns' }),
+    rmseNaive: Type.Number({ description: 'RMSE of naive (a zero return) on the same dates' }),
+    skill: Type.Number({ description: '1 - rmse / rmseNaive; below 0 loses to naive' }),
+    directionAccuracy: Type.Number({ description: 'Share of forecasts with the right sign' }),
+    upRate: Type.Number({ description: 'Share of realised returns above 0 (always "up")' }),
+    coverage: Type.Record(Type.String(), Type.Number(), {
+      description: 'Realised coverage per nominal level in percent ("80", "95")',
+    }),
+    computedAt: EpochMs,
+    monitorRunId: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type RealisedPointView = Static<typeof RealisedPointSchema>;
+
+export const RealisedQuery = Type.Object(
+  {
+    ticker: Type.Optional(Ticker),
+    horizon: Type.Optional(Horizon),
+    model: Type.Optional(ModelName),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    from: Type.Optional(IsoDate),
+    to: Type.Optional(IsoDate),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
+  },
+  { additionalProperties: false },
+);
 
 // The retrain policy: its settings and every decision it made.
 

@@ -31,7 +31,7 @@ describe('loadConfig: events', () => {
     const c = loadConfig({ GRAFANA_URL: 'http://grafana:3000/', STOCKOPS_INSTANCE: 'api-1' });
     expect(c.grafanaUrl).toBe('http://grafana:3000');
     expect(c.instanceId).toBe('api-1');
-    expect(loadConfig({}).instanceId).toMatch(new RegExp(`:${process.pid}$`));
+    expect(loadConfig({}).instanceId).toMatch(new RegExp(`-${process.pid}$`));
     expect(() => loadConfig({ GRAFANA_URL: 'grafana' })).toThrow(/GRAFANA_URL must be an http/);
   });
 });

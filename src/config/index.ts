@@ -65,6 +65,11 @@ export interface Config {
   retrainPolicy: RetrainPolicySettings;
   /** Thresholds of the alert rules (STOCKOPS_ALERT_*). */
   alerts: AlertSettings;
+  /**
+   * Start a monitor run for the ticker of every ETL load, heard on the event bus as `data.loaded`
+   * (STOCKOPS_MONITOR_ON_LOAD); the schedules run it either way. @defaultValue true
+   */
+  monitorOnLoad: boolean;
   /** Where `stockops worker` serves Prometheus metrics (STOCKOPS_METRICS_PORT; 0: any free port); null: none. */
   metricsPort: number | null;
   /**
@@ -197,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     monitoring: monitoringFrom(env),
     retrainPolicy: retrainPolicyFrom(env),
     alerts: alertsFrom(env),
+    monitorOnLoad: boolFrom(env, 'STOCKOPS_MONITOR_ON_LOAD', true),
     metricsPort: nonEmpty(env.STOCKOPS_METRICS_PORT)
       ? intFrom(env, 'STOCKOPS_METRICS_PORT', 0, 0, 65535)
       : null,

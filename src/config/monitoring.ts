@@ -118,11 +118,13 @@ export function monitoringFrom(env: Env): MonitoringSettings {
       driftShare: num(env, 'STOCKOPS_DRIFT_SHARE', d.thresholds.driftShare, false),
       columns: driftColumns(env),
     },
+    realisedWindow: num(env, 'STOCKOPS_MONITOR_REALISED_WINDOW', d.realisedWindow, true),
   };
   return checked(
     {
       windowRows: 'STOCKOPS_MONITOR_WINDOW',
       referenceRows: 'STOCKOPS_MONITOR_REFERENCE_ROWS',
+      realisedWindow: 'STOCKOPS_MONITOR_REALISED_WINDOW',
       'thresholds.minSamples': 'STOCKOPS_MONITOR_MIN_SAMPLES',
       'thresholds.driftShare': 'STOCKOPS_DRIFT_SHARE',
     },

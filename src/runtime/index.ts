@@ -24,6 +24,7 @@ import {
   fanOutServed,
   ForecastRecorder,
   monitoringSnapshot,
+  monitorAfterEtlLoads,
   servedOnBus,
   ServingCache,
   type EtlDeps,
@@ -225,6 +226,7 @@ export async function openRuntime(
       runs: stores.flows,
       quarantine: stores.quarantineCounts,
       approvals: stores.approvals,
+      realised: stores.realised,
     },
     datasets: stores.datasets,
     source: stores.source,
@@ -284,6 +286,14 @@ export async function openRuntime(
   if (role === 'server') {
     registerMonitoringMetrics(metrics.registry, () => monitoringSnapshot(services));
   }
+  // API replicas and workers share one consumer group, so each ETL load starts one monitor run (and the
+  // idempotency key makes a redelivery start none).
+  const onLoad =
+    role !== 'cli' && config.monitorOnLoad
+      ? monitorAfterEtlLoads(events, (flow, parameters, o) =>
+          runners.engine.start(flow, parameters, o),
+        )
+      : null;
   const publisher =
     role === 'cli'
       ? null
@@ -324,6 +334,7 @@ export async function openRuntime(
     logger,
     close: async () => {
       publisher?.stop();
+      await onLoad?.close();
       await runners.close();
       await fitter.close();
       // Serves still buffered are written before the store closes.

@@ -6,6 +6,7 @@ import {
   ConflictError,
   DEFAULT_ALERT_SETTINGS,
   DEFAULT_RETRAIN_POLICY,
+  makeEvent,
   sessionsBehind,
   type AlertQuery,
   type AlertRecord,
@@ -15,6 +16,7 @@ import {
 import { today, type ServiceDeps } from './deps.js';
 import { DEFAULT_TICKERS } from './etl.js';
 import { monitorStoresOf, servedModels } from './monitor.js';
+import { latestRealised } from './realised.js';
 
 const DAY_MS = 86_400_000;
 const isTaiwan = (s: string) => /\.TWO?$/i.test(s);
@@ -88,6 +90,18 @@ export async function monitoringFacts(deps: ServiceDeps): Promise<MonitoringFact
     );
     const latest = windows[0] ? await stores.reports.get(windows[0].reportId) : null;
     const lastDecision = (await stores.decisions.list({ model: m.name, limit: 1 }))[0];
+    const r = await latestRealised(deps, m.name, m.champion.version);
+    const realised = r
+      ? {
+          matured: r.matured,
+          rmse: r.rmse,
+          rmseNaive: r.rmseNaive,
+          skill: r.skill,
+          directionAccuracy: r.directionAccuracy,
+          upRate: r.upRate,
+          coverage: r.coverage,
+        }
+      : null;
     models.push({
       name: m.name,
       ticker: m.ticker,
@@ -96,8 +110,8 @@ export async function monitoringFacts(deps: ServiceDeps): Promise<MonitoringFact
       driftWindows: windows.map((w) => w.drift),
       driftShare: latest?.featureDrift?.share ?? null,
       lastWindowTo: windows[0]?.windowTo ?? null,
-      accuracy: null,
-      realised: null,
+      accuracy: realised,
+      realised,
       retrainStopped:
         lastDecision?.suppressedBy === 'failures'
           ? (lastDecision.numbers.consecutiveFailures ?? 0)
@@ -127,6 +141,34 @@ export async function monitoringFacts(deps: ServiceDeps): Promise<MonitoringFact
   return { models, flows, tickers, quarantine };
 }
 
+/** Raised and resolved alerts on the event bus (channel `alerts`, and so `/ws/alerts`); alerts stay in the store either way. */
+export function announceAlert(
+  deps: Pick<ServiceDeps, 'events'>,
+  kind: 'raised' | 'resolved',
+  a: AlertRecord,
+): void {
+  if (!deps.events) {
+    return;
+  }
+  const subject = { alertId: String(a.id), rule: a.rule, ticker: a.ticker, horizon: a.horizon };
+  deps.events.publish(
+    kind === 'raised'
+      ? makeEvent('alert.raised', {
+          ...subject,
+          severity: a.severity,
+          message: a.message,
+          value: a.value,
+          threshold: a.threshold,
+          raisedAt: a.raisedAt,
+        })
+      : makeEvent('alert.resolved', {
+          ...subject,
+          message: a.message,
+          resolvedAt: a.resolvedAt ?? Date.now(),
+        }),
+  );
+}
+
 /** What one evaluation changed. */
 export interface AlertChanges {
   raised: AlertRecord[];
@@ -154,6 +196,7 @@ export async function evaluateAlerts(
     const r = await stores.alerts.raise(c, at);
     if (r.created) {
       raised.push(r.alert);
+      announceAlert(deps, 'raised', r.alert);
       onChange?.('raised', r.alert);
     }
   }
@@ -163,6 +206,7 @@ export async function evaluateAlerts(
       const done = await stores.alerts.resolve(a.id, at);
       if (done) {
         resolved.push(done);
+        announceAlert(deps, 'resolved', done);
         onChange?.('resolved', done);
       }
     }

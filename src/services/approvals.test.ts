@@ -10,6 +10,7 @@ import {
   SqlAlertStore,
   SqlAliasLog,
   SqlApprovalStore,
+  SqlRealisedAccuracyStore,
   SqlFlowStore,
   SqlModelLocks,
   SqlMonitoringReportStore,
@@ -86,6 +87,7 @@ beforeEach(async () => {
       runs: new SqlFlowStore(db),
       quarantine: new SqlQuarantineCounts(db),
       approvals: new SqlApprovalStore(db),
+      realised: new SqlRealisedAccuracyStore(db),
     },
   };
   await deps.registry.ensureModel(M);

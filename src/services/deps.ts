@@ -15,6 +15,7 @@ import type {
   PriceSource,
   PriceStore,
   QuarantineCounts,
+  RealisedAccuracyStore,
   RecipeStore,
   Registry,
   RetrainDecisionStore,
@@ -44,6 +45,8 @@ export interface MonitorStores {
   quarantine: QuarantineCounts;
   /** Retrains' promotions held for a person (the policy's approval step). */
   approvals: ApprovalStore;
+  /** Realised accuracy of served forecasts, written by the monitor flow. */
+  realised: RealisedAccuracyStore;
 }
 
 export interface ServiceDeps {

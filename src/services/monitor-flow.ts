@@ -1,4 +1,4 @@
-// The `monitor` flow: drift of every served champion against its reference (one report each), the retrain policy on each, then the alert rules over everything monitoring knows.
+// The `monitor` flow: drift of every served champion against its reference (one report each), realised accuracy of served forecasts, the retrain policy on each, then the alert rules over everything monitoring knows.
 import { Type } from '@sinclair/typebox';
 import { addDays, type FlowDefinition, type TaskContext } from '../core/index.js';
 import { evaluateAlerts, monitoringFacts } from './alerts.js';
@@ -12,6 +12,7 @@ import {
   TickersParam,
 } from './flow-parameters.js';
 import { monitorModel, servedModels, type ServedModel } from './monitor.js';
+import { updateRealised } from './realised.js';
 import { applyRetrainPolicy, effectivePolicy } from './retrain-policy.js';
 
 export interface MonitorFlowParams {
@@ -70,6 +71,14 @@ interface MonitoredModel {
   trainedTo: string | null;
 }
 
+/** One model's line in the accuracy task's result: its champion's realised skill, when any matured. */
+interface RealisedSummary {
+  model: string;
+  version: number;
+  matured: number;
+  skill: number | null;
+}
+
 async function scope(deps: ServiceDeps, p: MonitorFlowParams): Promise<ServedModel[]> {
   return (await servedModels(deps, { tickers: p.tickers, horizons: p.horizons })).filter(
     (m) => p.market === 'ALL' || (p.market === 'TW') === isTaiwan(m.ticker),
@@ -89,7 +98,7 @@ export function monitorFlow(deps: ServiceDeps): FlowDefinition<MonitorFlowParams
   return {
     name: 'monitor',
     description:
-      'For each served champion: drift of its latest rows (features, return, predictions) against the reference stored at training, one report each; the retrain policy (a retrain is a train run); the alert rules.',
+      'For each served champion: drift of its latest rows (features, return, predictions) against the reference stored at training, one report each; realised accuracy of its served forecasts against naive; the retrain policy (a retrain is a train run); the alert rules.',
     ...describeParameters(MonitorParameters),
     parse: parseMonitorParams,
     tasks: [
@@ -122,6 +131,30 @@ export function monitorFlow(deps: ServiceDeps): FlowDefinition<MonitorFlowParams
         },
       },
       {
+        name: 'accuracy',
+        retries: 1,
+        timeoutMs: 30 * 60_000,
+        // Served forecasts whose target date's bar is now loaded, joined to it; a point per model version.
+        async run(p, ctx: TaskContext): Promise<RealisedSummary[]> {
+          const out: RealisedSummary[] = [];
+          for (const m of await scope(deps, p)) {
+            const r = await updateRealised(deps, m, { monitorRunId: ctx.flowRunId });
+            if (r) {
+              ctx.log(
+                `${m.name} v${r.version}: ${r.matured} matured forecasts to ${r.to}, skill ${r.skill.toFixed(3)} (RMSE ${r.rmse.toPrecision(3)} vs naive ${r.rmseNaive.toPrecision(3)})`,
+              );
+            }
+            out.push({
+              model: m.name,
+              version: m.champion.version,
+              matured: r?.matured ?? 0,
+              skill: r?.skill ?? null,
+            });
+          }
+          return out;
+        },
+      },
+      {
         name: 'retrain-policy',
         // Not retried: a second attempt would record its decisions twice.
         timeoutMs: 10 * 60_000,
@@ -132,6 +165,12 @@ export function monitorFlow(deps: ServiceDeps): FlowDefinition<MonitorFlowParams
             ctx.log(`approval ${a.id} of ${a.model} v${a.version} timed out: ${a.outcome ?? ''}`);
           }
           const byName = new Map((await scope(deps, p)).map((m) => [m.name, m]));
+          const realised = new Map(
+            ((ctx.results.accuracy as RealisedSummary[] | undefined) ?? []).map((a) => [
+              `${a.model}@${a.version}`,
+              a,
+            ]),
+          );
           const out = [];
           for (const r of monitored) {
             const m = byName.get(r.model);
@@ -139,8 +178,11 @@ export function monitorFlow(deps: ServiceDeps): FlowDefinition<MonitorFlowParams
             if (!m || m.champion.version !== r.version) {
               continue;
             }
+            const acc = realised.get(`${m.name}@${r.version}`);
             const { decision, replaced } = await applyRetrainPolicy(deps, m, {
               reportId: r.reportId,
+              accuracy:
+                acc && acc.skill !== null ? { matured: acc.matured, skill: acc.skill } : null,
               monitorRunId: ctx.flowRunId,
               newBars: await barsSince(deps, r),
               start: (params) => ctx.startChild('train', params, `retrain:${m.name}`),

@@ -43,7 +43,10 @@ export function decodeCursor(cursor: string): ForecastLogPosition {
  * to the target date (unchanged by splits and dividends recorded later, which rescale both ends), applied to
  * the close the forecast started from, so the outcome is in the same units as the forecast and its intervals.
  */
-function actualOf(row: ForecastLogRow, adjByDate: Map<string, number>): ServedPrediction['actual'] {
+export function actualOf(
+  row: ForecastLogRow,
+  adjByDate: Map<string, number>,
+): ServedPrediction['actual'] {
   const start = adjByDate.get(row.asOf);
   const end = adjByDate.get(row.targetDate);
   if (start === undefined || end === undefined || !(start > 0) || !(end > 0)) {

@@ -10,6 +10,7 @@ import {
   SqlAlertStore,
   SqlAliasLog,
   SqlApprovalStore,
+  SqlRealisedAccuracyStore,
   SqlFlowStore,
   SqlMonitoringReportStore,
   SqlPriceStore,
@@ -87,6 +88,7 @@ beforeEach(async () => {
       runs: flows,
       quarantine: new SqlQuarantineCounts(db),
       approvals: new SqlApprovalStore(db),
+      realised: new SqlRealisedAccuracyStore(db),
     },
   };
 });

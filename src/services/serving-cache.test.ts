@@ -47,6 +47,8 @@ function countedDeps(lastDate = '2020-04-17') {
           : Promise.reject(new ArtifactNotFoundError(path)),
       getRun: () => Promise.resolve(null),
     } as unknown as Tracker,
+    // No alias-log entry: the served reason falls back to the version's own tags.
+    aliasLog: { list: () => Promise.resolve([]) },
     prices: {
       getTicker: () => {
         reads.ticker++;

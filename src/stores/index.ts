@@ -20,6 +20,7 @@ import {
   type PriceSource,
   type PriceStore,
   type QuarantineCounts,
+  type RealisedAccuracyStore,
   type RecipeStore,
   type Registry,
   type RetrainDecisionStore,
@@ -53,6 +54,7 @@ import {
   ThreadLeaseKeeper,
   SqlPriceStore,
   SqlQuarantineCounts,
+  SqlRealisedAccuracyStore,
   SqlRecipeStore,
   SqlRegistry,
   SqlTracker,
@@ -95,6 +97,8 @@ export interface Stores {
   approvals: ApprovalStore;
   /** Rows quarantined per ticker since a time. */
   quarantineCounts: QuarantineCounts;
+  /** Realised accuracy of served forecasts, a point per model version and window end. */
+  realised: RealisedAccuracyStore;
   /** Model recipes, every version kept. */
   recipes: RecipeStore;
   /** Every forecast served, one row each with its serve count. */
@@ -259,6 +263,7 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     alerts: new SqlAlertStore(db),
     quarantineCounts: new SqlQuarantineCounts(db),
     approvals: new SqlApprovalStore(db),
+    realised: new SqlRealisedAccuracyStore(db),
     recipes: new SqlRecipeStore(db),
     forecastLog: new SqlForecastLog(db),
     seriesEngine: olap?.engine ?? db.engine,

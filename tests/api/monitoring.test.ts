@@ -4,9 +4,11 @@ import type {
   Alert,
   MonitoringReportSummaryView,
   MonitoringReportView,
+  RealisedPointView,
   RetrainDecisionView,
   RetrainPolicyView,
 } from '../../src/api/index.js';
+import { makeEvent, type BusEvent } from '../../src/core/index.js';
 import { harness, type Harness } from './harness.js';
 
 interface Run {
@@ -21,8 +23,11 @@ const DAY = 86_400_000;
 const headers = { 'x-api-key': 'k' };
 
 let h: Harness;
+// What the alerts channel (and so /ws/alerts) carried, from the start.
+const onBus: BusEvent[] = [];
 beforeAll(async () => {
   h = await harness({ apiKey: 'k' });
+  h.rt.events.subscribe(['alerts'], (e) => onBus.push(e));
 });
 afterAll(async () => {
   await h.close();
@@ -176,6 +181,11 @@ describe('monitor flow', () => {
 });
 
 describe('alerts', () => {
+  const settle = async () => {
+    await h.rt.events.flush();
+    await new Promise((r) => setTimeout(r, 50));
+  };
+
   it('raises stale data for a scheduled ticker without bars for more than 2 sessions, once', async () => {
     setNow(Date.parse('2020-04-24T12:00:00Z'));
     await monitor();
@@ -189,6 +199,18 @@ describe('alerts', () => {
       value: 4,
       threshold: 2,
     });
+    // Raised once on the bus, as the event catalogue types it.
+    await settle();
+    const raised = onBus.filter((e) => e.type === 'alert.raised' && e.data.rule === 'stale-data');
+    expect(raised).toHaveLength(1);
+    expect(raised[0]?.data).toMatchObject({
+      alertId: String(stale[0]?.id),
+      ticker: '^GSPC',
+      severity: stale[0]?.severity,
+      threshold: 2,
+    });
+    // Raised by an earlier run (the retrain test's clock is months on); the store keeps the latest value.
+    expect(raised[0]?.type === 'alert.raised' && raised[0].data.value).toBeGreaterThan(2);
   });
 
   it('acknowledges an open alert, and resolves it when its condition ends', async () => {
@@ -208,6 +230,14 @@ describe('alerts', () => {
     const [resolved] = await get<Alert[]>('/api/alerts?state=resolved');
     expect(resolved).toMatchObject({ id: stale?.id, acknowledgedBy: 'ops' });
     expect(resolved?.resolvedAt).toBe(Date.parse('2020-04-20T12:00:00Z'));
+    await settle();
+    expect(onBus.filter((e) => e.type === 'alert.resolved').map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        alertId: String(stale?.id),
+        rule: 'stale-data',
+        resolvedAt: Date.parse('2020-04-20T12:00:00Z'),
+      }),
+    ]);
     const again = await h.app.inject({ method: 'POST', url, headers });
     expect(again.statusCode, again.body).toBe(409);
   });
@@ -281,5 +311,139 @@ describe('promotion gate', () => {
     } finally {
       h.rt.etl.modelLocks = locks;
     }
+  });
+});
+
+describe('monitor on data.loaded', () => {
+  const monitorRuns = () =>
+    get<Run[]>('/api/flow-runs?flow=monitor&limit=200').then((runs) =>
+      runs.filter((r) => r.parameters.trigger === 'data.loaded'),
+    );
+  const loaded = (origin: 'etl' | 'import', newBars: number, lastDate: string) =>
+    makeEvent('data.loaded', {
+      ticker: '^GSPC',
+      origin,
+      newBars,
+      updatedBars: 0,
+      lastDate,
+      etlRunId: origin === 'etl' ? 'etl-1' : null,
+      at: Date.now(),
+    });
+
+  it('starts one monitor run for the ticker of an ETL load that brought bars, once per load', async () => {
+    const before = (await monitorRuns()).length;
+    h.rt.events.publish(loaded('etl', 3, '2020-04-17'));
+    // Delivered again (as Kafka may): the same load starts no second run.
+    h.rt.events.publish(loaded('etl', 3, '2020-04-17'));
+    // A person's CSV import and a load that changed nothing start none.
+    h.rt.events.publish(loaded('import', 5, '2020-04-17'));
+    h.rt.events.publish(loaded('etl', 0, '2020-04-16'));
+    let runs: Run[] = [];
+    for (let i = 0; i < 200 && runs.length <= before; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      runs = await monitorRuns();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    runs = await monitorRuns();
+    expect(runs).toHaveLength(before + 1);
+    const run = await waitRun(runs[0]?.id ?? '');
+    expect(run.parameters).toMatchObject({ tickers: ['^GSPC'], trigger: 'data.loaded' });
+    expect(run.state, JSON.stringify(run.error)).toBe('Completed');
+  });
+});
+
+describe('realised accuracy', () => {
+  it('joins served forecasts to the close of their target date: RMSE against naive, skill, direction beside the up-rate, coverage per level, a point per window end, and the gauges', async () => {
+    const champion = await h.rt.services.registry.getVersionByAlias('^GSPC.h1', 'champion');
+    const bars = await h.rt.services.prices.getBars('^GSPC', { from: '2020-01-01' });
+    // 30 forecasts that matured (asOf and the next bar) and one whose target date has no bar yet.
+    const served = bars.slice(-31).map((b, i, all) => {
+      const next = all[i + 1];
+      const actual = next ? Math.log(next.adjClose / b.adjClose) : 0.01;
+      const predictedReturn = actual / 2;
+      const predictedClose = b.close * Math.exp(predictedReturn);
+      // The 80% interval holds on even days, the 95% one always.
+      const half = i % 2 === 0 ? 0.5 : 1e-9;
+      return {
+        forecast: {
+          ticker: '^GSPC',
+          horizon: 1,
+          asOf: b.date,
+          targetDate: next?.date ?? '2020-04-20',
+          model: {
+            name: '^GSPC.h1',
+            version: champion?.version ?? 0,
+            kind: 'ridge',
+            runId: champion?.runId ?? '',
+            featureSet: 'basic',
+          },
+          lastClose: b.close,
+          predictedReturn,
+          predictedClose,
+          intervals: [
+            { level: 0.8, lower: predictedClose * (1 - half), upper: predictedClose * (1 + half) },
+            { level: 0.95, lower: 0, upper: predictedClose * 10 },
+          ],
+        },
+        count: 1,
+        firstServedAt: 1,
+        lastServedAt: 1,
+        actual: next ? actual : null,
+      };
+    });
+    await h.rt.stores.forecastLog.record(served);
+    setNow(Date.parse('2020-04-20T12:00:00Z'));
+    const run = await monitor();
+    expect(run.result).toMatchObject({ models: 1 });
+
+    const points = await get<RealisedPointView[]>(
+      '/api/monitoring/accuracy?ticker=%5Egspc&horizon=1',
+    );
+    expect(points).toHaveLength(1);
+    const p = points[0] as RealisedPointView;
+    const matured = served.filter((s) => s.actual !== null).map((s) => s.actual ?? 0);
+    const rmseNaive = Math.sqrt(matured.reduce((a, r) => a + r * r, 0) / matured.length);
+    expect(p).toMatchObject({
+      model: '^GSPC.h1',
+      version: champion?.version,
+      matured: 30,
+      from: served[0]?.forecast.targetDate,
+      to: served[29]?.forecast.targetDate,
+    });
+    expect(p.rmseNaive).toBeCloseTo(rmseNaive, 12);
+    // Predicting half of each move: half of naive's error.
+    expect(p.rmse).toBeCloseTo(rmseNaive / 2, 12);
+    expect(p.skill).toBeCloseTo(0.5, 12);
+    expect(p.upRate).toBeCloseTo(matured.filter((r) => r > 0).length / 30, 12);
+    expect(p.directionAccuracy).toBe(1);
+    expect(p.coverage).toEqual({ '80': 0.5, '95': 1 });
+
+    // The same window again replaces its point; a filter with no match is empty, a bad one a 400.
+    await monitor();
+    expect(
+      await get<RealisedPointView[]>('/api/monitoring/accuracy?model=%5EGSPC.h1'),
+    ).toHaveLength(1);
+    expect(await get<RealisedPointView[]>('/api/monitoring/accuracy?ticker=AAPL')).toEqual([]);
+    const bad = await h.app.inject({
+      url: '/api/monitoring/accuracy?from=2020-05-01&to=2020-01-01',
+    });
+    expect(bad.statusCode).toBe(400);
+
+    // A scrape reads the stores at most every 2 s (one snapshot shared by every metric): poll until it is fresh.
+    let text = '';
+    const gauge = (name: string, extra = '') =>
+      Number(
+        new RegExp(`^${name}\\{ticker="\\^GSPC",horizon="1"${extra}\\} (\\S+)$`, 'm').exec(
+          text,
+        )?.[1],
+      );
+    for (let i = 0; i < 100 && !(gauge('stockops_realised_matured_forecasts') > 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = (await h.app.inject({ url: '/metrics' })).body;
+    }
+    expect(gauge('stockops_realised_skill_ratio')).toBeCloseTo(0.5, 9);
+    expect(gauge('stockops_realised_matured_forecasts')).toBe(30);
+    expect(gauge('stockops_realised_coverage_ratio', ',level="80"')).toBe(0.5);
+    expect(gauge('stockops_realised_coverage_nominal_ratio', ',level="95"')).toBe(0.95);
   });
 });

@@ -14,6 +14,7 @@ import {
   SqlForecastLog,
   SqlPriceStore,
   SqlQuarantineCounts,
+  SqlRealisedAccuracyStore,
   SqlRecipeStore,
   SqlRegistry,
   SqlRetrainDecisionStore,
@@ -29,6 +30,7 @@ import {
   modelLocksContract,
   monitoringReportStoreContract,
   quarantineCountsContract,
+  realisedStoreContract,
   retrainStoresContract,
 } from './monitoring-stores.contract.js';
 import { forecastLogContract } from './forecast-log.contract.js';
@@ -65,6 +67,7 @@ retrainStoresContract('SQL on PGlite', async () => {
   return { decisions: new SqlRetrainDecisionStore(db), policy: new SqlRetrainPolicyStore(db) };
 });
 modelLocksContract('SQL on PGlite', async () => new SqlModelLocks(await freshDb(), 20));
+realisedStoreContract('SQL on PGlite', async () => new SqlRealisedAccuracyStore(await freshDb()));
 alertStoreContract('SQL on PGlite', async () => new SqlAlertStore(await freshDb()));
 quarantineCountsContract('SQL on PGlite', async () => {
   const db = await freshDb();

@@ -1,4 +1,4 @@
-// Contracts every adapter of the monitoring ports passes (SQL on PGlite and PostgreSQL): reports and their windows, retrain decisions and the stored policy, per-model locks, alerts, quarantine counts.
+// Contracts every adapter of the monitoring ports passes (SQL on PGlite and PostgreSQL): reports and their windows, retrain decisions and the stored policy, per-model locks, alerts, quarantine counts, realised accuracy.
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_MONITORING_THRESHOLDS,
@@ -10,6 +10,8 @@ import {
   type MonitoringReportStore,
   type PriceStore,
   type QuarantineCounts,
+  type RealisedAccuracyStore,
+  type RealisedPoint,
   type RetrainDecisionRecord,
   type RetrainDecisionStore,
   type RetrainPolicyStore,
@@ -362,6 +364,62 @@ export function quarantineCountsContract(
         { ticker: 'BBB', rows: 1 },
       ]);
       expect(await counts.countSince(Date.now() + 60_000)).toEqual([]);
+    });
+  });
+}
+
+const point = (patch: Partial<RealisedPoint> = {}): RealisedPoint => ({
+  ticker: '^GSPC',
+  horizon: 1,
+  model: '^GSPC.h1',
+  version: 2,
+  from: '2020-01-02',
+  to: '2020-03-31',
+  matured: 60,
+  rmse: 0.01,
+  rmseNaive: 0.012,
+  skill: 1 / 6,
+  directionAccuracy: 0.55,
+  upRate: 0.52,
+  coverage: { '80': 0.8, '95': 0.95 },
+  computedAt: 1000,
+  monitorRunId: 'run-1',
+  ...patch,
+});
+
+export function realisedStoreContract(
+  name: string,
+  make: () => Promise<RealisedAccuracyStore>,
+): void {
+  describe(`RealisedAccuracyStore contract: ${name}`, () => {
+    let store: RealisedAccuracyStore;
+    beforeEach(async () => {
+      store = await make();
+    });
+
+    it('keeps one point per model version and window end, newest window first, every number back', async () => {
+      await store.save(point());
+      await store.save(point({ to: '2020-04-01', matured: 61, monitorRunId: null }));
+      // The same window computed again replaces its point.
+      await store.save(point({ matured: 59, skill: -0.25, computedAt: 2000 }));
+      await store.save(point({ version: 3, to: '2020-04-02' }));
+      await store.save(point({ ticker: 'AAPL', model: 'AAPL.h1', to: '2020-04-03' }));
+      const v2 = await store.list({ model: '^GSPC.h1', version: 2, limit: 10 });
+      expect(v2.map((p) => [p.to, p.matured])).toEqual([
+        ['2020-04-01', 61],
+        ['2020-03-31', 59],
+      ]);
+      expect(v2[1]).toEqual(point({ matured: 59, skill: -0.25, computedAt: 2000 }));
+      expect(v2[0]?.monitorRunId).toBeNull();
+      const gspc = await store.list({ ticker: '^GSPC', horizon: 1, limit: 10 });
+      expect(gspc.map((p) => `${p.version}@${p.to}`)).toEqual([
+        '3@2020-04-02',
+        '2@2020-04-01',
+        '2@2020-03-31',
+      ]);
+      expect(await store.list({ from: '2020-04-02', to: '2020-04-03', limit: 10 })).toHaveLength(2);
+      expect(await store.list({ ticker: '^GSPC', limit: 1 })).toHaveLength(1);
+      expect(await store.list({ horizon: 5, limit: 10 })).toEqual([]);
     });
   });
 }

@@ -22,14 +22,15 @@ const PAGES = [
   '/models',
   '/predictions',
   '/flows',
+  '/live',
   '/no-such-page',
 ];
 const SIZES = [
   { width: 1440, height: 900 },
   { width: 390, height: 844 },
 ];
-/** Endpoints of other issues (forecast log, alerts) that this server may not have: their 404 is handled. */
-const OPTIONAL = /\/api\/(alerts|predictions)\b/;
+/** An endpoint of another issue (alerts) that this server may not have yet: its 404 is handled. */
+const OPTIONAL = /\/api\/alerts\b/;
 
 let server: RunningServer;
 let browser: Browser;
@@ -122,6 +123,25 @@ describe('every page', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-TW');
     await page.reload();
     await page.getByRole('heading', { name: '啟動工作流程' }).waitFor();
+    await context.close();
+  });
+
+  it('lists a served forecast in the forecast log on the Predictions page', async () => {
+    const served = (await (
+      await fetch(`${server.url}/api/predict?ticker=%5EGSPC&horizon=5`)
+    ).json()) as {
+      model: { version: number };
+      predictedClose: number;
+    };
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/predictions`);
+    const row = page.getByTestId('log-table').locator('tbody tr', { hasText: '5d' }).first();
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).toContain('^GSPC');
+    expect(text).toContain(`v${served.model.version}`);
+    expect(text).toContain('pending');
     await context.close();
   });
 

@@ -20,6 +20,7 @@ import {
   SqlForecastLog,
   SqlPriceStore,
   SqlQuarantineCounts,
+  SqlRealisedAccuracyStore,
   SqlRecipeStore,
   SqlRegistry,
   SqlRetrainDecisionStore,
@@ -33,6 +34,7 @@ import {
   modelLocksContract,
   monitoringReportStoreContract,
   quarantineCountsContract,
+  realisedStoreContract,
   retrainStoresContract,
 } from '../contract/monitoring-stores.contract.js';
 import { forecastLogContract } from '../contract/forecast-log.contract.js';
@@ -67,6 +69,10 @@ retrainStoresContract('SQL on PostgreSQL', async () => {
   return { decisions: new SqlRetrainDecisionStore(db), policy: new SqlRetrainPolicyStore(db) };
 });
 modelLocksContract('SQL on PostgreSQL', async () => new SqlModelLocks(await pgdb.db(), 20));
+realisedStoreContract(
+  'SQL on PostgreSQL',
+  async () => new SqlRealisedAccuracyStore(await pgdb.db()),
+);
 alertStoreContract('SQL on PostgreSQL', async () => new SqlAlertStore(await pgdb.db()));
 quarantineCountsContract('SQL on PostgreSQL', async () => {
   const db = await pgdb.db();

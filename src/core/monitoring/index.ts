@@ -78,6 +78,8 @@ export {
 } from './model-reference.js';
 export type { MonitoringReference, ReferenceInput } from './model-reference.js';
 export { featureWindow } from './feature-window.js';
+export { coverageKey, realisedAccuracy } from './realised.js';
+export type { MaturedForecast, RealisedAccuracy } from './realised.js';
 export type { FeatureWindow } from './feature-window.js';
 export { DEFAULT_MONITORING_SETTINGS, checkMonitoringSettings } from './settings.js';
 export type { MonitoringSettings } from './settings.js';

@@ -14,12 +14,18 @@ export interface MonitoringSettings {
    * was trained with.
    */
   thresholds: MonitoringThresholds;
+  /**
+   * Newest matured forecasts per model version that realised accuracy is computed over
+   * (STOCKOPS_MONITOR_REALISED_WINDOW). @defaultValue 250
+   */
+  realisedWindow: number;
 }
 
 export const DEFAULT_MONITORING_SETTINGS: Readonly<MonitoringSettings> = {
   windowRows: 60,
   referenceRows: DEFAULT_REFERENCE_ROWS,
   thresholds: DEFAULT_MONITORING_THRESHOLDS,
+  realisedWindow: 250,
 };
 
 /** Checks settings as a whole: the window must be able to hold `minSamples` rows. */
@@ -31,6 +37,7 @@ export function checkMonitoringSettings(s: MonitoringSettings): MonitoringSettin
   };
   int('windowRows', s.windowRows, 5, 5000);
   int('referenceRows', s.referenceRows, 30, 100_000);
+  int('realisedWindow', s.realisedWindow, 1, 100_000);
   int('thresholds.minSamples', s.thresholds.minSamples, 1, 5000);
   if (s.thresholds.minSamples > s.windowRows) {
     throw new InvalidInputError(

@@ -14,6 +14,7 @@ export type * from './model-locks.js';
 export type * from './model-registry.js';
 export type * from './monitoring-reports.js';
 export type * from './quarantine-counts.js';
+export type * from './realised-accuracy.js';
 export type * from './recipe-store.js';
 // retrain-decisions.ts also holds a value (APPROVAL_STATES), so it is re-exported whole.
 export * from './retrain-decisions.js';

@@ -1,8 +1,8 @@
-// Monitoring routes: the reports of monitor runs, one list and one whole report.
+// Monitoring routes: the reports of monitor runs (one list and one whole report) and realised accuracy.
 import type { FastifyInstance } from 'fastify';
 import { endpoints } from '../../api/index.js';
 import { normalizeSymbol } from '../../core/index.js';
-import { getReport, listReports, type ServiceDeps } from '../../services/index.js';
+import { getReport, listRealised, listReports, type ServiceDeps } from '../../services/index.js';
 import { route } from './route.js';
 
 export function registerMonitoringRoutes(
@@ -18,4 +18,13 @@ export function registerMonitoringRoutes(
   );
 
   route(app, endpoints.monitoringReport, (req) => getReport(deps.services, req.params.id));
+
+  route(app, endpoints.realisedAccuracy, (req) => {
+    const { ticker, limit, ...rest } = req.query;
+    return listRealised(deps.services, {
+      ...rest,
+      ...(ticker !== undefined ? { ticker: normalizeSymbol(ticker) } : {}),
+      limit: limit ?? 500,
+    });
+  });
 }

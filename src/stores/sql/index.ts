@@ -11,6 +11,7 @@ export { SqlMonitoringReportStore } from './monitoring-store.js';
 export { openPglite } from './pglite.js';
 export { openPostgres } from './postgres.js';
 export { SqlPriceStore } from './price-store.js';
+export { SqlRealisedAccuracyStore } from './realised-store.js';
 export { SqlRecipeStore } from './recipe-store.js';
 export { SqlAliasLog, SqlRegistry } from './model-registry.js';
 export {

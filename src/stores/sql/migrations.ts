@@ -380,6 +380,34 @@ export const MIGRATIONS: readonly Migration[] = [
       create index promotion_approvals_state on promotion_approvals (state, expires_at);
     `,
   },
+  {
+    id: 45,
+    name: 'realised_accuracy',
+    // Realised accuracy as a time series: one point per model version and window end (the newest matured
+    // target date); a monitor run that sees the same window again replaces its point.
+    sql: `
+      create table realised_accuracy (
+        id bigserial primary key,
+        ticker text not null,
+        horizon integer not null,
+        model_name text not null,
+        model_version integer not null,
+        window_from date not null,
+        window_to date not null,
+        matured integer not null,
+        rmse double precision not null,
+        rmse_naive double precision not null,
+        skill double precision not null,
+        direction_accuracy double precision not null,
+        up_rate double precision not null,
+        coverage text not null default '{}',
+        computed_at bigint not null,
+        monitor_run_id text,
+        unique (model_name, model_version, window_to)
+      );
+      create index realised_accuracy_ticker on realised_accuracy (ticker, horizon, window_to desc);
+    `,
+  },
   // Ids 50-59: the UI issue's tables (model recipes; the flow run behind an ETL run).
   {
     id: 50,

@@ -8,7 +8,6 @@ export * from './format';
 export * from './live-socket';
 export * from './live-state';
 export * from './mlflow-links';
-export * from './pending-contract';
 export * from './queries';
 export * from './query-client';
 export * from './registry';

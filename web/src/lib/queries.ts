@@ -1,9 +1,8 @@
 // Every server resource the UI reads, as react-query options: its key, the contract's endpoint, and how often it refreshes.
-import { ApiError, endpoints, type HorizonValue, type QueryOf } from '@stockops/api';
+import { endpoints, type HorizonValue, type QueryOf } from '@stockops/api';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api } from './api-client';
 import { isEnded } from './flow-runs';
-import { pendingEndpoints } from './pending-contract';
 
 /** Flow runs change by the second while they run (polled only while /ws/flow-runs is not open). */
 export const FLOW_RUNS_POLL_MS = 3000;
@@ -92,28 +91,18 @@ export const queries = {
       queryFn: ({ signal }) => api.call(endpoints.recipes, { signal }),
     }),
 
-  /** Open alerts (issue 16's /api/alerts); a server without alerts answers 404, read as "none". */
+  /** Open alerts (active or acknowledged), newest first. */
   alerts: () =>
     queryOptions({
       queryKey: queryKeys.alerts,
-      queryFn: async ({ signal }) => {
-        try {
-          return await api.call(pendingEndpoints.alerts, { query: { state: 'open' }, signal });
-        } catch (e) {
-          if (e instanceof ApiError && e.status === 404) {
-            return null;
-          }
-          throw e;
-        }
-      },
+      queryFn: ({ signal }) => api.call(endpoints.alerts, { query: { state: 'open' }, signal }),
       refetchInterval: OVERVIEW_POLL_MS,
-      retry: false,
     }),
 
-  forecastLog: (filter: QueryOf<typeof pendingEndpoints.predictions>) =>
+  forecastLog: (filter: QueryOf<typeof endpoints.predictions>) =>
     queryOptions({
       queryKey: queryKeys.forecastLog(filter),
-      queryFn: ({ signal }) => api.call(pendingEndpoints.predictions, { query: filter, signal }),
+      queryFn: ({ signal }) => api.call(endpoints.predictions, { query: filter, signal }),
       placeholderData: keepPreviousData,
       retry: false,
     }),

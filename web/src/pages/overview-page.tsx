@@ -122,14 +122,14 @@ function Alerts() {
       <h2 id="alerts-title">{t('overview.alerts')}</h2>
       {alerts.isPending ? (
         <p className="muted">{t('common.loading')}</p>
-      ) : list === null || list === undefined ? (
+      ) : list === undefined ? (
         <p className="muted">{t('overview.alertsUnavailable')}</p>
       ) : list.length === 0 ? (
         <p className="muted">{t('overview.noAlerts')}</p>
       ) : (
         <ul className="alert-list">
           {list.map((a) => (
-            <li key={String(a.id)}>
+            <li key={a.id}>
               <strong>{a.ticker ?? a.rule}</strong> {a.message}
             </li>
           ))}

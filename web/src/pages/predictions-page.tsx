@@ -1,17 +1,10 @@
 // Predictions: the forecast log (what was served, and how it turned out once the target date's bar came), filtered, with CSV export.
-import { ApiError, HORIZONS } from '@stockops/api';
+import { ApiError, HORIZONS, type ServedPrediction } from '@stockops/api';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner, PageShell, queryErrors } from '../components';
-import {
-  formatDay,
-  formatPercent,
-  formatPrice,
-  queries,
-  toCsv,
-  type ForecastLogEntry,
-} from '../lib';
+import { formatDay, formatPercent, formatPrice, queries, toCsv } from '../lib';
 
 const PAGE = 200;
 
@@ -25,7 +18,7 @@ function download(name: string, text: string): void {
 }
 
 /** The forecast log's columns as exported: the same names as the API's fields. */
-export function forecastLogCsv(rows: readonly ForecastLogEntry[]): string {
+export function forecastLogCsv(rows: readonly ServedPrediction[]): string {
   return toCsv(
     [
       'ticker',
@@ -48,23 +41,24 @@ export function forecastLogCsv(rows: readonly ForecastLogEntry[]): string {
     ],
     rows.map((r) => {
       const band = (l: number) => r.interval.find((i) => i.level === l);
+      const held = (l: number) => r.actual?.intervals.find((i) => i.level === l)?.held;
       return [
         r.ticker,
         r.horizon,
         r.asOf,
         r.targetDate,
-        r.modelName,
-        r.modelVersion,
-        r.modelKind,
+        r.model.name,
+        r.model.version,
+        r.model.kind,
         r.predictedClose,
         band(0.8)?.lower,
         band(0.8)?.upper,
         band(0.95)?.lower,
         band(0.95)?.upper,
-        r.actualClose,
-        r.error,
-        r.held?.['0.8'],
-        r.held?.['0.95'],
+        r.actual?.close,
+        r.actual?.error,
+        held(0.8),
+        held(0.95),
         r.serveCount,
       ];
     }),
@@ -80,9 +74,10 @@ export function PredictionsPage() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const horizonValue = HORIZONS.find((h) => String(h) === horizon);
   const filter = {
     ...(ticker ? { ticker } : {}),
-    ...(horizon ? { horizon: Number(horizon) } : {}),
+    ...(horizonValue === undefined ? {} : { horizon: horizonValue }),
     ...(model ? { model } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
@@ -93,8 +88,8 @@ export function PredictionsPage() {
   const missing = log.error instanceof ApiError && log.error.status === 404;
   const rows = log.data?.items ?? [];
   const messages = missing ? [] : queryErrors([[t('nav.predictions'), log]]);
-  const held = (r: ForecastLogEntry, level: string) => {
-    const v = r.held?.[level];
+  const held = (r: ServedPrediction, level: number) => {
+    const v = r.actual?.intervals.find((i) => i.level === level)?.held;
     return v === undefined ? '—' : v ? t('predictions.yes') : t('predictions.no');
   };
   const reset = () => {
@@ -228,27 +223,27 @@ export function PredictionsPage() {
                 {rows.map((r) => {
                   const band = r.interval.find((i) => i.level === 0.8);
                   return (
-                    <tr key={`${r.ticker}:${r.horizon}:${r.asOf}:${r.modelName}:${r.modelVersion}`}>
+                    <tr
+                      key={`${r.ticker}:${r.horizon}:${r.asOf}:${r.model.name}:${r.model.version}`}
+                    >
                       <td>{formatDay(r.asOf)}</td>
                       <td>{formatDay(r.targetDate)}</td>
                       <td>{r.ticker}</td>
                       <td>{t('common.horizonShort', { h: r.horizon })}</td>
                       <td>
-                        {t(`models.kinds.${r.modelKind}`, { defaultValue: r.modelKind })} v
-                        {r.modelVersion}
+                        {t(`models.kinds.${r.model.kind}`, { defaultValue: r.model.kind })} v
+                        {r.model.version}
                       </td>
                       <td>{formatPrice(r.predictedClose)}</td>
                       <td>
                         {band ? `${formatPrice(band.lower)} – ${formatPrice(band.upper)}` : '—'}
                       </td>
                       <td>
-                        {r.actualClose === undefined || r.actualClose === null
-                          ? t('predictions.pending')
-                          : formatPrice(r.actualClose)}
+                        {r.actual === null ? t('predictions.pending') : formatPrice(r.actual.close)}
                       </td>
-                      <td>{formatPercent(r.error, 2, true)}</td>
-                      <td>{held(r, '0.8')}</td>
-                      <td>{held(r, '0.95')}</td>
+                      <td>{formatPercent(r.actual?.returnError, 2, true)}</td>
+                      <td>{held(r, 0.8)}</td>
+                      <td>{held(r, 0.95)}</td>
                     </tr>
                   );
                 })}
