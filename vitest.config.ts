@@ -12,7 +12,7 @@ export default defineConfig({
     include: [
       'src/**/*.test.ts',
       'web/src/**/*.test.ts',
-      'tests/{api,architecture,cli,contract,e2e}/**/*.test.ts',
+      'tests/{api,architecture,cli,contract,deploy,e2e}/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 180_000,

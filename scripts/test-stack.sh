@@ -2,6 +2,9 @@
 # Stack tests: starts the real servers tests/integration needs (scripts/services/*.sh, cached installs under
 # .services/), exports the variables they print, runs vitest.stack.config.ts, and stops what it started.
 # Usage: scripts/test-stack.sh [vitest args]   STACK_KEEP=1 leaves the servers running for the next run.
+# tests/integration/stack.test.ts runs `npm run stack` on top of these servers (reusing them, with a database, queue,
+# topics and MLflow names of its own), which adds nginx, Prometheus, replicas and workers, and `npm run stack:down`,
+# which stops only what the stack started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -34,6 +34,7 @@ import { runCommand } from './backend.js';
 import { registerDriftCommand } from './drift-command.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
 import { registerFlowCommands } from './flow-commands.js';
+import { registerMigrateCommand } from './migrate-command.js';
 import { registerRecipeCommands } from './recipe-commands.js';
 import { registerPredictionsCommand } from './predictions-command.js';
 import { parseHorizon, parseTicker } from './options.js';
@@ -355,6 +356,7 @@ export function buildCli(): Command {
     });
 
   registerFlowCommands(program, emit, onWait);
+  registerMigrateCommand(program, emit);
   registerRecipeCommands(program, emit, onWait);
   registerEvaluateCommand(program, emit);
   registerDriftCommand(program, emit);

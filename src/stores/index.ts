@@ -38,6 +38,7 @@ import { DbLock } from './sql/db-lock.js';
 import { replayChart, YahooPriceSource } from './yahoo/index.js';
 import {
   migrate,
+  MIGRATIONS,
   openPglite,
   openPostgres,
   SqlAlertStore,
@@ -343,4 +344,22 @@ export function lockPathOf(databaseUrl: string): string | null {
     return null;
   }
   return `${resolve(databaseUrl.replace(/^pglite:\/\//i, ''))}.lock`;
+}
+
+/**
+ * Applies the SQL migrations and closes: the deploy step run once before API replicas and workers start
+ * (`stockops migrate`). Safe beside processes starting at the same time: migrations run under a lock.
+ */
+export async function migrateDatabase(
+  databaseUrl: string,
+): Promise<{ engine: string; applied: number[]; current: number[] }> {
+  const [openDb, rest] = pick('DATABASE_URL', databaseUrl, DATABASE_SCHEMES);
+  const { db, lock } = await openDb(rest, 'cli');
+  try {
+    const applied = await migrate(db);
+    return { engine: db.engine, applied, current: MIGRATIONS.map((m) => m.id) };
+  } finally {
+    await db.close();
+    lock?.release();
+  }
 }
