@@ -85,6 +85,9 @@ export const ChampionAtQuery = Type.Object(
     time: Type.String({
       minLength: 1,
       maxLength: 40,
+      // Exactly what parseTime (services/registry-audit.ts) reads: up to 15 digits, or a date with an optional time and zone.
+      pattern:
+        '^([0-9]{1,15}|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,3})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?)$',
       description:
         'Milliseconds since the epoch, or an ISO 8601 date (its end, UTC) or date-time: 1700000000000, 2024-03-01, 2024-03-01T14:30:00Z',
       examples: ['2024-03-01T14:30:00Z'],

@@ -9,7 +9,19 @@ import {
   RETRAIN_RULES,
   RETRAIN_SUPPRESSIONS,
 } from '../core/index.js';
-import { EpochMs, Horizon, IsoDate, ModelName, Ticker } from './primitives.js';
+import {
+  EpochMs,
+  Horizon,
+  IsoDate,
+  ModelName,
+  NON_BLANK_TEXT_PATTERN,
+  SafeText,
+  SerialId,
+  Ticker,
+} from './primitives.js';
+
+/** Who acknowledged or decided: a name, not blank, without control characters. */
+const Actor = Type.String({ minLength: 1, maxLength: 100, pattern: NON_BLANK_TEXT_PATTERN });
 
 /** A computed number; JSON has no infinities or NaN, so those travel as the strings JavaScript prints for them. */
 export const JsonNumberSchema = Type.Union(
@@ -229,7 +241,7 @@ export const ReportsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const ReportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const ReportParams = Type.Object({ id: SerialId });
 
 // Realised accuracy of served forecasts, a time series per model version.
 
@@ -423,10 +435,10 @@ export const AlertsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AlertParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const AlertParams = Type.Object({ id: SerialId });
 
 export const AlertAckSchema = Type.Object(
-  { by: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  { by: Type.Optional(Actor) },
   { additionalProperties: false },
 );
 
@@ -465,12 +477,12 @@ export const ApprovalsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const ApprovalParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const ApprovalParams = Type.Object({ id: SerialId });
 
 export const ApprovalDecisionSchema = Type.Object(
   {
-    by: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    by: Type.Optional(Actor),
+    reason: Type.Optional(SafeText({ maxLength: 500 })),
   },
   { additionalProperties: false },
 );

@@ -49,6 +49,12 @@ export const NON_BLANK_TEXT_PATTERN =
 /** Largest value of a SQL `integer` column (int32), e.g. model versions. */
 export const INT32_MAX = 2147483647;
 
+/**
+ * The id of a row keyed by a `bigserial` (reports, alerts, approvals): bounded by the largest integer JavaScript
+ * holds exactly, which a bigint column also holds, so a longer number is a 400, not a database error.
+ */
+export const SerialId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
 export const Horizon = Type.Union(
   HORIZONS.map((h) => Type.Literal(h)),
   { description: 'Forecast horizon in trading days' },
