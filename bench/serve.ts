@@ -249,7 +249,24 @@ async function embedded(rows: Row[]): Promise<Row> {
 }
 
 /** Two replicas on a PostgreSQL of their own (scripts/services/postgres.sh), behind nginx (scripts/services/nginx.sh). */
+/** Whether the project's PostgreSQL already runs (its postmaster.pid names a live process): then it is left running. */
+function postgresRunning(): boolean {
+  try {
+    const pid = Number(
+      readFileSync(join(ROOT, '.services', 'postgres', 'data', 'postmaster.pid'), 'utf8').split(
+        '\n',
+      )[0],
+    );
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function replicas(rows: Row[]): Promise<void> {
+  // A PostgreSQL this run starts, it stops (by PID, through the script); one that was running stays.
+  const ownPostgres = !postgresRunning();
   const pgEnv = execFileSync('bash', [join(ROOT, 'scripts', 'services', 'postgres.sh'), 'start'], {
     encoding: 'utf8',
   });
@@ -309,6 +326,9 @@ async function replicas(rows: Row[]): Promise<void> {
     }
     await Promise.all(started.map(stop));
     rmSync(home, { recursive: true, force: true });
+    if (ownPostgres) {
+      execFileSync('bash', [join(ROOT, 'scripts', 'services', 'postgres.sh'), 'stop']);
+    }
   }
 }
 
