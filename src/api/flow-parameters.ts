@@ -60,6 +60,14 @@ const InternalText = (description: string) =>
     errorMessage: 'expected text of at most 200 characters without control characters',
   });
 
+/** An exchange group: Taipei (`.TW`, `.TWO`), the others, or all. */
+const MarketParam = (description: string) =>
+  Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
+    description,
+    default: 'ALL',
+    errorMessage: 'expected US, TW or ALL',
+  });
+
 export const TrainFlowParameters = Type.Object(
   {
     ticker: TickerParam('ticker symbol, e.g. ^GSPC'),
@@ -78,13 +86,7 @@ export const EtlFlowParameters = Type.Object(
     tickers: Type.Optional(
       TickersParam('tickers; default: followed and stored tickers of the market'),
     ),
-    market: Type.Optional(
-      Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
-        description: 'exchange group when tickers is empty',
-        default: 'ALL',
-        errorMessage: 'expected US, TW or ALL',
-      }),
-    ),
+    market: Type.Optional(MarketParam('exchange group when tickers is empty')),
     full: Type.Optional(BooleanParam('refetch the full history', false)),
     snapshot: Type.Optional(BooleanParam('write Parquet snapshots', true)),
     trigger: Type.Optional(InternalText('what started the run (api, schedule, cli)')),
@@ -132,11 +134,7 @@ export const MonitorFlowParameters = Type.Object(
       }),
     ),
     market: Type.Optional(
-      Type.Union([Type.Literal('US'), Type.Literal('TW'), Type.Literal('ALL')], {
-        description: 'exchange group (Taipei or the others) when tickers is empty',
-        default: 'ALL',
-        errorMessage: 'expected US, TW or ALL',
-      }),
+      MarketParam('exchange group (Taipei or the others) when tickers is empty'),
     ),
     trigger: Type.Optional(InternalText('what started the run (api, schedule, data.loaded)')),
   },
