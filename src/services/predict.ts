@@ -184,10 +184,22 @@ export async function predictDetailed(
   return prediction;
 }
 
+/**
+ * Public views already made, by the forecast they show. A cache hit returns the same DetailedPrediction, so
+ * it gets the same view back (and the route the same serialised text) instead of a copy per request; a
+ * view goes when its forecast does. Neither is mutated once made.
+ */
+const publicViews = new WeakMap<DetailedPrediction, Prediction>();
+
 /** A prediction as the contract shows it (without the pieces forecast paths are built from). */
 export function publicPrediction(p: DetailedPrediction): Prediction {
-  const { halfWidths: _hw, calendar: _cal, ...rest } = p;
-  return rest;
+  let view = publicViews.get(p);
+  if (view === undefined) {
+    const { halfWidths: _hw, calendar: _cal, ...rest } = p;
+    view = rest;
+    publicViews.set(p, view);
+  }
+  return view;
 }
 
 /** The served-forecast record of a prediction, as the forecast log and the event bus take it. */
@@ -228,6 +240,18 @@ export async function predict(
   return p;
 }
 
+/** Calibrators loaded once per stored state (a served version holds one), never changed once loaded. */
+const calibrators = new WeakMap<ConformalState, AdaptiveConformal>();
+
+function calibratorOf(state: ConformalState): AdaptiveConformal {
+  let c = calibrators.get(state);
+  if (c === undefined) {
+    c = AdaptiveConformal.fromJSON(state);
+    calibrators.set(state, c);
+  }
+  return c;
+}
+
 /**
  * Adaptive conformal inference kept calibrated online: rows labeled since the version was trained
  * are predicted and their outcomes folded in (each only once its label date has passed), then the
@@ -238,10 +262,12 @@ function liveHalfWidths(
   model: Model,
   built: ReturnType<typeof buildDataset>,
 ): { level: number; halfWidth: number }[] | null {
-  const aci = AdaptiveConformal.fromJSON(state);
+  const loaded = calibratorOf(state);
   const since = state.lastDate ?? '';
   const ds = built.labeled;
   const first = ds.dates.findIndex((d) => d > since);
+  // Nothing to replay: the loaded calibrator is only read. Otherwise a copy takes the outcomes.
+  const aci = first >= 0 ? loaded.copy() : loaded;
   if (first >= 0) {
     const newRows = {
       ...ds,

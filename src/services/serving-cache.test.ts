@@ -131,6 +131,33 @@ describe('ServingCache', () => {
     expect(reads.alias).toBe(2);
   });
 
+  it('gives the requests that arrive in one turn of the event loop one bars read, even from a store that answers at once', async () => {
+    let reads = 0;
+    const deps = {
+      prices: {
+        // An embedded database answers within the same turn: nothing is in flight for long.
+        getBars: () => {
+          reads++;
+          return Promise.resolve(randomWalkBars(5, 1));
+        },
+      },
+    } as unknown as ServiceDeps;
+    const cache = new ServingCache({ enabled: false });
+    const first = cache.bars(deps, GSPC, '2020-01-01');
+    // Requests parsed after the first one's microtasks have run, still in the same turn.
+    for (let i = 0; i < 5; i++) {
+      await Promise.resolve();
+    }
+    const second = cache.bars(deps, GSPC, '2020-01-01');
+    const other = cache.bars(deps, GSPC, '2019-01-01');
+    expect(await second).toBe(await first);
+    await other;
+    expect(reads).toBe(2);
+    // Nothing is kept: the next turn reads again.
+    await cache.bars(deps, GSPC, '2020-01-01');
+    expect(reads).toBe(3);
+  });
+
   it('computes every time when disabled, and keeps nothing', async () => {
     const { deps } = countedDeps();
     const cache = new ServingCache({ enabled: false });

@@ -261,6 +261,9 @@ export class ServingCache {
   /**
    * The ticker's bars from `from`: read from the store, never kept, but concurrent requests for the same bars
    * share the read in flight (with the cache off, a burst of misses costs one read, not one per request).
+   * The read starts on the next turn of the event loop, after the requests that arrived with this one have been
+   * parsed: an embedded database runs a query synchronously, so a read started at once would be over before the
+   * next request could join it, and every request would pay its own.
    */
   bars(
     deps: Pick<ServiceDeps, 'prices'>,
@@ -269,7 +272,10 @@ export class ServingCache {
   ): Promise<Bar[]> {
     return this.readOnce(
       `b:${symbol}:${from ?? ''}`,
-      () => deps.prices.getBars(symbol, from === undefined ? {} : { from }),
+      async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return deps.prices.getBars(symbol, from === undefined ? {} : { from });
+      },
       () => undefined,
     );
   }

@@ -97,6 +97,29 @@ describe('AdaptiveConformal clamp', () => {
   });
 });
 
+describe('AdaptiveConformal.copy', () => {
+  it('walks on exactly as the calibrator read back from its JSON does, and leaves the original as it was', () => {
+    const aci = AdaptiveConformal.create({ method: 'volatility', window: 200 });
+    const rand = seededRandom(11);
+    const sigma = 0.01;
+    for (let i = 0; i < 250; i++) {
+      aci.update(sigma * gaussian(rand), aci.halfWidths(sigma), String(i), sigma);
+    }
+    const before = JSON.stringify(aci.toJSON());
+    const copy = aci.copy();
+    const read = AdaptiveConformal.fromJSON(aci.toJSON());
+    // Past the window: every update also drops the oldest score from the sorted copy.
+    for (let i = 0; i < 100; i++) {
+      const r = sigma * gaussian(rand) * (i % 7 === 0 ? 5 : 1);
+      copy.update(r, copy.halfWidths(sigma), `n${i}`, sigma);
+      read.update(r, read.halfWidths(sigma), `n${i}`, sigma);
+      expect(copy.halfWidths(sigma)).toEqual(read.halfWidths(sigma));
+    }
+    expect(copy.toJSON()).toEqual(read.toJSON());
+    expect(JSON.stringify(aci.toJSON())).toBe(before);
+  });
+});
+
 describe('volatility-scaled scores', () => {
   /** Daily returns whose volatility doubles halfway, with the volatility a forecaster would know. */
   function doubling(n: number, seed: number): ConformalRow[] {

@@ -108,10 +108,16 @@ export class AdaptiveConformal {
   private readonly sorted: number[];
   private readonly bounds: [number, number][];
 
-  private constructor(state: ConformalState) {
+  private constructor(
+    state: ConformalState,
+    sorted?: number[],
+    bounds?: readonly [number, number][],
+  ) {
     this.state = state;
-    this.sorted = [...state.scores].sort((a, b) => a - b);
-    this.bounds = state.alphaBounds ?? state.levels.map((l) => alphaBounds(l));
+    this.sorted = sorted ?? [...state.scores].sort((a, b) => a - b);
+    this.bounds = bounds
+      ? [...bounds]
+      : (state.alphaBounds ?? state.levels.map((l) => alphaBounds(l)));
   }
 
   static create(options: ConformalOptions = {}, horizon = 1): AdaptiveConformal {
@@ -147,6 +153,19 @@ export class AdaptiveConformal {
       alphaT: [...state.alphaT],
       scores: [...state.scores],
     });
+  }
+
+  /**
+   * An independent calibrator in the same state, without sorting the scores again: serving keeps one per
+   * version and copies it for each forecast that replays new outcomes (sorting a thousand scores per request
+   * was a tenth of a forecast's time with the serving cache off).
+   */
+  copy(): AdaptiveConformal {
+    return new AdaptiveConformal(
+      { ...this.state, alphaT: [...this.state.alphaT], scores: [...this.state.scores] },
+      [...this.sorted],
+      this.bounds,
+    );
   }
 
   toJSON(): ConformalState {

@@ -1,5 +1,5 @@
 // Serving routes: one horizon's forecast, a batch of them, the path over the next trading days, and the forecast log.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { normalizeSymbol } from '../../core/index.js';
 import { endpoints } from '../../api/index.js';
 import {
@@ -10,38 +10,27 @@ import {
   type ServiceDeps,
   type ServingCache,
 } from '../../services/index.js';
-import { route, type RouteHooks } from './route.js';
+import { route, type SerializeOnce } from './route.js';
 
 export interface PredictRouteDeps {
   services: ServiceDeps;
   serving: ServingCache;
 }
 
-const serializeStarted = new WeakMap<FastifyRequest, number>();
-
-/** Times the serialisation of a serving answer (the `serialize` stage of stockops_predict_stage_seconds). */
-function serializeTimer(services: ServiceDeps): RouteHooks {
+/** The serving routes' answers are serialised once per answer and timed (the `serialize` stage). */
+const serializeOnce = (services: ServiceDeps): SerializeOnce => {
   const onStage = services.onStage;
-  if (!onStage) {
-    return {};
-  }
-  return {
-    preSerialization: (req, _reply, payload, done) => {
-      serializeStarted.set(req, performance.now());
-      done(null, payload);
-    },
-    onSend: (req, _reply, payload, done) => {
-      const t = serializeStarted.get(req);
-      if (t !== undefined) {
-        onStage('serialize', (performance.now() - t) / 1000);
+  return onStage
+    ? {
+        onSerialized: (seconds) => {
+          onStage('serialize', seconds);
+        },
       }
-      done(null, payload);
-    },
-  };
-}
+    : {};
+};
 
 export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDeps): void {
-  const timed = serializeTimer(deps.services);
+  const timed = serializeOnce(deps.services);
 
   route(
     app,

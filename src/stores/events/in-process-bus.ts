@@ -37,13 +37,26 @@ export class InProcessHub {
 
   /** The member of `group` that takes the event: round robin over those on its channel. */
   pick(group: string, channel: EventChannel): SharedMember | undefined {
-    const members = (this.groups.get(group) ?? []).filter((m) => m.channels.has(channel));
-    if (members.length === 0) {
+    // Counted, not filtered into a new array: this runs for every event (each served prediction) and group.
+    const members = this.groups.get(group) ?? [];
+    let on = 0;
+    for (const m of members) {
+      if (m.channels.has(channel)) {
+        on++;
+      }
+    }
+    if (on === 0) {
       return undefined;
     }
     const n = this.turn.get(group) ?? 0;
     this.turn.set(group, n + 1);
-    return members[n % members.length];
+    let k = n % on;
+    for (const m of members) {
+      if (m.channels.has(channel) && k-- === 0) {
+        return m;
+      }
+    }
+    return undefined;
   }
 }
 
