@@ -4,7 +4,7 @@ FastAPI + uvicorn (one worker, as each of the original containers ran), the pand
 bench/reference/features.py on the bars a request needs, and a scikit-learn ridge loaded once at start (fitted on
 the same bundled S&P 500 the TypeScript server trains on, log return of the adjusted close one day ahead). The
 bars stay in memory (a pandas frame read once), so the reference pays no database read per request: stockops'
-row (c) reads its bars from the store on every request, which only makes the comparison harder for stockops.
+row (c) still reads its bars from the store (one read shared by the requests that arrive together).
 
 Usage: .venv-bench/bin/python bench/reference/serve_reference.py CSV PORT
 """
