@@ -30,7 +30,7 @@ const serializeOnce = (services: ServiceDeps): SerializeOnce => {
 };
 
 export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDeps): void {
-  const timed = serializeOnce(deps.services);
+  const once = serializeOnce(deps.services);
 
   route(
     app,
@@ -40,7 +40,7 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
         ticker: normalizeSymbol(req.query.ticker),
         horizon: req.query.horizon ?? 1,
       }),
-    timed,
+    once,
   );
 
   route(
@@ -55,7 +55,7 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
           horizon: i.horizon ?? 1,
         })),
       ),
-    timed,
+    once,
   );
 
   route(app, endpoints.forecast, (req) =>

@@ -50,30 +50,24 @@ export function route<E extends Endpoint>(
   const run = handler as unknown as (req: FastifyRequest, reply: FastifyReply) => unknown;
   const serialized = new WeakMap<object, string>();
   const onSerialized = serializeOnce?.onSerialized;
-  const wrapped: RouteHandlerMethod = serializeOnce
-    ? async (req, reply) => {
-        const result = await run(req, reply);
-        void reply.status(status);
-        if (typeof result !== 'object' || result === null) {
-          return result;
-        }
-        const t0 = performance.now();
-        let text = serialized.get(result);
-        if (text === undefined) {
-          const serialize = reply.getSerializationFunction(String(status));
-          text = serialize ? serialize(result as Record<string, unknown>) : JSON.stringify(result);
-          serialized.set(result, text);
-        }
-        onSerialized?.((performance.now() - t0) / 1000);
-        // A string with a JSON content type is sent as it is (Fastify skips its serializer).
-        void reply.type('application/json; charset=utf-8');
-        return text;
-      }
-    : async (req, reply) => {
-        const result = await run(req, reply);
-        void reply.status(status);
-        return result;
-      };
+  const wrapped: RouteHandlerMethod = async (req, reply) => {
+    const result = await run(req, reply);
+    void reply.status(status);
+    if (!serializeOnce || typeof result !== 'object' || result === null) {
+      return result;
+    }
+    const t0 = performance.now();
+    let text = serialized.get(result);
+    if (text === undefined) {
+      const serialize = reply.getSerializationFunction(String(status));
+      text = serialize ? serialize(result as Record<string, unknown>) : JSON.stringify(result);
+      serialized.set(result, text);
+    }
+    onSerialized?.((performance.now() - t0) / 1000);
+    // A string with a JSON content type is sent as it is (Fastify skips its serializer).
+    void reply.type('application/json; charset=utf-8');
+    return text;
+  };
   // Fastify validates a missing body as null and refuses it; where the contract says an empty
   // request stands for a body (all defaults), that body is put in first.
   const fallback = endpoint.emptyBody;
