@@ -51,6 +51,31 @@ export function stamp(event: StockopsEvent, source: string): BusEvent {
   } as BusEvent;
 }
 
+/**
+ * A publish's admission to a bus's bounded buffer, the same for every adapter: refused (and counted as a drop)
+ * while the bus is closed or `buffer` already holds `maxBuffered` events; else stamped and appended. True when
+ * the event was buffered, so the caller schedules its delivery.
+ */
+export function admit(
+  buffer: BusEvent[],
+  event: StockopsEvent,
+  closed: boolean,
+  maxBuffered: number,
+  drops: DropCounter,
+  source: string,
+): boolean {
+  if (closed) {
+    drops.add(1, 'closed');
+    return false;
+  }
+  if (buffer.length >= maxBuffered) {
+    drops.add(1, 'buffer-full');
+    return false;
+  }
+  buffer.push(stamp(event, source));
+  return true;
+}
+
 /** Counts drops for stats and metrics at once, and logs them summed so a broker outage is one line per 10 s. */
 export class DropCounter {
   total = 0;

@@ -10,11 +10,11 @@ import {
   type StockopsEvent,
 } from '../../core/index.js';
 import {
+  admit,
   DEFAULT_MAX_BUFFERED,
   DropCounter,
   runShared,
   silentLogger,
-  stamp,
   Subscribers,
   type BusLogger,
   type BusOptions,
@@ -90,16 +90,15 @@ export class InProcessBus implements EventBus {
   }
 
   publish(event: StockopsEvent): void {
-    if (this.closed) {
-      this.drops.add(1, 'closed');
-      return;
-    }
-    if (this.buffer.length >= this.maxBuffered) {
-      this.drops.add(1, 'buffer-full');
-      return;
-    }
-    this.buffer.push(stamp(event, this.options.instanceId));
-    if (!this.draining) {
+    const buffered = admit(
+      this.buffer,
+      event,
+      this.closed,
+      this.maxBuffered,
+      this.drops,
+      this.options.instanceId,
+    );
+    if (buffered && !this.draining) {
       this.draining = true;
       setImmediate(() => {
         this.drain();

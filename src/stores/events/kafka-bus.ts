@@ -25,12 +25,12 @@ import {
   type StockopsEvent,
 } from '../../core/index.js';
 import {
+  admit,
   DEFAULT_MAX_BUFFERED,
   describeError,
   DropCounter,
   runShared,
   silentLogger,
-  stamp,
   Subscribers,
   type BusLogger,
   type BusOptions,
@@ -377,16 +377,11 @@ export class KafkaBus implements EventBus {
   }
 
   publish(event: StockopsEvent): void {
-    if (this.closed) {
-      this.drops.add(1, 'closed');
-      return;
+    if (
+      admit(this.buffer, event, this.closed, this.maxBuffered, this.drops, this.options.instanceId)
+    ) {
+      this.schedule();
     }
-    if (this.buffer.length >= this.maxBuffered) {
-      this.drops.add(1, 'buffer-full');
-      return;
-    }
-    this.buffer.push(stamp(event, this.options.instanceId));
-    this.schedule();
   }
 
   private schedule(): void {
