@@ -10,6 +10,7 @@ import {
   type DatasetDrift,
   type DatasetDriftJson,
 } from '../src/core/index.js';
+import { median, writeBetweenMarkers } from './support.js';
 
 interface BenchConfig {
   columns: number;
@@ -78,8 +79,6 @@ function makeColumns(n: number, shifted: boolean, r: ReturnType<typeof rng>): Fl
     return out;
   });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 function time<T>(repeats: number, fn: () => T): { seconds: number; result: T } {
   const times: number[] = [];
@@ -234,16 +233,15 @@ function main(): void {
       `Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${load0.map((x) => f(x, 2)).join(' ')} at start and ${load1.map((x) => f(x, 2)).join(' ')} at end.`,
     ];
     process.stdout.write(`${table}\n\n${context.join('\n')}\n`);
-    const readme = join(BENCH, 'README.md');
-    const start = '<!-- bench:drift:start -->';
-    const end = '<!-- bench:drift:end -->';
-    const text = readFileSync(readme, 'utf8');
-    const a = text.indexOf(start);
-    const b = text.indexOf(end);
-    if (a >= 0 && b > a && py) {
-      const when = new Date().toISOString().slice(0, 10);
-      const block = `${start}\nLast run ${when} (\`npm run bench:drift\`):\n\n${table}\n\n${context.join('\n')}\n${end}`;
-      writeFileSync(readme, text.slice(0, a) + block + text.slice(b + end.length));
+    const when = new Date().toISOString().slice(0, 10);
+    if (
+      py &&
+      writeBetweenMarkers(
+        join(BENCH, 'README.md'),
+        'bench:drift',
+        `Last run ${when} (\`npm run bench:drift\`):\n\n${table}\n\n${context.join('\n')}`,
+      )
+    ) {
       log('results written to bench/README.md');
     }
   } finally {

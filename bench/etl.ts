@@ -1,6 +1,6 @@
 // `npm run bench:etl`: bars/s for loading raw bars into PGlite and PostgreSQL and for the clean step; rewrites its table in README.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,6 +14,7 @@ import {
   SqlPriceStore,
   type SqlClient,
 } from '../src/stores/sql/index.js';
+import { writeBetweenMarkers } from './support.js';
 
 interface EtlBenchConfig {
   tickers: number;
@@ -236,16 +237,11 @@ async function main(): Promise<void> {
     ...rows,
   ].join('\n');
   console.log(table);
-  const readme = join(BENCH, 'README.md');
-  const text = readFileSync(readme, 'utf8');
-  const start = '<!-- bench:etl:start -->';
-  const end = '<!-- bench:etl:end -->';
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) {
-    throw new Error(`bench/README.md has no ${start} ... ${end} block`);
+  if (!writeBetweenMarkers(join(BENCH, 'README.md'), 'bench:etl', table)) {
+    throw new Error(
+      'bench/README.md has no <!-- bench:etl:start --> ... <!-- bench:etl:end --> block',
+    );
   }
-  writeFileSync(readme, `${text.slice(0, i + start.length)}\n${table}\n${text.slice(j)}`);
 }
 
 await main();

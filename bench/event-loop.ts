@@ -1,9 +1,10 @@
 // `npm run bench:event-loop`: the longest event-loop gap while a training fits, on the calling thread and on the fit pool.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomWalkBars } from '../src/core/testing/index.js';
 import { FitPool, inThreadFitter, type Fitter, type FitSettings } from '../src/services/index.js';
+import { median, writeBetweenMarkers } from './support.js';
 
 interface EventLoopConfig {
   bars: number;
@@ -24,7 +25,6 @@ const config = JSON.parse(
 ) as EventLoopConfig;
 
 const f = (x: number, digits: number) => x.toFixed(digits);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /**
  * Event-loop gaps while `work` runs: the longest time between two ticks of a `tickMs` timer, and the share
@@ -104,16 +104,14 @@ async function main(): Promise<void> {
     `Node ${process.version}, load average ${loads(load0)} at start and ${loads(load1)} at end.`;
   process.stdout.write(`${table}\n\n${context}\n`);
 
-  const readme = join(BENCH, 'README.md');
-  const start = '<!-- bench:event-loop:start -->';
-  const end = '<!-- bench:event-loop:end -->';
-  const text = readFileSync(readme, 'utf8');
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a >= 0 && b > a) {
-    const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
-    const block = `${start}\nRun ${when} UTC (\`npm run bench:event-loop\`):\n\n${table}\n\n${context}\n${end}`;
-    writeFileSync(readme, text.slice(0, a) + block + text.slice(b + end.length));
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  if (
+    writeBetweenMarkers(
+      join(BENCH, 'README.md'),
+      'bench:event-loop',
+      `Run ${when} UTC (\`npm run bench:event-loop\`):\n\n${table}\n\n${context}`,
+    )
+  ) {
     process.stderr.write('results written to bench/README.md\n');
   }
 }

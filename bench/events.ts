@@ -3,7 +3,7 @@
 // rewrites its table in README.md. Needs the Kafka of scripts/services/kafka.sh (STACK_KAFKA_BROKERS or KAFKA_BROKERS).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import type { LiveMessage } from '../src/api/index.js';
 import { makeEvent, type StockopsEvent } from '../src/core/index.js';
 import { KafkaBus } from '../src/stores/events/index.js';
+import { writeBetweenMarkers } from './support.js';
 
 interface EventsBenchConfig {
   throughput: { events: number; maxBuffered: number };
@@ -394,16 +395,11 @@ async function main(): Promise<void> {
     ];
     const table = lines.join('\n');
     console.log(table);
-    const readme = join(BENCH, 'README.md');
-    const text = readFileSync(readme, 'utf8');
-    const start = '<!-- bench:events:start -->';
-    const end = '<!-- bench:events:end -->';
-    const i = text.indexOf(start);
-    const j = text.indexOf(end);
-    if (i < 0 || j < 0) {
-      throw new Error(`bench/README.md has no ${start} ... ${end} block`);
+    if (!writeBetweenMarkers(join(BENCH, 'README.md'), 'bench:events', table)) {
+      throw new Error(
+        'bench/README.md has no <!-- bench:events:start --> ... <!-- bench:events:end --> block',
+      );
     }
-    writeFileSync(readme, `${text.slice(0, i + start.length)}\n${table}\n${text.slice(j)}`);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

@@ -21,6 +21,7 @@ import {
 } from '../src/core/index.js';
 import { FitPool } from '../src/services/index.js';
 import type { UniverseConfig } from './universe.js';
+import { median, writeBetweenMarkers } from './support.js';
 
 interface BenchConfig {
   featureSet: string;
@@ -67,11 +68,6 @@ function samplePath(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('vega-datasets')), '..', 'data', 'sp500-2000.csv');
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
 
 function rmse(pred: ArrayLike<number>, actual: ArrayLike<number>): number {
   let s = 0;
@@ -381,16 +377,14 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`${table}\n\n${context.join('\n')}\n`);
 
-  const readme = join(BENCH, 'README.md');
-  const start = '<!-- bench:models:start -->';
-  const end = '<!-- bench:models:end -->';
-  const text = readFileSync(readme, 'utf8');
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a >= 0 && b > a) {
-    const when = new Date().toISOString().slice(0, 10);
-    const block = `${start}\nLast run ${when} (\`npm run bench:models\`):\n\n${table}\n\n${context.join('\n')}\n${end}`;
-    writeFileSync(readme, text.slice(0, a) + block + text.slice(b + end.length));
+  const when = new Date().toISOString().slice(0, 10);
+  if (
+    writeBetweenMarkers(
+      join(BENCH, 'README.md'),
+      'bench:models',
+      `Last run ${when} (\`npm run bench:models\`):\n\n${table}\n\n${context.join('\n')}`,
+    )
+  ) {
     log('results written to bench/README.md');
   }
 }

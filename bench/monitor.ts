@@ -10,6 +10,7 @@ import { openRuntime, type Runtime } from '../src/runtime/index.js';
 import { bootstrap, importCsv } from '../src/services/index.js';
 import { bundledSample } from '../src/stores/index.js';
 import { universeBars } from './universe.js';
+import { median } from './support.js';
 
 interface BenchConfig {
   tickers: number;
@@ -27,8 +28,6 @@ const config = JSON.parse(
 function log(msg: string): void {
   process.stderr.write(`bench:monitor: ${msg}\n`);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function waitRun(rt: Runtime, id: string): Promise<{ seconds: number; state: string }> {
   for (;;) {

@@ -1,10 +1,11 @@
 // `npm run bench:serve`: requests/s, latency and memory of the serving path under autocannon, against the original stack's FastAPI serving path.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { median, writeBetweenMarkers } from './support.js';
 
 interface ServeConfig {
   connections: number;
@@ -128,16 +129,6 @@ async function cannon(
     ],
   });
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0
-    ? Number.NaN
-    : s.length % 2
-      ? (s[m] ?? 0)
-      : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 
 /** Seconds of RSS samples whose median stands for "before" and "after" in the memory check. */
 const RSS_WINDOW_SEC = 10;
@@ -444,16 +435,7 @@ async function main(): Promise<void> {
     [join(BENCH, 'README.md'), 'bench:serve'],
     [join(ROOT, 'README.md'), 'serve-table'],
   ] as const) {
-    const startMark = `<!-- ${name}:start -->`;
-    const endMark = `<!-- ${name}:end -->`;
-    const text = readFileSync(file, 'utf8');
-    const i = text.indexOf(startMark);
-    const j = text.indexOf(endMark);
-    if (i >= 0 && j > i) {
-      writeFileSync(
-        file,
-        `${text.slice(0, i)}${startMark}\n${block}\n${endMark}${text.slice(j + endMark.length)}`,
-      );
+    if (writeBetweenMarkers(file, name, block)) {
       log(`results written to ${file.slice(ROOT.length + 1)}`);
     }
   }
