@@ -134,13 +134,13 @@ type BarTuple = [string, number, number, number, number, number, number | null, 
  * WebAssembly and JavaScript at a few microseconds each, about five times the cost of one JSON.parse of the same
  * data. float8 is printed shortest-exact (PostgreSQL >= 12), so values round-trip bit for bit.
  */
-async function readBars(
+async function barTuples(
   db: SqlClient,
   table: 'raw_bars' | 'clean_bars',
   symbol: string,
   range: DateRange,
   withSource = false,
-): Promise<(Bar & { source?: string; fetchedMs?: number })[]> {
+): Promise<BarTuple[]> {
   const extra = withSource ? ', source, (extract(epoch from fetched_at) * 1000)::float8' : '';
   // Only the bounds given: `($2 is null or date >= $2)` would make the planner scan every row of the symbol,
   // where a bound alone is an index range scan (serving reads the last hundred bars of thousands).
@@ -161,30 +161,30 @@ async function readBars(
      where ${where}`,
     params,
   );
-  const tuples = JSON.parse(rows[0]?.j ?? '[]') as BarTuple[];
-  // Object literals of one shape, without conditional spreads: serving reads these on every cache miss, and a
-  // spread in a literal takes V8's slow path (it was most of the time of a read of a year of bars).
-  return withSource
-    ? tuples.map(([date, open, high, low, close, adjClose, volume, source, fetchedMs]) => ({
-        date,
-        open,
-        high,
-        low,
-        close,
-        adjClose,
-        volume,
-        source: source ?? '',
-        fetchedMs: fetchedMs ?? 0,
-      }))
-    : tuples.map(([date, open, high, low, close, adjClose, volume]) => ({
-        date,
-        open,
-        high,
-        low,
-        close,
-        adjClose,
-        volume,
-      }));
+  return JSON.parse(rows[0]?.j ?? '[]') as BarTuple[];
+}
+
+/**
+ * A bar as an object literal of one shape, without conditional spreads: serving reads these on every cache miss,
+ * and a spread in a literal takes V8's slow path (it was most of the time of a read of a year of bars).
+ */
+const toBar = ([date, open, high, low, close, adjClose, volume]: BarTuple): Bar => ({
+  date,
+  open,
+  high,
+  low,
+  close,
+  adjClose,
+  volume,
+});
+
+async function readBars(
+  db: SqlClient,
+  table: 'raw_bars' | 'clean_bars',
+  symbol: string,
+  range: DateRange,
+): Promise<Bar[]> {
+  return (await barTuples(db, table, symbol, range)).map(toBar);
 }
 
 /**
@@ -276,11 +276,11 @@ export class SqlPriceStore implements PriceStore {
   }
 
   async getRawBars(symbol: string, range: DateRange = {}): Promise<RawBar[]> {
-    const rows = await readBars(this.db, 'raw_bars', symbol, range, true);
-    return rows.map(({ fetchedMs, source, ...bar }) => ({
-      ...bar,
-      source: source ?? '',
-      fetchedAt: new Date(Math.round(fetchedMs ?? 0)).toISOString(),
+    const tuples = await barTuples(this.db, 'raw_bars', symbol, range, true);
+    return tuples.map((t) => ({
+      ...toBar(t),
+      source: t[7] ?? '',
+      fetchedAt: new Date(Math.round(t[8] ?? 0)).toISOString(),
     }));
   }
 
