@@ -3,7 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { FlowRunSchema, FlowRunStateSchema } from './flows.js';
 import { AliasEventSchema } from './models.js';
-import { PriceIntervalSchema } from './predict.js';
+import { ForecastModelSchema, PriceIntervalSchema } from './predict.js';
 import { EpochMs, Ticker } from './primitives.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -13,13 +13,7 @@ export const PredictionServedSchema = Type.Object({
   horizon: Type.Integer(),
   asOf: Type.String(),
   targetDate: Type.String(),
-  model: Type.Object({
-    name: Type.String(),
-    version: Type.Integer(),
-    kind: Type.String(),
-    runId: Type.String(),
-    featureSet: Type.String(),
-  }),
+  model: ForecastModelSchema,
   predictedReturn: Type.Number(),
   predictedClose: Type.Number(),
   lastClose: Type.Number(),

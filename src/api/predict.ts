@@ -198,18 +198,21 @@ export const PredictionsQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** The version that made a served forecast, as the forecast log and the `prediction.served` event name it. */
+export const ForecastModelSchema = Type.Object({
+  name: Type.String(),
+  version: Type.Integer(),
+  kind: Type.String(),
+  runId: Type.String(),
+  featureSet: Type.String(),
+});
+
 export const ServedPredictionSchema = Type.Object({
   ticker: Type.String(),
   horizon: Type.Integer(),
   asOf: Type.String({ description: 'Date of the last bar the forecast was made from' }),
   targetDate: Type.String(),
-  model: Type.Object({
-    name: Type.String(),
-    version: Type.Integer(),
-    kind: Type.String(),
-    runId: Type.String(),
-    featureSet: Type.String(),
-  }),
+  model: ForecastModelSchema,
   lastClose: Type.Number(),
   predictedReturn: Type.Number(),
   predictedClose: Type.Number(),
